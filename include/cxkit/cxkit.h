@@ -1,0 +1,13 @@
+/**
+ * @file cxkit.h
+ * @brief Umbrella header: includes every public cxkit header.
+ */
+#ifndef CX_CXKIT_H
+#define CX_CXKIT_H
+
+#include <cxkit/common.h>
+#include <cxkit/version.h>
+#include <cxkit/errors.h>
+#include <cxkit/rng.h>
+
+#endif /* CX_CXKIT_H */

@@ -1,0 +1,32 @@
+/*
+ * Special functions and distribution functions used across the analytics. Own implementations
+ * (not libm's lgamma, which writes the global `signgam` and so is not thread-safe), accurate to
+ * close to double precision; each is tested against scipy.special in tests/python.
+ */
+#ifndef CX_SPECIAL_H
+#define CX_SPECIAL_H
+
+#include "internal.h"
+
+CX_HIDDEN double cx__lgamma(double x);  /* log|Gamma(x)| for x > 0 */
+CX_HIDDEN double cx__digamma(double x); /* psi(x), x > 0 */
+CX_HIDDEN double cx__trigamma(double x);
+CX_HIDDEN double cx__lbeta(double a, double b);
+CX_HIDDEN double cx__log1pexp(double x);                /* log(1 + e^x) without overflow */
+CX_HIDDEN double cx__logsumexp(const double *x, size_t n);
+CX_HIDDEN double cx__logaddexp(double a, double b);
+
+CX_HIDDEN double cx__normal_cdf(double x);
+CX_HIDDEN double cx__normal_sf(double x); /* 1 - cdf, accurate in the tail */
+CX_HIDDEN double cx__normal_quantile(double p); /* Wichura AS241, full double precision */
+CX_HIDDEN double cx__gamma_p(double a, double x); /* regularised lower incomplete gamma */
+CX_HIDDEN double cx__gamma_q(double a, double x); /* upper */
+CX_HIDDEN double cx__beta_inc(double a, double b, double x); /* regularised I_x(a, b) */
+CX_HIDDEN double cx__beta_inc_inv(double a, double b, double p);
+CX_HIDDEN double cx__t_cdf(double t, double df);
+CX_HIDDEN double cx__t_quantile(double p, double df);
+CX_HIDDEN double cx__chi2_sf(double x, double df);
+CX_HIDDEN double cx__chi2_quantile(double p, double df);
+CX_HIDDEN double cx__f_sf(double f, double df1, double df2);
+
+#endif /* CX_SPECIAL_H */

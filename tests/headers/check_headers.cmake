@@ -1,0 +1,25 @@
+# Compiles every public header alone, twice (C11 and C++11), with warnings as errors.
+file(GLOB headers ${SRC}/include/cxkit/*.h)
+list(APPEND headers ${BIN}/include/cxkit/version.h)
+find_program(CXX_COMPILER NAMES g++ clang++ c++)
+set(tmp ${BIN}/tests/headers_tmp)
+file(MAKE_DIRECTORY ${tmp})
+foreach(h ${headers})
+  get_filename_component(name ${h} NAME)
+  file(WRITE ${tmp}/t.c "#include <cxkit/${name}>\n#include <cxkit/${name}>\nint main(void){return 0;}\n")
+  execute_process(COMMAND ${CC} -std=c11 -Wall -Wextra -Wpedantic -Werror -I${SRC}/include
+                  -I${BIN}/include -fsyntax-only ${tmp}/t.c RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "C11: ${name} does not compile alone:\n${err}")
+  endif()
+  if(CXX_COMPILER)
+    execute_process(COMMAND ${CXX_COMPILER} -std=c++11 -x c++ -Wall -Wextra -Wpedantic -Werror
+                    -I${SRC}/include -I${BIN}/include -fsyntax-only ${tmp}/t.c
+                    RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "C++11: ${name} does not compile alone:\n${err}")
+    endif()
+  endif()
+endforeach()
+list(LENGTH headers n)
+message(STATUS "${n} headers compile alone as C11 and C++11")
