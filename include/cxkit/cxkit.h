@@ -9,5 +9,6 @@
 #include <cxkit/version.h>
 #include <cxkit/errors.h>
 #include <cxkit/rng.h>
+#include <cxkit/log.h>
 
 #endif /* CX_CXKIT_H */
