@@ -11,4 +11,6 @@
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
 
+#include <cxkit/survival.h>
+
 #endif /* CX_CXKIT_H */
