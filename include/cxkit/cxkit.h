@@ -12,5 +12,6 @@
 #include <cxkit/log.h>
 
 #include <cxkit/survival.h>
+#include <cxkit/effects.h>
 
 #endif /* CX_CXKIT_H */
