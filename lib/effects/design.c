@@ -30,8 +30,9 @@ static cx_status term_values(double *v, size_t *levels, char ***level_names, con
     for (int k = 0; k < 3; k++)
         if (strcmp(name, derived[k]) == 0) {
             for (size_t i = 0; i < n; i++)
-                v[i] = k == 0 ? o[i].spend_before : k == 1 ? o[i].tenure_days
-                                                           : o[i].contacts_before;
+                v[i] = k == 0   ? o[i].spend_before
+                       : k == 1 ? o[i].tenure_days
+                                : o[i].contacts_before;
             return CX_OK;
         }
     cx_field f;

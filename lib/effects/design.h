@@ -6,11 +6,11 @@
 #include "outcomes.h"
 
 typedef struct cx__design {
-    size_t n, p;        /* records, columns */
-    double *x;          /* n x p, row-major */
-    unsigned char *ok;  /* n: 1 when every named variable is present */
-    uint64_t *stratum;  /* n: stratum key (categorical levels x numeric quartiles) */
-    char **names;       /* p column names */
+    size_t n, p;       /* records, columns */
+    double *x;         /* n x p, row-major */
+    unsigned char *ok; /* n: 1 when every named variable is present */
+    uint64_t *stratum; /* n: stratum key (categorical levels x numeric quartiles) */
+    char **names;      /* p column names */
 } cx__design;
 
 /* spec: comma-separated names; NULL or "" gives p = 0 (every record ok, one stratum). */

@@ -57,8 +57,7 @@ cx_status cx__ols_hc1(double *beta, double *se, const double *y, const double *x
                       size_t p)
 {
     if (n <= p)
-        return cx__error(CX_ERANGE, "least squares needs more rows (%zu) than columns (%zu)", n,
-                         p);
+        return cx__error(CX_ERANGE, "least squares needs more rows (%zu) than columns (%zu)", n, p);
     double *xtx = cx__calloc(3 * p * p + p, sizeof(double));
     if (!xtx)
         return cx__enomem();

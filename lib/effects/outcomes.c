@@ -41,8 +41,7 @@ static cx_status check_opts(const cx_effects_options *o)
     if (!(o->conf_level > 0 && o->conf_level < 1))
         return cx__error_param(CX_EINVAL, "conf_level", "conf_level = %g: must be in (0, 1)",
                                o->conf_level);
-    if (!(o->negative_below >= 0 && o->negative_below <= o->positive_from &&
-          o->positive_from <= 1))
+    if (!(o->negative_below >= 0 && o->negative_below <= o->positive_from && o->positive_from <= 1))
         return cx__error_param(CX_EINVAL, "negative_below",
                                "need 0 <= negative_below <= positive_from <= 1");
     int k = cx_field_kind_of(o->predictor);

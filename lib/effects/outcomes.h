@@ -16,10 +16,10 @@ typedef struct cx__panel {
     double *spend, *nps;    /* per log row, NaN absent */
     int64_t *txt;           /* transactions grouped by customer: time, amount */
     double *txa;
-    size_t *tstart;         /* ncust + 1 */
+    size_t *tstart; /* ncust + 1 */
     int have_tx;
-    int64_t start, end;     /* observation period, seconds */
-    double window, gap;     /* seconds */
+    int64_t start, end; /* observation period, seconds */
+    double window, gap; /* seconds */
     cx_effects_options opts;
 } cx__panel;
 

@@ -246,14 +246,14 @@ static cx_status analyse(const ctx *c)
             }
             const char *measure = od->binary ? "risk_difference" : "mean_difference";
             if (a.n < 2 || b.n < 2) {
-                st = cx__table_note(c->t, "%s, %s: fewer than 2 customers with the outcome in a "
-                                          "group (n = %g, %g): not estimable",
+                st = cx__table_note(c->t,
+                                    "%s, %s: fewer than 2 customers with the outcome in a "
+                                    "group (n = %g, %g): not estimable",
                                     od->name, pair_names[pi], a.n, b.n);
                 continue;
             }
             cx__est un = compare(&a, &b, od->binary, c->level), basis = un, se_basis = un;
-            if ((st = add_row(c->t, od->name, pair_names[pi], "unadjusted", measure, un, a.n,
-                              b.n)))
+            if ((st = add_row(c->t, od->name, pair_names[pi], "unadjusted", measure, un, a.n, b.n)))
                 break;
             cx__est sx;
             if (stratified(&sx, keys, m, y, c->grp, ga, gb, od->binary, c->level)) {
@@ -363,8 +363,9 @@ cx_status cx_effects_recovery(cx_effect_table **out, const cx_log *log, const cx
                             "$outcome,$comparison,$method,$measure,estimate,lower,upper,p_value,"
                             "n_a,n_b")))
         goto done;
-    if ((st = cx__table_note(t, "customers: %zu none, %zu resolved, %zu unresolved; window %g "
-                                "days; confounders: %s",
+    if ((st = cx__table_note(t,
+                             "customers: %zu none, %zu resolved, %zu unresolved; window %g "
+                             "days; confounders: %s",
                              count[0], count[1], count[2], p->opts.window_days,
                              d.p ? p->opts.confounders : "none")))
         goto done;

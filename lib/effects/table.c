@@ -83,8 +83,8 @@ cx_status cx__table_add(cx_effect_table *t, const char *const *texts, const doub
     if (t->rows == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 16;
         for (size_t c = 0; c < t->ncols; c++) {
-            void *nb = cx__realloc_array(t->cols[c], cap,
-                                         t->is_text[c] ? sizeof(char *) : sizeof(double));
+            void *nb =
+                cx__realloc_array(t->cols[c], cap, t->is_text[c] ? sizeof(char *) : sizeof(double));
             if (!nb)
                 return cx__enomem();
             t->cols[c] = nb;
