@@ -11,4 +11,7 @@
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
 
+#include <cxkit/survival.h>
+#include <cxkit/effects.h>
+
 #endif /* CX_CXKIT_H */
