@@ -11,5 +11,6 @@
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
 #include <cxkit/scores.h>
+#include <cxkit/drivers.h>
 
 #endif /* CX_CXKIT_H */
