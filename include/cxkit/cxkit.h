@@ -14,5 +14,7 @@
 
 #include <cxkit/survival.h>
 #include <cxkit/effects.h>
+#include <cxkit/scores.h>
+#include <cxkit/drivers.h>
 
 #endif /* CX_CXKIT_H */
