@@ -16,5 +16,6 @@
 #include <cxkit/effects.h>
 #include <cxkit/scores.h>
 #include <cxkit/drivers.h>
+#include <cxkit/sim.h>
 
 #endif /* CX_CXKIT_H */
