@@ -9,6 +9,7 @@ from . import core
 from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
+from . import effects
 
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
