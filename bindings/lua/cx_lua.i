@@ -181,6 +181,9 @@ CX_OUT_I64(DECL)
         lua_pushnil(L);
     SWIG_arg++;
 %}
+/* Borrowed: nothing to free. Explicit, or SWIG would fall back to the `char **out` freearg
+ * (qualifiers stripped) and free library memory. */
+%typemap(freearg) DECL ""
 %enddef
 %define CX_OUT_OWNED_STR(DECL)
 %typemap(in, numinputs=0) DECL (char *tmp = NULL) %{ $1 = &tmp; %}

@@ -121,6 +121,9 @@ static int cx_py_result_double(double *out, PyObject *r)
         $result = SWIG_Python_AppendOutput($result, SWIG_Py_Void());
     }
 }
+/* Borrowed: nothing to free. Explicit, or SWIG would fall back to the `char **out` freearg
+ * (qualifiers stripped) and free library memory. */
+%typemap(freearg) DECL ""
 %enddef
 %define CX_OUT_OWNED_STR(DECL)
 %typemap(in, numinputs=0) DECL (char *tmp = NULL) { $1 = &tmp; }

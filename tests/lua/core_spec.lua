@@ -72,6 +72,11 @@ describe("cxkit core", function()
     assert.has_error(function() cx.selftest_join({"a", 3}, ",") end)
   end)
 
+  it("copies borrowed strings without freeing them", function()
+    for _ = 1, 3 do assert.are.equal("one", cx.selftest_name(1)) end
+    assert.has_error(function() cx.selftest_name(2) end, "cxkit: ERANGE: i must be 0 or 1")
+  end)
+
   it("frees handles when they are collected", function()
     collectgarbage()
     local live = cx.selftest_alloc_live()
