@@ -32,4 +32,9 @@ CX_HIDDEN cx_status cx__check_nps_method(int method);
 /* Validate NPS buckets against the accumulator scale. */
 CX_HIDDEN cx_status cx__check_buckets(const cx_nps_buckets *b, const cx_acc *acc);
 
+/* Paired perception gap of complete pairs (no argument checks). With fewer than 2 pairs, fills
+ * *out with NaN statistics and returns CX_ERANGE. */
+CX_HIDDEN cx_status cx__gap_compute(cx_gap_result *out, const double *a, const double *b, size_t n,
+                                    double superior, double level);
+
 #endif /* CX_SCORES_INTERNAL_H */

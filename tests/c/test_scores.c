@@ -384,6 +384,57 @@ START_TEST(acc_out_of_memory)
 }
 END_TEST
 
+START_TEST(perception_gap_paired)
+{
+    /* scipy.stats.ttest_rel: t = 2.0761369963434992, p = 0.09251500555042762 */
+    double a[] = {5, 4, 5, 3, 5, 4, NAN}, b[] = {4, 4, 3, 3, 5, 2, 1};
+    cx_gap_result r;
+    ck_assert_int_eq(cx_gap_paired(&r, a, b, 7, 5, 0.95), CX_OK);
+    NEAR(r.n, 6, 0);
+    NEAR(r.gap, 5.0 / 6.0, 1e-14);
+    NEAR(r.t, 2.0761369963434992, 1e-12);
+    NEAR(r.p_value, 0.09251500555042762, 1e-10);
+    NEAR(r.lo, -0.19846347693739952, 1e-9);
+    NEAR(r.hi, 1.8651301436040661, 1e-9);
+    NEAR(r.top_a, 0.5, 0);
+    NEAR(r.top_b, 1.0 / 6.0, 1e-15);
+    NEAR(r.top_diff, 2.0 / 6.0, 1e-15);
+    NEAR(r.mcnemar_p, 0.5, 1e-12); /* discordant 2 vs 0: 2 * 0.5^2 */
+    ck_assert(r.top_lo < r.top_diff && r.top_diff < r.top_hi);
+    cx_gap_result keep = r;
+    ck_assert_int_eq(cx_gap_paired(&r, a, b, 1, 5, 0.95), CX_ERANGE);
+    ck_assert(memcmp(&r, &keep, sizeof r) == 0);
+}
+END_TEST
+
+START_TEST(servqual_by_hand)
+{
+    /* 2 respondents, 6 items: dims 0,0,1,2,3,4 */
+    int dim[6] = {0, 0, 1, 2, 3, 4};
+    double p[12] = {5, 6, 4, 7, 5, 3, /**/ 6, 6, 5, 5, NAN, 4};
+    double e[12] = {6, 6, 6, 6, 5, 5, /**/ 7, 5, 7, 6, 6, 6};
+    double item[6], dg[5], overall, weighted;
+    double imp[10] = {20, 20, 20, 20, 20, /**/ 0, 50, 50, 0, 0};
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, &weighted, p, e, dim, 2, 6, imp), CX_OK);
+    NEAR(item[0], -1, 1e-15);
+    NEAR(item[1], 0.5, 1e-15);
+    NEAR(item[4], 0, 1e-15); /* only respondent 1 */
+    NEAR(dg[0], (-0.5 + 0.0) / 2, 1e-15);
+    NEAR(dg[1], -2, 1e-15);
+    NEAR(dg[2], 0, 1e-15);
+    NEAR(dg[3], 0, 1e-15);
+    NEAR(dg[4], -2, 1e-15);
+    NEAR(overall, (-0.25 - 2 + 0 + 0 - 2) / 5, 1e-15);
+    /* r1: equal weights over 5 dims: (-0.5 - 2 + 1 + 0 - 2) / 5 = -0.7;
+     * r2: 0.5 * (-2) + 0.5 * (-1) = -1.5 (assurance missing, weight 0) */
+    NEAR(weighted, (-0.7 - 1.5) / 2, 1e-15);
+    int bad[6] = {0, 0, 1, 2, 3, 5};
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, NULL, p, e, bad, 2, 6, NULL), CX_EINVAL);
+    imp[0] = -1;
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, &weighted, p, e, dim, 2, 6, imp), CX_EINVAL);
+}
+END_TEST
+
 Suite *cx_suite_scores(void)
 {
     Suite *s = suite_create("scores");
@@ -401,6 +452,8 @@ Suite *cx_suite_scores(void)
     tcase_add_test(tc, acc_merge_is_exact_in_any_order);
     tcase_add_test(tc, acc_deserialize_rejects_damage);
     tcase_add_test(tc, acc_out_of_memory);
+    tcase_add_test(tc, perception_gap_paired);
+    tcase_add_test(tc, servqual_by_hand);
     suite_add_tcase(s, tc);
     return s;
 }
