@@ -271,6 +271,19 @@ typedef struct cx_scores cx_scores;
  */
 CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_group_options *opts);
 CX_API void cx_scores_free(cx_scores *t);
+/**
+ * Group ratings by precomputed integer group codes (e.g. from pandas.factorize): the fast path
+ * that cx_scores_group() and the bindings use.
+ * @param codes    n codes in 0..n_groups-1; a negative code marks a row to skip.
+ * @param ratings  n ratings (integers on scale_min..scale_max; NaN = absent, skipped).
+ * @param weights  n weights (finite, >= 0) or NULL.
+ * Groups are labelled "0", "1", ... in key column "group". All or nothing: ::CX_EINVAL names
+ * the first bad row.
+ */
+CX_API cx_status cx_scores_group_codes(cx_scores **out, const int64_t *codes, const double *ratings,
+                                       const double *weights, size_t n, size_t n_groups,
+                                       int scale_min, int scale_max);
+
 /** Number of groups. */
 CX_API size_t cx_scores_groups(const cx_scores *t);
 /** Number of key columns (n_by, plus one when a period was asked for). */

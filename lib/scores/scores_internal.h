@@ -13,6 +13,22 @@ struct cx_acc {
     double *w2;      /* sum of squared weights per point */
 };
 
+struct cx_scores {
+    size_t n_groups, n_keys;
+    char **key_names;      /* n_keys */
+    char **labels;         /* n_groups x n_keys */
+    int64_t *period_start; /* n_groups, or NULL without a period key */
+    cx_acc **accs;         /* n_groups */
+};
+
+CX_HIDDEN cx_status cx__scores_alloc(cx_scores **out, size_t n_groups, size_t n_keys,
+                                     int with_period);
+CX_HIDDEN void cx__scores_free_impl(cx_scores *t);
+/* Tally ratings into new accumulators accs[0..n_groups) (codes < 0 and NaN ratings skipped);
+ * on error the accumulators made so far are left in accs for the caller to free. */
+CX_HIDDEN cx_status cx__tally(cx_acc **accs, const int64_t *codes, const double *ratings,
+                              const double *weights, size_t n, size_t n_groups, int smin, int smax);
+
 /* Allocate an accumulator without argument checks (scale already validated). */
 CX_HIDDEN cx_status cx__acc_alloc(cx_acc **out, int scale_min, int scale_max);
 

@@ -435,6 +435,93 @@ START_TEST(servqual_by_hand)
 }
 END_TEST
 
+START_TEST(group_codes_equal_per_group_accumulators)
+{
+    enum { N = 3000, G = 5 };
+    static int64_t codes[N];
+    static double r[N], w[N];
+    sm_state = 4;
+    for (int i = 0; i < N; i++) {
+        codes[i] = (int64_t)(sm_next() % (G + 1)) - 1; /* -1: skipped */
+        r[i] = (i % 17 == 0) ? NAN : (double)(sm_next() % 11);
+        w[i] = 0.5 + sm_unif();
+    }
+    for (int weighted = 0; weighted < 2; weighted++) {
+        cx_scores *t;
+        ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, weighted ? w : NULL, N, G, 0, 10),
+                         CX_OK);
+        ck_assert_uint_eq(cx_scores_groups(t), G);
+        for (int g = 0; g < G; g++) {
+            cx_acc *a;
+            cx_acc_new(&a, 0, 10);
+            for (int i = 0; i < N; i++)
+                if (codes[i] == g && !isnan(r[i]))
+                    cx_acc_add(a, r[i], weighted ? w[i] : 1.0);
+            const cx_acc *b;
+            ck_assert_int_eq(cx_scores_acc(&b, t, (size_t)g), CX_OK);
+            cx_nps_result x, y;
+            cx_acc_nps(&x, a, NULL, 0.95, 0);
+            cx_acc_nps(&y, b, NULL, 0.95, 0);
+            NEAR(x.nps, y.nps, 1e-9);
+            NEAR(x.se, y.se, 1e-9);
+            ck_assert_uint_eq(cx_acc_count(a), cx_acc_count(b));
+            const char *label;
+            cx_scores_key(&label, t, (size_t)g, 0);
+            ck_assert_int_eq(atoi(label), g);
+            cx_acc_free(a);
+        }
+        cx_scores_free(t);
+    }
+    cx_scores *t = NULL;
+    r[5] = 11;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, N, G, 0, 10), CX_EINVAL);
+    ck_assert(strstr(cx_error_last()->message, "rating 5 ") != NULL);
+    r[5] = 1;
+    codes[7] = G;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, N, G, 0, 10), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "codes");
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(cx__alloc_live(), 0);
+}
+END_TEST
+
+START_TEST(shrinkage_pulls_small_groups)
+{
+    /* 30 agents with true top-box rates from Beta(8, 2); agent 0 has 3 ratings, all top box;
+     * agent 1 has 400 ratings at 90%. Raw ranks agent 0 first; shrunk must not. */
+    enum { G = 30 };
+    static int64_t codes[20000];
+    static double r[20000];
+    size_t n = 0;
+    sm_state = 8;
+    for (int g = 0; g < G; g++) {
+        int m = g == 0 ? 3 : (g == 1 ? 400 : 30 + (int)(sm_next() % 60));
+        double p = g == 0 ? 1.0 : (g == 1 ? 0.9 : 0.6 + 0.35 * sm_unif());
+        for (int i = 0; i < m; i++) {
+            codes[n] = g;
+            r[n++] = g == 1 ? (i < 360 ? 5 : 2) : (sm_unif() < p ? 5 : 2);
+        }
+    }
+    cx_scores *t;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, n, G, 1, 5), CX_OK);
+    double raw[G], sh[G], prior[2];
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_TOP_BOX, 4), CX_OK);
+    NEAR(raw[0], 1.0, 0);
+    ck_assert(sh[0] < 0.95 && sh[0] < sh[1] + 0.05);
+    NEAR(sh[1], 0.9, 0.01); /* 400 ratings: hardly moved */
+    ck_assert(prior[0] > 0 && prior[1] > 0);
+    double mu = prior[0] / (prior[0] + prior[1]);
+    ck_assert(mu > 0.6 && mu < 0.9);
+    for (int g = 0; g < G; g++) /* posterior mean between raw and prior mean */
+        ck_assert(fabs(sh[g] - mu) <= fabs(raw[g] - mu) + 1e-12);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_MEAN, 0), CX_OK);
+    ck_assert(sh[0] < 5.0 && sh[0] > prior[0]);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_TOP_BOX, 6), CX_EINVAL);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G - 1, t, CX_SCORE_TOP_BOX, 4), CX_EINVAL);
+    cx_scores_free(t);
+}
+END_TEST
+
 Suite *cx_suite_scores(void)
 {
     Suite *s = suite_create("scores");
@@ -454,6 +541,8 @@ Suite *cx_suite_scores(void)
     tcase_add_test(tc, acc_out_of_memory);
     tcase_add_test(tc, perception_gap_paired);
     tcase_add_test(tc, servqual_by_hand);
+    tcase_add_test(tc, group_codes_equal_per_group_accumulators);
+    tcase_add_test(tc, shrinkage_pulls_small_groups);
     suite_add_tcase(s, tc);
     return s;
 }
