@@ -29,6 +29,11 @@ CX_HIDDEN void cx__scores_free_impl(cx_scores *t);
 CX_HIDDEN cx_status cx__tally(cx_acc **accs, const int64_t *codes, const double *ratings,
                               const double *weights, size_t n, size_t n_groups, int smin, int smax);
 
+/* Calendar periods (period.c): code of time t, start time of a code, label of a code. */
+CX_HIDDEN int64_t cx__period_code(int64_t t, int period);
+CX_HIDDEN int64_t cx__period_start(int64_t code, int period);
+CX_HIDDEN void cx__period_label(char *buf, size_t cap, int64_t code, int period);
+
 /* Allocate an accumulator without argument checks (scale already validated). */
 CX_HIDDEN cx_status cx__acc_alloc(cx_acc **out, int scale_min, int scale_max);
 
