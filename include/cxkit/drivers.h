@@ -142,6 +142,28 @@ typedef struct cx_kano_result {
 CX_API cx_status cx_kano_feature(cx_kano_result *out, const double *functional,
                                  const double *dysfunctional, size_t n);
 
+/* ------------------------------------------------------------------------------------------ */
+/** @name Binding-friendly forms: each array with its own length, flat numeric results. */
+/** @{ */
+
+/** cx_drivers_fit() with x as n x p row-major (n_x = n * p), y (n_y = n), w (n_w = n or 0). */
+CX_API cx_status cx_drivers_fit_columns(cx_drivers **out, const double *x, size_t n_x,
+                                        const double *y, size_t n_y, const double *w, size_t n_w,
+                                        size_t p, const cx_drivers_options *opts);
+/** cx_drivers_complete() as doubles (1, -1, 0) into out (n_out = p * p). */
+CX_API cx_status cx_drivers_complete_values(double *out, size_t n_out, const cx_drivers *d);
+/** cx_kano_classify() as doubles (-1 for incomplete pairs); n_out = n_f = n_d. */
+CX_API cx_status cx_kano_classify_values(double *out, size_t n_out, const double *functional,
+                                         size_t n_f, const double *dysfunctional, size_t n_d);
+/** cx_kano_feature() into out[0..9] = counts A O M I R Q, category, mixed, better, worse. */
+CX_API cx_status cx_kano_feature_values(double *out, size_t n_out, const double *functional,
+                                        size_t n_f, const double *dysfunctional, size_t n_d);
+/** cx_ipa_quadrants() as doubles; n_out = n_i = n_p. */
+CX_API cx_status cx_ipa_quadrants_values(double *out, size_t n_out, const double *importance,
+                                         size_t n_i, const double *performance, size_t n_p,
+                                         double importance_cut, double performance_cut);
+/** @} */
+
 CX_END_DECLS
 
 #endif /* CX_DRIVERS_H */
