@@ -83,9 +83,9 @@ typedef enum cx_driver_measure {
  *  without bootstrap, ::CX_ESTATE for FIRST/LAST when LMG was sampled. */
 CX_API cx_status cx_drivers_get(double *out, size_t p, const cx_drivers *d, int measure);
 
-/** Conditional dominance: out[j * p + k] = mean R² gain of driver j over subsets of size k
- *  (exact enumeration only, else ::CX_ESTATE). */
-CX_API cx_status cx_drivers_conditional(double *out, size_t p, const cx_drivers *d);
+/** Conditional dominance: out[j * p + k] = mean R² gain of driver j over subsets of size k;
+ *  @p n_out must be p * p (exact enumeration only, else ::CX_ESTATE). */
+CX_API cx_status cx_drivers_conditional(double *out, size_t n_out, const cx_drivers *d);
 
 /** Complete dominance: out[i * p + j] = 1 if i completely dominates j, -1 if j dominates i,
  *  0 otherwise (exact enumeration only). */
