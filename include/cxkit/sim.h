@@ -161,9 +161,9 @@ typedef int (*cx_sim_rule_fn)(double *out, size_t n_out, const double *in, size_
  * @p payload and calls @p payload_free on it when the rule is replaced or the scenario freed
  * (also when this call fails). @p name (copied) identifies the plugin in error messages.
  */
-CX_API cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule, cx_sim_rule_fn fn,
-                                        void *payload, cx_free_fn payload_free, const char *name,
-                                        unsigned flags);
+CX_API cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule,
+                                        const char *name, unsigned flags, cx_sim_rule_fn fn,
+                                        void *payload, cx_free_fn payload_free);
 /** @} */
 
 /** Progress callback: @p done of @p total work units finished. Return nonzero to cancel (the run

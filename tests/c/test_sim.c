@@ -370,11 +370,11 @@ START_TEST(satisfaction_plugin_sees_the_documented_default)
     cx_sim_params *p = small_params(500, 6);
     sat_check c = {0.64, 0.2, 0.8, 1.3, 0, 0};
     ck_assert_int_eq(
-        cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, check_sat, &c, count_free, "check", 0),
+        cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, "check", 0, check_sat, &c, count_free),
         CX_OK);
     cx_sim_result *with = run(p, 5, 2, 0);
     ck_assert_int_gt(c.checked, 500);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(c.freed, 1);
     cx_sim_result *without = run(p, 5, 2, 0);
@@ -398,8 +398,9 @@ START_TEST(recovery_plugin_changes_the_outcome)
 {
     cx_sim_params *p = small_params(4000, 10);
     cx_sim_result *base = run(p, 9, 2, 0);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, delight_on_recovery, NULL,
-                                            NULL, "delight", CX_SIM_RULE_THREAD_SAFE),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, "delight",
+                                            CX_SIM_RULE_THREAD_SAFE, delight_on_recovery, NULL,
+                                            NULL),
                      CX_OK);
     cx_sim_result *alt = run(p, 9, 2, 0);
     /* recovered customers now rate 5 (rating noise cannot pull 1.0 below 5) */
@@ -434,30 +435,30 @@ START_TEST(failing_plugins_are_named)
 {
     cx_sim_params *p = small_params(2000, 5);
     cx_sim_result *r = NULL;
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, returns_nan, NULL, NULL,
-                                            "nan-churn", CX_SIM_RULE_THREAD_SAFE),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, "nan-churn",
+                                            CX_SIM_RULE_THREAD_SAFE, returns_nan, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_ptr_null(r);
     ck_assert_str_eq(cx_error_last()->param, "nan-churn");
     ck_assert_ptr_nonnull(strstr(cx_error_last()->message, "nan"));
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, raises, NULL, NULL, "boom", 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, "boom", 0, raises, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_str_eq(cx_error_last()->param, "boom");
     ck_assert_ptr_nonnull(strstr(cx_error_last()->message, "returned 7"));
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_params_add_intervention(p, CX_SIM_LEVER_TRAINING, 0, 0, 0.5), CX_OK);
     ck_assert_int_eq(
-        cx_sim_params_set_rule(p, CX_SIM_RULE_LEARNING, raises, NULL, NULL, "learn", 0), CX_OK);
+        cx_sim_params_set_rule(p, CX_SIM_RULE_LEARNING, "learn", 0, raises, NULL, NULL), CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_str_eq(cx_error_last()->param, "learn");
     /* a failing set_rule still releases the payload */
     sat_check c = {0};
-    ck_assert_int_eq(cx_sim_params_set_rule(p, (cx_sim_rule)9, check_sat, &c, count_free, "x", 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, (cx_sim_rule)9, "x", 0, check_sat, &c, count_free),
                      CX_EINVAL);
     ck_assert_int_eq(c.freed, 1);
     cx_sim_params_free(p);
@@ -517,6 +518,46 @@ START_TEST(allocation_failures_leave_nothing_behind)
 }
 END_TEST
 
+START_TEST(comparison_uses_common_random_numbers)
+{
+    cx_sim_params *base = small_params(1500, 16), *alt, *same;
+    ck_assert_int_eq(cx_sim_params_dup(&alt, base), CX_OK);
+    ck_assert_int_eq(cx_sim_params_dup(&same, base), CX_OK);
+    ck_assert_int_eq(cx_sim_params_add_intervention(alt, CX_SIM_LEVER_COACHING, 0, 0, 0.8), CX_OK);
+    cx_sim_options o;
+    cx_sim_options_init(&o, CX_SIM_OPTIONS_VERSION);
+    o.seed = 77;
+    cx_sim_comparison *c = NULL;
+    ck_assert_int_eq(cx_sim_compare(&c, base, base, 1, &o), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "replications");
+    /* identical scenarios: every replication's difference is exactly zero */
+    ck_assert_int_eq(cx_sim_compare(&c, base, same, 4, &o), CX_OK);
+    double m[16], lo[16], hi[16];
+    ck_assert_int_eq(cx_sim_comparison_diff(m, lo, hi, 16, c, CX_SIM_SERIES_REVENUE, 0.95), CX_OK);
+    for (int t = 0; t < 16; t++)
+        ck_assert(m[t] == 0 && lo[t] == 0 && hi[t] == 0);
+    cx_sim_comparison_free(c);
+    /* coaching: CSAT up, with an interval that excludes 0 late in the run */
+    ck_assert_int_eq(cx_sim_compare(&c, base, alt, 6, &o), CX_OK);
+    ck_assert_uint_eq(cx_sim_comparison_periods(c), 16);
+    ck_assert_int_eq(cx_sim_comparison_diff(m, lo, hi, 16, c, CX_SIM_SERIES_CSAT, 0.95), CX_OK);
+    ck_assert_msg(lo[15] > 0 && m[15] > lo[15] && hi[15] > m[15], "csat diff %g [%g, %g]", m[15],
+                  lo[15], hi[15]);
+    double mb[16], mw[16];
+    ck_assert_int_eq(cx_sim_comparison_mean(mb, 16, c, 0, CX_SIM_SERIES_CSAT), CX_OK);
+    ck_assert_int_eq(cx_sim_comparison_mean(mw, 16, c, 1, CX_SIM_SERIES_CSAT), CX_OK);
+    ck_assert(fabs((mw[15] - mb[15]) - m[15]) < 1e-9);
+    /* a wider level gives a wider interval */
+    double lo99[16], hi99[16];
+    cx_sim_comparison_diff(NULL, lo99, hi99, 16, c, CX_SIM_SERIES_CSAT, 0.99);
+    ck_assert(hi99[15] - lo99[15] > hi[15] - lo[15]);
+    cx_sim_comparison_free(c);
+    cx_sim_params_free(base);
+    cx_sim_params_free(alt);
+    cx_sim_params_free(same);
+}
+END_TEST
+
 Suite *cx_suite_sim(void)
 {
     Suite *s = suite_create("sim");
@@ -534,6 +575,7 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, recovery_plugin_changes_the_outcome);
     tcase_add_test(tc, failing_plugins_are_named);
     tcase_add_test(tc, progress_can_cancel);
+    tcase_add_test(tc, comparison_uses_common_random_numbers);
     tcase_add_test(tc, allocation_failures_leave_nothing_behind);
     suite_add_tcase(s, tc);
     return s;
