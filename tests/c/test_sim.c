@@ -3,7 +3,9 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cxkit/cxkit.h>
 #include <cxkit/sim.h>
@@ -558,6 +560,75 @@ START_TEST(comparison_uses_common_random_numbers)
 }
 END_TEST
 
+START_TEST(outputs_are_cxkit_logs)
+{
+    cx_sim_params *p = small_params(800, 8);
+    ck_assert_int_eq(cx_sim_params_set(p, "response_rate", 0.5), CX_OK);
+    cx_sim_result *r = run(p, 21, 2, 1);
+    size_t n = cx_sim_result_interaction_count(r);
+    ck_assert_uint_gt(n, 1000);
+    char dir[] = "/tmp/cx_sim_test_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(cx_sim_result_write(r, dir), CX_OK);
+    char path[256];
+    /* the interaction log reads back with every row and the same ratings */
+    cx_log *log = NULL;
+    ck_assert_int_eq(cx_log_new(&log), CX_OK);
+    snprintf(path, sizeof path, "%s/interactions.csv", dir);
+    ck_assert_msg(cx_log_read_csv(log, path, NULL) == CX_OK, "%s", cx_error_last()->message);
+    ck_assert_uint_eq(cx_log_rows(log), n);
+    double *csat = malloc(n * sizeof *csat);
+    ck_assert_int_eq(cx_log_get_f64(csat, n, log, CX_FIELD_CSAT), CX_OK);
+    size_t rated = 0;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (csat[i] == csat[i]) {
+            rated++;
+            sum += csat[i];
+        }
+    double csat_series[8], rated_total = 0, csat_total = 0, inter[8];
+    cx_sim_result_series(csat_series, 8, r, CX_SIM_SERIES_CSAT);
+    cx_sim_result_series(inter, 8, r, CX_SIM_SERIES_INTERACTIONS);
+    (void)inter;
+    ck_assert(fabs((double)rated / (double)n - 0.5) < 0.03); /* response_rate */
+    for (size_t i = 0; i < n; i++)
+        if (csat[i] == csat[i])
+            csat_total += csat[i], rated_total += 1;
+    ck_assert(fabs(sum / (double)rated - csat_total / rated_total) < 1e-12);
+    ck_assert(cx_log_count_present(log, CX_FIELD_SELF_RATING) > 0);
+    free(csat);
+    cx_log_free(log);
+    /* transactions add up to the revenue series (amounts are rounded to cents) */
+    cx_txlog *tx = NULL;
+    ck_assert_int_eq(cx_txlog_new(&tx), CX_OK);
+    snprintf(path, sizeof path, "%s/transactions.csv", dir);
+    ck_assert_msg(cx_txlog_read_csv(tx, path, NULL) == CX_OK, "%s", cx_error_last()->message);
+    size_t m = cx_txlog_rows(tx);
+    ck_assert_uint_eq(m, cx_sim_result_transaction_count(r));
+    double *amt = malloc(m * sizeof *amt), tot = 0, rev[8], rtot = 0;
+    cx_txlog_get_amounts(amt, m, tx);
+    for (size_t i = 0; i < m; i++)
+        tot += amt[i];
+    cx_sim_result_series(rev, 8, r, CX_SIM_SERIES_REVENUE);
+    for (int t = 0; t < 8; t++)
+        rtot += rev[t];
+    ck_assert_msg(fabs(tot - rtot) <= 0.006 * (double)m + 1e-6 * rtot, "%g vs %g", tot, rtot);
+    free(amt);
+    cx_txlog_free(tx);
+    const char *names[] = {"series.csv", "interactions.csv", "transactions.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        ck_assert_int_eq(remove(path), 0);
+    }
+    /* writing into a missing directory fails and leaves nothing */
+    snprintf(path, sizeof path, "%s/missing", dir);
+    ck_assert_int_eq(cx_sim_result_write(r, path), CX_EIO);
+    ck_assert_int_eq(rmdir(dir), 0); /* empty: no partial files */
+    cx_sim_result_free(r);
+    cx_sim_params_free(p);
+}
+END_TEST
+
 Suite *cx_suite_sim(void)
 {
     Suite *s = suite_create("sim");
@@ -575,6 +646,7 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, recovery_plugin_changes_the_outcome);
     tcase_add_test(tc, failing_plugins_are_named);
     tcase_add_test(tc, progress_can_cancel);
+    tcase_add_test(tc, outputs_are_cxkit_logs);
     tcase_add_test(tc, comparison_uses_common_random_numbers);
     tcase_add_test(tc, allocation_failures_leave_nothing_behind);
     suite_add_tcase(s, tc);
