@@ -34,18 +34,9 @@ cx_status cx_effects_outcomes(cx_effect_table **out, const cx_log *log, const cx
     cx__outcome *o = NULL;
     cx_effect_table *t = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, field, tp);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, field, tp)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "field",
-                             "no customer has a contact with '%s' present inside the eligible "
-                             "period",
-                             cx_field_name(field));
-        goto done;
-    }
     if ((st = cx__table_new(&t, "Later outcomes per customer",
                             "$customer,index_time,index_row,value,spend_before,spend_after,"
                             "spend_change,repurchase,retained,nps_after,tenure_days,"
@@ -238,16 +229,9 @@ cx_status cx_effects_spend(cx_effect_table **out, const cx_log *log, const cx_tx
     cx_effect_table *t = NULL;
     double *pos = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, CX_FIELD_CSAT, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, CX_FIELD_CSAT, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log",
-                             "no customer has a rated contact (csat) inside the eligible period");
-        goto done;
-    }
     pos = cx__malloc_array(n, sizeof(double));
     if (!pos) {
         st = cx__enomem();
@@ -322,16 +306,9 @@ cx_status cx_effects_retention(cx_effect_table **out, const cx_log *log, const c
     size_t n = 0;
     cx__design d;
     memset(&d, 0, sizeof d);
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, -1, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, p->opts.predictor, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log", "no customer has '%s' inside the eligible period",
-                             cx_field_name(p->opts.predictor));
-        goto done;
-    }
     const char *cov = p->opts.covariates ? p->opts.covariates : default_covariates(log);
     if ((st = cx__design_build(&d, p, o, n, cov)))
         goto done;
@@ -402,16 +379,9 @@ cx_status cx_effects_zones(cx_effect_table **out, const cx_log *log, const cx_tx
     cx_effect_table *t = NULL;
     double *y = NULL, *s = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, -1, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, p->opts.predictor, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log", "no customer has '%s' inside the eligible period",
-                             cx_field_name(p->opts.predictor));
-        goto done;
-    }
     y = cx__malloc_array(n, sizeof(double));
     s = cx__malloc_array(n, sizeof(double));
     if (!y || !s) {

@@ -381,3 +381,33 @@ done:
     cx__free(hi);
     return st;
 }
+
+cx_status cx__index_outcomes(cx__panel **panel, cx__outcome **out, size_t *n, const cx_log *log,
+                             const cx_txlog *tx, const cx_effects_options *opts, int field,
+                             int64_t tp)
+{
+    cx__panel *p = NULL;
+    cx__outcome *o = NULL;
+    size_t m = 0;
+    cx_status st = cx__panel_new(&p, log, tx, opts);
+    if (st)
+        return st;
+    if (field < 0)
+        field = p->opts.predictor;
+    if ((st = cx__outcomes(&o, &m, p, field, tp))) {
+        cx__panel_free(p);
+        return st;
+    }
+    if (m == 0) {
+        st = cx__error_param(CX_ERANGE, "log",
+                             "no customer has a contact with '%s' inside the eligible period "
+                             "[start + W, end - W] (W = %g days)",
+                             cx_field_name(field), p->opts.window_days);
+        cx__panel_free(p);
+        return st;
+    }
+    *panel = p;
+    *out = o;
+    *n = m;
+    return CX_OK;
+}
