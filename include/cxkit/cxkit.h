@@ -10,5 +10,6 @@
 #include <cxkit/errors.h>
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
+#include <cxkit/clv.h>
 
 #endif /* CX_CXKIT_H */
