@@ -67,4 +67,8 @@ cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, 
  * that converges faster); CX_ERANGE if it does not converge. */
 cx_status cx__hyp2f1(double *out, double a, double b, double c, double z);
 
+/* Adaptive Gauss-Legendre integral of f over [lo, hi] to relative tolerance rel_tol. */
+cx_status cx__integrate(double *out, double (*f)(double, void *), void *ctx, double lo, double hi,
+                        double rel_tol);
+
 #endif /* CX_CLV_INTERNAL_H */
