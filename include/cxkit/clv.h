@@ -184,8 +184,8 @@ CX_API cx_status cx_clv_model_report(cx_clv_fit_report *out, const cx_clv_model 
 /** Standard errors of the parameters (natural scale, delta method from the Hessian of the
  *  log-likelihood in log-parameters); ::CX_ESTATE without a fit. */
 CX_API cx_status cx_clv_model_stderr(double *out, size_t n, const cx_clv_model *model);
-/** Covariance of the parameters (n x n row-major, n the parameter count); ::CX_ESTATE without
- *  a fit. */
+/** Covariance of the parameters (k x k row-major, k the parameter count; @p n must be k * k);
+ *  ::CX_ESTATE without a fit. */
 CX_API cx_status cx_clv_model_vcov(double *out, size_t n, const cx_clv_model *model);
 /** Log-likelihood of each row at the current parameters (out has n entries). */
 CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, const double *x,

@@ -59,7 +59,7 @@ static cx_status ll_bg_family(double *ll, double *grad, const double *p, const c
             g[0] += w * (dr_x - q * lT - pi * ltx);
             g[1] += w * (r / alpha - (r + x) * (q / (alpha + d->T[i]) + pi / (alpha + d->tx[i])));
             g[2] += w * (da_x + pi / a);
-            g[3] += w * (db_x - pi / bx1);
+            g[3] += w * (pi > 0.0 ? db_x - pi / bx1 : db_x); /* bx1 = 0 when x = 0 */
         }
     }
     if (!isfinite(sum))

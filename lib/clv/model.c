@@ -454,6 +454,25 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
             if (cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)
                 has_vcov = 1;
         }
+        /* Without a penalty, a flat direction means the data do not pin the parameter down
+         * (e.g. a single customer, or no sign of dropout): report it instead of a number. */
+        if (opts->penalizer == 0.0) {
+            size_t worst = 0;
+            double worst_sd = has_vcov ? 0.0 : INFINITY;
+            for (size_t j = 0; has_vcov && j < np; j++)
+                if (sqrt(inv[j * np + j]) > worst_sd)
+                    worst_sd = sqrt(inv[j * np + j]), worst = j;
+            if (!(worst_sd <= 5.0)) {
+                st = cx__error_param(
+                    CX_ENOTCONV, model->info->param_names[worst],
+                    "%s fit: the data do not identify %s (%s); use more customers or a "
+                    "penalizer",
+                    model->info->name,
+                    has_vcov ? model->info->param_names[worst] : "the parameters",
+                    has_vcov ? "log-scale standard error above 5" : "singular Hessian");
+                goto done;
+            }
+        }
         memcpy(model->p, p, np * sizeof *p);
         model->has_vcov = has_vcov;
         if (has_vcov)
@@ -491,8 +510,9 @@ CX_API cx_status cx_clv_model_vcov(double *out, size_t n, const cx_clv_model *mo
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(model != NULL);
     const size_t np = model->info->np;
-    if (n != np)
-        return cx__error_param(CX_EINVAL, "n", "n must be the parameter count %zu", np);
+    if (n != np * np)
+        return cx__error_param(CX_EINVAL, "n", "n must be the parameter count squared (%zu)",
+                               np * np);
     if (!model->fitted || !model->has_vcov)
         return cx__error(CX_ESTATE, !model->fitted
                                         ? "the model has not been fitted"
@@ -507,7 +527,10 @@ CX_API cx_status cx_clv_model_stderr(double *out, size_t n, const cx_clv_model *
     double v[CX__CLV_MAXP * CX__CLV_MAXP];
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(model != NULL);
-    cx_status st = cx_clv_model_vcov(v, n, model);
+    if (n != model->info->np)
+        return cx__error_param(CX_EINVAL, "n", "n must be the parameter count %zu",
+                               model->info->np);
+    cx_status st = cx_clv_model_vcov(v, n * n, model);
     if (st != CX_OK)
         return st;
     for (size_t j = 0; j < n; j++)
