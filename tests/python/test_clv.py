@@ -326,3 +326,34 @@ def test_plots_draw(cdnow):
     ax = plot_calibration_purchases_vs_holdout_purchases(m, ch)
     assert len(ax.get_lines()) == 2
     plt.close(fig)
+
+
+def test_cli_fit_predict_summary(tmp_path):
+    import json
+    import os
+    import subprocess
+    exe = pathlib.Path(os.environ.get("CX_BINARY_DIR", pathlib.Path(__file__).parents[2] / "build")) / "cxkit"
+    if not exe.exists():
+        pytest.skip("cxkit CLI not built")
+    summary = DATA / "cdnow_customers_summary_with_transactions.csv"
+    out = subprocess.run([str(exe), "clv", "fit", "--model", "pareto", "--json", str(summary)],
+                         capture_output=True, text=True, check=True).stdout
+    fit = json.loads(out)
+    assert fit["params"]["s"] == pytest.approx(0.60621383, rel=2e-6)
+    assert fit["loglik"] == pytest.approx(-9594.973929826863, rel=1e-11)
+    pred = subprocess.run([str(exe), "clv", "predict", "--model", "bgnbd", "--params",
+                           "0.243,4.414,0.793,2.426", "--horizon", "39", str(summary)],
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    assert pred[0] == "customer,p_alive,expected_purchases"
+    first = pred[1].split(",")
+    assert first[0] == "1"
+    assert float(first[1]) == pytest.approx(0.7266, abs=1e-4)
+    assert float(first[2]) == pytest.approx(1.226028, rel=1e-6)
+    tx = tmp_path / "tx.csv"
+    tx.write_text("customer,time,amount\na,2024-01-01,10\na,2024-01-03,5\nb,2024-01-02,7\n")
+    s = subprocess.run([str(exe), "clv", "summary", str(tx), "--end", "2024-01-10"],
+                       capture_output=True, text=True, check=True).stdout.splitlines()
+    assert s == ["customer,frequency,recency,T,monetary_value", "a,1,2,9,5", "b,0,0,8,0"]
+    bad = subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", str(tx)],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "missing column" in bad.stderr
