@@ -19,7 +19,7 @@ static void usage(FILE *f)
             "                 [--period day|hour|week|SECONDS] [--multiplier M]\n"
             "                 [--columns customer=COL,time=COL,amount=COL]\n"
             "       cxkit clv fit --model bgnbd|mbgnbd|pareto|bgbb|sbg|gg SUMMARY.csv [--json]\n"
-            "                 [--penalizer X] [--starts N]\n"
+            "                 [--penalizer X] [--starts N] [--all-starts]\n"
             "       cxkit clv predict --model M SUMMARY.csv [--params P1,P2,...] [--horizon T]\n"
             "                 [--discount D]\n\n"
             "Summary CSVs have a header; columns used: frequency, recency, T (bgbb: n_periods or\n"
@@ -314,6 +314,7 @@ static int fit_model(cx_clv_model *m, const data *d, int argc, char **argv)
         fo.penalizer = strtod(pen, NULL);
     if (starts)
         fo.n_starts = (unsigned)strtoul(starts, NULL, 10);
+    fo.all_starts = flag(argc, argv, "--all-starts");
     if (cx_clv_model_fit(m, d->x, d->tx, d->T, d->w, d->n, &fo) != CX_OK)
         return fail("fit");
     return 0;

@@ -73,10 +73,10 @@ cx_status cx_clv_b_kind(int *out, const char *name)
     return st;
 }
 
-/* Fit on columns x, tx, T (T and weights may be empty). */
+/* Fit on columns x, tx, T (T and weights may be empty); all_starts as in the options. */
 cx_status cx_clv_b_fit(cx_clv_model *model, const double *cx, size_t ncx, const double *ctx,
                        size_t nctx, const double *cT, size_t ncT, const double *cw, size_t ncw,
-                       double penalizer, unsigned n_starts, uint64_t seed)
+                       double penalizer, unsigned n_starts, uint64_t seed, int all_starts)
 {
     cx_status st;
     if ((st = cx_clv_b_len(&ctx, ncx, nctx, "tx", 0)) != CX_OK ||
@@ -88,6 +88,7 @@ cx_status cx_clv_b_fit(cx_clv_model *model, const double *cx, size_t ncx, const 
     o.penalizer = penalizer;
     o.n_starts = n_starts;
     o.seed = seed;
+    o.all_starts = all_starts;
     return cx_clv_model_fit(model, cx, ctx, cT, cw, ncx, &o);
 }
 

@@ -143,11 +143,14 @@ typedef struct cx_clv_fit_options {
     unsigned version;  /**< ::CX_CLV_FIT_OPTIONS_VERSION */
     double penalizer;  /**< L2 penalty coefficient on the parameters, as lifetimes'
                             `penalizer_coef` (added to the mean negative log-likelihood). 0 */
-    unsigned n_starts; /**< starting points (the first is all parameters 1, the others random
-                            around it); the best converged optimum is kept. Default 3 */
+    unsigned n_starts; /**< starting points, tried in turn until one converges (the first is
+                            all parameters 1, the others random around it in log space).
+                            Default 3 */
     uint64_t seed;     /**< seed of the random starts. Default 0 */
     size_t max_iter;   /**< per start; default 200 */
-    double gtol;       /**< gradient tolerance on the mean log-likelihood; default 1e-10 */
+    double gtol;       /**< gradient tolerance on the mean log-likelihood; default 1e-9 */
+    int all_starts;    /**< 1: run every start and keep the best optimum (a check for several
+                            local optima); 0 (default): stop at the first that converges */
 } cx_clv_fit_options;
 
 #define CX_CLV_FIT_OPTIONS_VERSION 1

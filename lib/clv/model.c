@@ -139,6 +139,7 @@ CX_API cx_status cx_clv_fit_options_init(cx_clv_fit_options *opts, unsigned vers
     opts->seed = 0;
     opts->max_iter = 200;
     opts->gtol = 1e-9;
+    opts->all_starts = 0;
     return CX_OK;
 }
 
@@ -388,7 +389,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
     oo.max_iter = opts->max_iter;
     oo.gtol = opts->gtol;
-    oo.use_hessian = 1;
+    oo.use_hessian = 0; /* BFGS: a Hessian by differences costs 2k gradients per step */
 
     cx_rng *rng = NULL;
     double best[CX__CLV_MAXP];
@@ -429,6 +430,8 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
             memcpy(best, th, np * sizeof *th);
             best_rep = orep;
         }
+        if (!opts->all_starts)
+            break;
     }
     st = CX_OK;
     if (rep.starts_converged == 0) {

@@ -74,7 +74,7 @@ function clv.fit(kind, data, opts)
   local m = clv.new(kind)
   local x, tx, T = columns(kind, data)
   cx.clv_b_fit(m.handle, x, tx, T, opts.weights or data.weights or {}, opts.penalizer or 0,
-               opts.n_starts or 3, opts.seed or 0)
+               opts.n_starts or 3, opts.seed or 0, opts.all_starts and 1 or 0)
   m:refresh()
   return m
 end

@@ -111,11 +111,12 @@ class _Fitter:
                 "n_unique", "converged")
         return {k: (float(v) if k in ("loglik", "grad_norm") else int(v)) for k, v in zip(keys, r)}
 
-    def _fit(self, x, tx, T=None, weights=None, n_starts=3, seed=0):
+    def _fit(self, x, tx, T=None, weights=None, n_starts=3, seed=0, all_starts=False):
         x, tx = _col(x), _col(tx)
         T = _col(T) if T is not None else np.empty(0)
         w = _col(weights) if weights is not None else np.empty(0)
-        core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, int(n_starts), int(seed))
+        core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, int(n_starts), int(seed),
+                          int(bool(all_starts)))
         self._fitted = True
         return self
 
@@ -135,9 +136,11 @@ class _ContinuousFitter(_Fitter):
     """BG/NBD, MBG/NBD and Pareto/NBD share lifetimes' method names."""
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, n_starts=3, seed=0, **kwargs):
-        """Maximum likelihood on (frequency, recency, T); weights count identical customers."""
-        self._fit(frequency, recency, T, weights, n_starts, seed)
+            tol=None, index=None, n_starts=3, seed=0, all_starts=False, **kwargs):
+        """Maximum likelihood on (frequency, recency, T); weights count identical customers.
+        Starts are tried in turn until one converges (all of them with all_starts=True, keeping
+        the best optimum)."""
+        self._fit(frequency, recency, T, weights, n_starts, seed, all_starts)
         self.data = pd.DataFrame({"frequency": _col(frequency), "recency": _col(recency),
                                   "T": _col(T)}, index=index)
         if weights is not None:
