@@ -10,5 +10,12 @@
 #include <cxkit/errors.h>
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
+#include <cxkit/pls.h>
+
+#include <cxkit/survival.h>
+#include <cxkit/effects.h>
+#include <cxkit/scores.h>
+#include <cxkit/drivers.h>
+#include <cxkit/sim.h>
 
 #endif /* CX_CXKIT_H */

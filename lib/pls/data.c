@@ -1,0 +1,289 @@
+/* PLS data: named columns, survey weights, missing values, standardisation, correlations. */
+#include <math.h>
+#include <string.h>
+
+#include "pls_internal.h"
+
+cx_status cx_pls_data_new(cx_pls_data **out, size_t n_rows)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(n_rows >= 1);
+    cx_pls_data *d = cx__calloc(1, sizeof *d);
+    if (!d)
+        return cx__enomem();
+    d->n = n_rows;
+    *out = d;
+    return CX_OK;
+}
+
+void cx_pls_data_free(cx_pls_data *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->ncol; i++) {
+        cx__free(d->names[i]);
+        cx__free(d->cols[i]);
+    }
+    cx__free(d->names);
+    cx__free(d->cols);
+    cx__free(d->weights);
+    cx__free(d);
+}
+
+size_t cx_pls_data_n_rows(const cx_pls_data *d)
+{
+    return d ? d->n : 0;
+}
+
+static size_t find_col(const cx_pls_data *d, const char *name)
+{
+    for (size_t i = 0; i < d->ncol; i++)
+        if (strcmp(d->names[i], name) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+cx_status cx_pls_data_add_column(cx_pls_data *d, const char *name, const double *xs, size_t n)
+{
+    CX_CHECK_ARG(d != NULL);
+    CX_CHECK_ARG(name != NULL && *name);
+    CX_CHECK_ARG(xs != NULL);
+    if (n != d->n)
+        return cx__error_param(CX_EINVAL, name, "column '%s' has %zu values, the data has %zu rows",
+                               name, n, d->n);
+    if (find_col(d, name) != (size_t)-1)
+        return cx__error_param(CX_EINVAL, name, "column '%s' is already present", name);
+    if (d->ncol == d->cap) {
+        size_t nc = d->cap ? 2 * d->cap : 16;
+        char **nn = cx__realloc_array(d->names, nc, sizeof *nn);
+        if (!nn)
+            return cx__enomem();
+        d->names = nn;
+        double **cc = cx__realloc_array(d->cols, nc, sizeof *cc);
+        if (!cc)
+            return cx__enomem();
+        d->cols = cc;
+        d->cap = nc;
+    }
+    char *copy = cx__strdup(name);
+    double *col = cx__malloc_array(n, sizeof(double));
+    if (!copy || !col) {
+        cx__free(copy);
+        cx__free(col);
+        return cx__enomem();
+    }
+    memcpy(col, xs, n * sizeof(double));
+    d->names[d->ncol] = copy;
+    d->cols[d->ncol] = col;
+    d->ncol++;
+    return CX_OK;
+}
+
+cx_status cx_pls_data_set_weights(cx_pls_data *d, const double *ws, size_t n)
+{
+    CX_CHECK_ARG(d != NULL);
+    CX_CHECK_ARG(ws != NULL);
+    if (n != d->n)
+        return cx__error_param(CX_EINVAL, "weights", "%zu weights for %zu rows", n, d->n);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(ws[i]) || ws[i] < 0)
+            return cx__error_param(CX_EINVAL, "weights",
+                                   "weight %zu is %g; weights must be finite and >= 0", i, ws[i]);
+        sum += ws[i];
+    }
+    if (!(sum > 0))
+        return cx__error_param(CX_EINVAL, "weights", "the weights sum to 0");
+    double *w = cx__malloc_array(n, sizeof(double));
+    if (!w)
+        return cx__enomem();
+    memcpy(w, ws, n * sizeof(double));
+    cx__free(d->weights);
+    d->weights = w;
+    return CX_OK;
+}
+
+/* Weighted correlation matrix with multiplicities; see pls_internal.h. Sums are of standardised
+ * (centred) values, so the one-pass formula loses nothing to cancellation. */
+size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+                    const unsigned *counts, size_t n, size_t K)
+{
+    double N = 0;
+    memset(S, 0, K * K * sizeof(double));
+    memset(mz, 0, K * sizeof(double));
+    for (size_t r = 0; r < n; r++) {
+        double f = (counts ? counts[r] : 1.0) * (wt ? wt[r] : 1.0);
+        if (f == 0)
+            continue;
+        const double *x = z + r * K;
+        N += f;
+        for (size_t k = 0; k < K; k++) {
+            double fx = f * x[k];
+            mz[k] += fx;
+            double *row = S + k * K;
+            for (size_t l = 0; l <= k; l++)
+                row[l] += fx * x[l];
+        }
+    }
+    for (size_t k = 0; k < K; k++)
+        mz[k] /= N;
+    /* n - 1 divisor with weights normalised to mean 1: N - 1 */
+    double div = N - 1;
+    for (size_t k = 0; k < K; k++)
+        for (size_t l = 0; l <= k; l++)
+            S[k * K + l] = (S[k * K + l] - N * mz[k] * mz[l]) / div;
+    size_t bad = (size_t)-1;
+    for (size_t k = 0; k < K; k++) {
+        double v = S[k * K + k];
+        sz[k] = v > 0 ? sqrt(v) : 0;
+        if (!(v > 1e-24) && bad == (size_t)-1)
+            bad = k;
+    }
+    if (bad != (size_t)-1)
+        return bad;
+    for (size_t k = 0; k < K; k++) {
+        for (size_t l = 0; l < k; l++) {
+            double r = S[k * K + l] / (sz[k] * sz[l]);
+            S[k * K + l] = r;
+            S[l * K + k] = r;
+        }
+        S[k * K + k] = 1.0;
+    }
+    return (size_t)-1;
+}
+
+static int is_missing(double v, const cx_pls_options *o)
+{
+    return isnan(v) || (o->use_missing_code && v == o->missing_code);
+}
+
+cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
+{
+    const cx_pls_model *m = f->model;
+    const cx_pls_options *o = &f->opt;
+    size_t K = m->ni, n = d->n;
+    const double **col = cx__malloc_array(K + 1, sizeof *col);
+    if (!col)
+        return cx__enomem();
+    for (size_t k = 0; k < K; k++) {
+        size_t c = find_col(d, m->iname[k]);
+        if (c == (size_t)-1) {
+            cx__free(col);
+            return cx__error_param(CX_EINVAL, m->iname[k],
+                                   "indicator '%s' (construct '%s') is not a column of the data",
+                                   m->iname[k], m->cname[m->iconstruct[k]]);
+        }
+        col[k] = d->cols[c];
+    }
+    cx_status st = CX_OK;
+    unsigned char *keep = cx__malloc(n);
+    f->mean = cx__malloc_array(4 * K, sizeof(double));
+    if (!keep || !f->mean) {
+        st = cx__enomem();
+        goto done;
+    }
+    f->sd = f->mean + K;
+    f->lo = f->sd + K;
+    f->hi = f->lo + K;
+    /* rows to keep; a row with zero survey weight is kept (it simply has no influence) */
+    size_t nmiss = 0, nkeep = 0;
+    for (size_t r = 0; r < n; r++) {
+        int row_missing = 0;
+        for (size_t k = 0; k < K; k++)
+            if (is_missing(col[k][r], o)) {
+                nmiss++;
+                row_missing = 1;
+            } else if (!isfinite(col[k][r])) {
+                st = cx__error_param(CX_EINVAL, m->iname[k],
+                                     "indicator '%s' is infinite in row %zu", m->iname[k], r + 1);
+                goto done;
+            }
+        keep[r] = !(row_missing && o->missing == CX_PLS_MISSING_CASEWISE);
+        nkeep += keep[r];
+    }
+    if (nkeep < 3) {
+        st = cx__error_param(CX_ERANGE, "data", "%zu complete rows remain; PLS needs at least 3",
+                             nkeep);
+        goto done;
+    }
+    f->n_rows = n;
+    f->n = nkeep;
+    f->rows = cx__malloc_array(nkeep, sizeof(size_t));
+    f->z = cx__malloc_array(nkeep * K, sizeof(double));
+    if (d->weights)
+        f->wt = cx__malloc_array(nkeep, sizeof(double));
+    if (!f->rows || !f->z || (d->weights && !f->wt)) {
+        st = cx__enomem();
+        goto done;
+    }
+    size_t i = 0;
+    for (size_t r = 0; r < n; r++)
+        if (keep[r])
+            f->rows[i++] = r;
+    double wsum = 0;
+    if (f->wt) {
+        for (i = 0; i < nkeep; i++)
+            wsum += d->weights[f->rows[i]];
+        if (!(wsum > 0)) {
+            st = cx__error_param(CX_EINVAL, "weights", "the weights of the used rows sum to 0");
+            goto done;
+        }
+        for (i = 0; i < nkeep; i++)
+            f->wt[i] = d->weights[f->rows[i]] * (double)nkeep / wsum;
+    }
+    /* (weighted) means of the observed values; mean replacement; sds; scale ends */
+    for (size_t k = 0; k < K; k++) {
+        double sw = 0, sx = 0, lo = INFINITY, hi = -INFINITY;
+        for (i = 0; i < nkeep; i++) {
+            double v = col[k][f->rows[i]];
+            if (is_missing(v, o))
+                continue;
+            double w = f->wt ? f->wt[i] : 1.0;
+            sw += w;
+            sx += w * v;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        if (!(sw > 0)) {
+            st = cx__error_param(CX_EINVAL, m->iname[k], "indicator '%s' has no observed value",
+                                 m->iname[k]);
+            goto done;
+        }
+        double mu = sx / sw, ss = 0;
+        for (i = 0; i < nkeep; i++) {
+            double v = col[k][f->rows[i]];
+            if (is_missing(v, o))
+                v = mu;
+            f->z[i * K + k] = v;
+            double w = f->wt ? f->wt[i] : 1.0;
+            ss += w * (v - mu) * (v - mu);
+        }
+        /* weights have mean 1 over the rows, so sum w = nkeep */
+        double sd = sqrt(ss / ((double)nkeep - 1));
+        if (!(sd > 1e-12 * (fabs(mu) + 1))) {
+            st = cx__error_param(CX_EINVAL, m->iname[k],
+                                 "indicator '%s' is constant (zero variance)", m->iname[k]);
+            goto done;
+        }
+        f->mean[k] = mu;
+        f->sd[k] = sd;
+        f->lo[k] = isnan(o->scale_min) ? lo : o->scale_min;
+        f->hi[k] = isnan(o->scale_max) ? hi : o->scale_max;
+        if (!(f->hi[k] > f->lo[k])) {
+            st = cx__error_param(CX_EINVAL, m->iname[k],
+                                 "scale of indicator '%s': max %g must exceed min %g", m->iname[k],
+                                 f->hi[k], f->lo[k]);
+            goto done;
+        }
+        for (i = 0; i < nkeep; i++)
+            f->z[i * K + k] = (f->z[i * K + k] - mu) / sd;
+    }
+    f->info.n_rows = n;
+    f->info.n_used = nkeep;
+    f->info.n_missing_cells = nmiss;
+    f->info.n_rows_dropped = n - nkeep;
+done:
+    cx__free(keep);
+    cx__free(col);
+    return st;
+}

@@ -1,0 +1,100 @@
+/*
+ * Internal structures of the PLS module. The estimation works entirely on the K x K indicator
+ * correlation matrix S (see estimate.c), so the same core serves the main fit, f^2
+ * re-estimations, bootstrap replicates, jackknife fits and PLSpredict folds.
+ */
+#ifndef CX_PLS_INTERNAL_H
+#define CX_PLS_INTERNAL_H
+
+#include <cxkit/pls.h>
+
+#include "internal.h"
+
+struct cx_pls_model {
+    size_t nc, ni, np;          /* constructs, indicators, paths */
+    size_t cap_c, cap_i, cap_p; /* capacities */
+    char **cname;               /* nc construct names */
+    cx_pls_mode *mode;          /* nc */
+    char **iname;               /* ni indicator names */
+    size_t *iconstruct;         /* ni: construct of each indicator */
+    size_t *pfrom, *pto;        /* np paths */
+};
+
+struct cx_pls_data {
+    size_t n, ncol, cap;
+    char **names;
+    double **cols;
+    double *weights; /* NULL or n */
+};
+
+/* Results of one estimation on a correlation matrix; arrays are owned by one block. */
+typedef struct pls_est {
+    size_t K, C;
+    double *w;     /* K: outer weights scaled to unit composite variance */
+    double *cross; /* K x C: S W = correlations of items and composites */
+    double *load;  /* K: loading on own construct (PLSc-corrected for mode A if consistent) */
+    double *rc;    /* C x C: construct correlations (PLSc-corrected if consistent) */
+    double *B;     /* C x C: path coefficients */
+    double *rsq;   /* C: NaN for exogenous */
+    double *total; /* C x C */
+    double *rho_a; /* C */
+    int iterations;
+    double change;
+} pls_est;
+
+/* Failure categories of an estimation (for bootstrap counts). */
+enum { PLS_FAIL_NONE = 0, PLS_FAIL_CONSTANT, PLS_FAIL_SINGULAR, PLS_FAIL_NOTCONV, PLS_FAIL_OTHER };
+
+struct cx_pls_fit {
+    cx_pls_model *model;
+    cx_pls_options opt;
+    size_t K, C, n_rows, n;
+    size_t *rows;       /* n: data row of each used row */
+    double *z;          /* n x K standardised indicators */
+    double *wt;         /* n normalised survey weights (mean 1) or NULL */
+    double *mean;       /* K (weighted) means */
+    double *sd;         /* K (weighted) sample sds */
+    double *lo, *hi;    /* K scale ends for the index */
+    double *S;          /* K x K correlation matrix */
+    unsigned char *adj; /* C x C paths */
+    pls_est est;
+    double *scores; /* n x C */
+    cx_pls_fit_info info;
+};
+
+/* model.c */
+CX_HIDDEN cx_status cx__pls_model_dup(cx_pls_model **out, const cx_pls_model *m);
+CX_HIDDEN cx_status cx__pls_model_check(const cx_pls_model *m);
+CX_HIDDEN unsigned char *cx__pls_model_adjacency(const cx_pls_model *m);
+
+/* linalg_small.c: Cholesky-based solves for the small SPD matrices of PLS. */
+CX_HIDDEN cx_status cx__pls_spd_solve(double *a, size_t n, double *b, size_t nrhs);
+CX_HIDDEN cx_status cx__pls_spd_inverse(const double *a, size_t n, double *inv);
+
+/* estimate.c */
+CX_HIDDEN cx_status cx__pls_est_alloc(pls_est *e, size_t K, size_t C);
+CX_HIDDEN void cx__pls_est_free(pls_est *e);
+/* Weights, then everything derived. *fail receives a PLS_FAIL_ category (may be NULL). */
+CX_HIDDEN cx_status cx__pls_estimate_S(pls_est *e, const cx_pls_model *m, const unsigned char *adj,
+                                       const double *S, cx_pls_scheme scheme, int max_iter,
+                                       double tol, int consistent, int *fail);
+/* Derived quantities from e->w (already estimated): cross, load, rc, B, rsq, total, rho_a. */
+CX_HIDDEN cx_status cx__pls_derive(pls_est *e, const cx_pls_model *m, const unsigned char *adj,
+                                   const double *S, int consistent, int *fail);
+/* rho_A of construct j from unit-variance weights (1 for mode B and single items). */
+CX_HIDDEN double cx__pls_rho_a(const cx_pls_model *m, size_t j, const double *S, const double *w);
+
+/* data.c: prepare the model's indicators (missing values, standardisation, S). */
+CX_HIDDEN cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d);
+/* Weighted correlation matrix from standardised rows with multiplicities: S (K x K), and the
+ * replicate means and sds (in z units) into mz, sz (K). counts may be NULL (all 1), wt NULL.
+ * Returns the index of a constant column or (size_t)-1. */
+CX_HIDDEN size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+                              const unsigned *counts, size_t n, size_t K);
+
+/* index.c */
+CX_HIDDEN void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w,
+                                   const double *mean, const double *sd, const double *lo,
+                                   const double *hi);
+
+#endif /* CX_PLS_INTERNAL_H */

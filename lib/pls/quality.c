@@ -1,0 +1,250 @@
+/* Quality criteria of a PLS fit, defined exactly as seminr 2.3.1 (REFERENCE.md section 9). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pls_internal.h"
+
+static cx_status need(size_t n, size_t want)
+{
+    if (n < want)
+        return cx__error_param(CX_EINVAL, "n", "output has room for %zu values, %zu needed", n,
+                               want);
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, double *ave, size_t n,
+                                 const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    cx_status st = need(n, f->C);
+    if (st != CX_OK)
+        return st;
+    const cx_pls_model *m = f->model;
+    size_t K = f->K;
+    for (size_t j = 0; j < f->C; j++) {
+        double sr = 0, sl = 0, sl2 = 0, s1l2 = 0;
+        size_t nb = 0;
+        for (size_t k = 0; k < K; k++) {
+            if (m->iconstruct[k] != j)
+                continue;
+            nb++;
+            double l = f->est.load[k];
+            sl += l;
+            sl2 += l * l;
+            s1l2 += 1 - l * l;
+            for (size_t q = 0; q < K; q++)
+                if (m->iconstruct[q] == j)
+                    sr += f->S[k * K + q];
+        }
+        double kb = (double)nb;
+        if (alpha)
+            alpha[j] = nb > 1 ? kb / (kb - 1) * (1 - kb / sr) : 1.0;
+        if (rho_c)
+            rho_c[j] = nb > 1 ? sl * sl / (sl * sl + s1l2) : 1.0;
+        if (ave)
+            ave[j] = nb > 1 ? sl2 / kb : 1.0;
+        if (rho_a)
+            rho_a[j] = f->est.rho_a[j];
+    }
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    size_t C = f->C, K = f->K;
+    cx_status st = need(n, C * C);
+    if (st != CX_OK)
+        return st;
+    const cx_pls_model *m = f->model;
+    double *mono = cx__malloc_array(C, sizeof(double));
+    if (!mono)
+        return cx__enomem();
+    /* mean absolute off-diagonal correlation within each block (1 for a single item) */
+    for (size_t j = 0; j < C; j++) {
+        double s = 0;
+        size_t c = 0;
+        for (size_t k = 0; k < K; k++)
+            for (size_t l = k + 1; l < K; l++)
+                if (m->iconstruct[k] == j && m->iconstruct[l] == j) {
+                    s += fabs(f->S[k * K + l]);
+                    c++;
+                }
+        mono[j] = c ? s / (double)c : 1.0;
+    }
+    for (size_t i = 0; i < C; i++) {
+        out[i * C + i] = 1.0;
+        for (size_t j = i + 1; j < C; j++) {
+            double s = 0;
+            size_t c = 0;
+            for (size_t k = 0; k < K; k++)
+                for (size_t l = 0; l < K; l++)
+                    if (m->iconstruct[k] == i && m->iconstruct[l] == j) {
+                        s += fabs(f->S[k * K + l]);
+                        c++;
+                    }
+            double h = s / (double)c / sqrt(mono[i] * mono[j]);
+            out[i * C + j] = h;
+            out[j * C + i] = h;
+        }
+    }
+    cx__free(mono);
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_fornell_larcker(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    size_t C = f->C;
+    cx_status st = need(n, C * C);
+    if (st != CX_OK)
+        return st;
+    double *ave = cx__malloc_array(C, sizeof(double));
+    if (!ave)
+        return cx__enomem();
+    cx_pls_fit_reliability(NULL, NULL, NULL, ave, C, f);
+    for (size_t i = 0; i < C; i++)
+        for (size_t j = 0; j < C; j++)
+            out[i * C + j] = i == j ? sqrt(ave[i]) : f->est.rc[i * C + j];
+    cx__free(ave);
+    return CX_OK;
+}
+
+/* diag of the inverse of the correlation submatrix R[idx, idx] into vif[0..m) */
+static cx_status vif_of(double *vif, const double *R, size_t ld, const size_t *idx, size_t m)
+{
+    if (m == 1) {
+        vif[0] = 1.0;
+        return CX_OK;
+    }
+    double *a = cx__malloc_array(2 * m * m, sizeof(double));
+    if (!a)
+        return cx__enomem();
+    for (size_t p = 0; p < m; p++)
+        for (size_t q = 0; q < m; q++)
+            a[p * m + q] = R[idx[p] * ld + idx[q]];
+    cx_status st = cx__pls_spd_inverse(a, m, a + m * m);
+    if (st == CX_OK)
+        for (size_t p = 0; p < m; p++)
+            vif[p] = a[m * m + p * m + p];
+    cx__free(a);
+    return st;
+}
+
+cx_status cx_pls_fit_vif_outer(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    size_t K = f->K;
+    cx_status st = need(n, K);
+    if (st != CX_OK)
+        return st;
+    size_t *idx = cx__malloc_array(K, sizeof(size_t));
+    double *v = cx__malloc_array(K, sizeof(double));
+    if (!idx || !v) {
+        cx__free(idx);
+        cx__free(v);
+        return cx__enomem();
+    }
+    for (size_t j = 0; j < f->C && st == CX_OK; j++) {
+        size_t m = 0;
+        for (size_t k = 0; k < K; k++)
+            if (f->model->iconstruct[k] == j)
+                idx[m++] = k;
+        st = vif_of(v, f->S, K, idx, m);
+        if (st == CX_ESINGULAR)
+            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
+                                 "the indicators of '%s' are collinear", f->model->cname[j]);
+        for (size_t p = 0; st == CX_OK && p < m; p++)
+            out[idx[p]] = v[p];
+    }
+    cx__free(idx);
+    cx__free(v);
+    return st;
+}
+
+cx_status cx_pls_fit_vif_inner(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    size_t C = f->C;
+    cx_status st = need(n, C * C);
+    if (st != CX_OK)
+        return st;
+    size_t *idx = cx__malloc_array(C, sizeof(size_t));
+    double *v = cx__malloc_array(C, sizeof(double));
+    if (!idx || !v) {
+        cx__free(idx);
+        cx__free(v);
+        return cx__enomem();
+    }
+    for (size_t i = 0; i < C * C; i++)
+        out[i] = NAN;
+    for (size_t j = 0; j < C && st == CX_OK; j++) {
+        size_t m = 0;
+        for (size_t i = 0; i < C; i++)
+            if (f->adj[i * C + j])
+                idx[m++] = i;
+        if (m == 0)
+            continue;
+        st = vif_of(v, f->est.rc, C, idx, m);
+        if (st == CX_ESINGULAR)
+            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
+                                 "the predecessors of '%s' are collinear", f->model->cname[j]);
+        for (size_t p = 0; st == CX_OK && p < m; p++)
+            out[idx[p] * C + j] = v[p];
+    }
+    cx__free(idx);
+    cx__free(v);
+    return st;
+}
+
+cx_status cx_pls_fit_fsquare(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    size_t C = f->C;
+    cx_status st = need(n, C * C);
+    if (st != CX_OK)
+        return st;
+    unsigned char *adj = cx__malloc(C * C);
+    double *res = cx__malloc_array(C * C, sizeof(double));
+    pls_est e;
+    if (!adj || !res || cx__pls_est_alloc(&e, f->K, C) != CX_OK) {
+        cx__free(adj);
+        cx__free(res);
+        return cx__enomem();
+    }
+    for (size_t i = 0; i < C * C; i++)
+        res[i] = NAN;
+    for (size_t i = 0; i < C && st == CX_OK; i++)
+        for (size_t j = 0; j < C && st == CX_OK; j++) {
+            if (!f->adj[i * C + j])
+                continue;
+            memcpy(adj, f->adj, C * C);
+            adj[i * C + j] = 0;
+            /* a construct left without any path cannot be estimated: drop f^2 for it */
+            st = cx__pls_estimate_S(&e, f->model, adj, f->S, f->opt.scheme, f->opt.max_iter,
+                                    f->opt.tolerance, f->opt.consistent, NULL);
+            if (st != CX_OK) {
+                char msg[400];
+                snprintf(msg, sizeof msg, "%s", cx_error_last()->message);
+                st = cx__error_param(st, f->model->cname[i],
+                                     "re-estimating without path '%s' -> '%s': %s",
+                                     f->model->cname[i], f->model->cname[j], msg);
+                break;
+            }
+            double r2in = f->est.rsq[j];
+            double r2out = isnan(e.rsq[j]) ? 0.0 : e.rsq[j];
+            res[i * C + j] = (r2in - r2out) / (1 - r2in);
+        }
+    if (st == CX_OK)
+        memcpy(out, res, C * C * sizeof(double));
+    cx__pls_est_free(&e);
+    cx__free(adj);
+    cx__free(res);
+    return st;
+}
