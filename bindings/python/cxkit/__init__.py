@@ -11,6 +11,7 @@ from . import core
 from .errors import *  # noqa: F401,F403  (Error and its subclasses)
 
 # ---- module layers, one line each, alphabetical ----
+from . import clv  # noqa: E402,F401
 from . import drivers  # noqa: E402,F401
 from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time  # noqa: F401
 from . import scores  # noqa: E402,F401
