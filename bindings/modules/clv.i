@@ -13,6 +13,7 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
     (const double *ctx, size_t nctx), (const double *cT, size_t ncT),
     (const double *cw, size_t ncw)
 };
+%apply (const double *IN_F64, size_t IN_N) { (const double *coefs, size_t n) };
 %apply (const int64_t *IN_I64, size_t IN_N) { (const int64_t *times, size_t ntimes) };
 %apply (const char *const *IN_STRS, size_t IN_N) { (const char *const *customers, size_t ncust) };
 
@@ -34,6 +35,7 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 %ignore cx_clv_model_sample;
 %ignore cx_clv_kind_parse;
 %ignore cx_rfm_customer;
+%ignore cx_clv_model_set_covariates;
 %ignore cx_rfm_options;
 %ignore cx_clv_fit_options;
 %ignore cx_clv_fit_report;
@@ -90,6 +92,16 @@ cx_status cx_clv_b_fit(cx_clv_model *model, const double *cx, size_t ncx, const 
     o.seed = seed;
     o.all_starts = all_starts;
     return cx_clv_model_fit(model, cx, ctx, cT, cw, ncx, &o);
+}
+
+/* Covariates as flattened columns (k columns of n values each, one after the other). */
+cx_status cx_clv_b_set_covariates(cx_clv_model *model, const double *cx, size_t ncx,
+                                  const double *ctx, size_t nctx, size_t n)
+{
+    if (n == 0 || ncx % n != 0 || nctx % n != 0)
+        return cx__error_param(CX_EINVAL, "n", "covariate arrays must hold whole columns of n");
+    return cx_clv_model_set_covariates(model, ncx ? cx : NULL, ncx / n, nctx ? ctx : NULL,
+                                       nctx / n, n);
 }
 
 /* Report of the last fit as numbers: loglik, iterations, evaluations, grad_norm,

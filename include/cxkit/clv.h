@@ -182,6 +182,33 @@ typedef struct cx_clv_fit_report {
 CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const double *tx,
                                   const double *T, const double *weights, size_t n,
                                   const cx_clv_fit_options *opts);
+/**
+ * Attach time-invariant covariates (Fader & Hardie, "Incorporating time-invariant covariates
+ * into the Pareto/NBD and BG/NBD models", 2007) to a BG/NBD or Pareto/NBD model, for example a
+ * customer's satisfaction or service-recovery experience. With purchase covariates z_p and
+ * dropout covariates z_d of customer i:
+ *  - both models: alpha_i = alpha exp(-g_p . z_p) (a positive g_p raises the purchase rate);
+ *  - Pareto/NBD: beta_i = beta exp(-g_d . z_d) (a positive g_d raises the dropout rate);
+ *  - BG/NBD: a_i = a exp(g_a . z_d), b_i = b exp(g_b . z_d).
+ * @param purchase  k_purchase columns of n values, one after the other (may be NULL if 0).
+ * @param dropout   k_dropout columns of n values (may be NULL if 0).
+ * @param n         customers; later fits and predictions must pass the same n rows in the same
+ *                  order. Coefficients start at 0; k_purchase = k_dropout = 0 removes them.
+ * @return ::CX_OK; ::CX_ENOTSUP for other kinds; ::CX_EINVAL for non-finite values.
+ */
+CX_API cx_status cx_clv_model_set_covariates(cx_clv_model *model, const double *purchase,
+                                             size_t k_purchase, const double *dropout,
+                                             size_t k_dropout, size_t n);
+/** Number of covariate coefficients: k_purchase + k_dropout (Pareto/NBD) or
+ *  k_purchase + 2 k_dropout (BG/NBD); 0 without covariates. */
+CX_API size_t cx_clv_model_coef_count(const cx_clv_model *model);
+/** Covariate coefficients [g_p..., g_d...] (BG/NBD: [g_p..., g_a..., g_b...]). */
+CX_API cx_status cx_clv_model_coefs(double *out, size_t n, const cx_clv_model *model);
+/** Standard errors of the coefficients (::CX_ESTATE before a fit). */
+CX_API cx_status cx_clv_model_coef_stderr(double *out, size_t n, const cx_clv_model *model);
+/** Set coefficients to predict with known values. */
+CX_API cx_status cx_clv_model_set_coefs(cx_clv_model *model, const double *coefs, size_t n);
+
 /** Report of the last fit (::CX_ESTATE before any fit). */
 CX_API cx_status cx_clv_model_report(cx_clv_fit_report *out, const cx_clv_model *model);
 /** Standard errors of the parameters (natural scale, delta method from the Hessian of the

@@ -35,6 +35,16 @@ typedef struct cx__clv_kind_info {
 
 const cx__clv_kind_info *cx__clv_info(int kind);
 
+/* Time-invariant covariates (Fader & Hardie's note on covariates in Pareto/NBD and BG/NBD):
+ * columns zp (kp purchase covariates) and zd (kd dropout covariates) of n customers,
+ * column-major; coefficients coef = [gamma_purchase (kp), gamma_dropout (kd, or 2 kd for
+ * BG/NBD: on a, then on b)] with their standard errors. */
+typedef struct cx__clv_cov {
+    size_t n, kp, kd, ncoef;
+    double *zp, *zd;
+    double *coef, *coef_se;
+} cx__clv_cov;
+
 struct cx_clv_model {
     const cx__clv_kind_info *info;
     double p[CX__CLV_MAXP];
@@ -42,7 +52,17 @@ struct cx_clv_model {
     int has_vcov;
     int fitted;
     cx_clv_fit_report report;
+    cx__clv_cov *cov; /* NULL without covariates */
 };
+
+void cx__clv_cov_free(cx__clv_cov *c);
+
+/* Parameters of customer i under the covariates (p_i from the base p and coef). */
+void cx__clv_cov_params(double *pi, const cx_clv_model *m, const double *coef, size_t i);
+
+/* Fit with covariates (lib/clv/covariates.c); same contract as cx_clv_model_fit. */
+cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx, const double *T,
+                          const double *w, size_t n, const cx_clv_fit_options *opts);
 
 /* Validate data columns for a kind: names the column and row of the first bad value. T may be
  * NULL for kinds that do not use it. */

@@ -80,6 +80,8 @@ CX_API cx_status cx_clv_model_new(cx_clv_model **out, int kind)
 
 CX_API void cx_clv_model_free(cx_clv_model *model)
 {
+    if (model)
+        cx__clv_cov_free(model->cov);
     cx__free(model);
 }
 
@@ -375,6 +377,8 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         return st;
     if (n == 0)
         return cx__error_param(CX_ERANGE, "n", "no customers to fit");
+    if (model->cov)
+        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts);
 
     cx__clv_data d;
     double *mem = NULL;
@@ -550,13 +554,20 @@ CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, con
     cx_status st = cx__clv_check_data(kind, x, tx, T, NULL, n);
     if (st != CX_OK)
         return st;
+    if (model->cov && model->cov->n != n)
+        return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
+                               model->cov->n, n);
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
         return cx__enomem();
     for (size_t i = 0; i < n; i++) {
         const double one = 1.0, Ti = T ? T[i] : 0.0;
         cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i]};
-        if ((st = model->info->ll(&tmp[i], NULL, model->p, &d)) != CX_OK) {
+        double pi[CX__CLV_MAXP];
+        memcpy(pi, model->p, sizeof pi);
+        if (model->cov)
+            cx__clv_cov_params(pi, model, model->cov->coef, i);
+        if ((st = model->info->ll(&tmp[i], NULL, pi, &d)) != CX_OK) {
             cx__free(tmp);
             return st;
         }

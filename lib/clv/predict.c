@@ -27,11 +27,17 @@ static cx_status unsupported(const cx_clv_model *m, const char *what)
 static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double t, const double *x,
                           const double *tx, const double *T, size_t n)
 {
+    if (m->cov && m->cov->n != n)
+        return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
+                               m->cov->n, n);
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
         return cx__enomem();
+    cx_clv_model view = *m; /* customer i's own parameters under covariates */
     for (size_t i = 0; i < n; i++) {
-        cx_status st = fn(&tmp[i], m, t, x[i], tx[i], T ? T[i] : 0.0);
+        if (m->cov)
+            cx__clv_cov_params(view.p, m, m->cov->coef, i);
+        cx_status st = fn(&tmp[i], &view, t, x[i], tx[i], T ? T[i] : 0.0);
         if (st == CX_OK && !isfinite(tmp[i]))
             st = cx__error(CX_ERANGE, "prediction for row %zu is not finite", i);
         if (st != CX_OK) {

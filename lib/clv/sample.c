@@ -151,19 +151,26 @@ CX_API cx_status cx_clv_model_sample(double *x, double *tx, double *alive,
     if (!out)
         return cx__enomem();
     cx_status st = CX_OK;
+    if (model->cov && model->cov->n != n)
+        st = cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
+                             model->cov->n, n);
+    double pi[CX__CLV_MAXP];
+    memcpy(pi, model->p, sizeof pi);
     for (size_t i = 0; i < n && st == CX_OK; i++) {
         cx_rng *rng;
+        if (model->cov)
+            cx__clv_cov_params(pi, model, model->cov->coef, i);
         if ((st = cx_rng_new(&rng, seed, (uint64_t)i)) != CX_OK)
             break;
         switch (kind) {
         case CX_CLV_BGNBD:
-            st = sample_bg(&out[i], rng, model->p, in[i], 0);
+            st = sample_bg(&out[i], rng, pi, in[i], 0);
             break;
         case CX_CLV_MBGNBD:
-            st = sample_bg(&out[i], rng, model->p, in[i], 1);
+            st = sample_bg(&out[i], rng, pi, in[i], 1);
             break;
         case CX_CLV_PARETO_NBD:
-            st = sample_pnbd(&out[i], rng, model->p, in[i]);
+            st = sample_pnbd(&out[i], rng, pi, in[i]);
             break;
         case CX_CLV_BGBB:
             st = sample_bgbb(&out[i], rng, model->p, in[i]);

@@ -555,6 +555,48 @@ START_TEST(rfm_reproduces_the_cdnow_summary)
 }
 END_TEST
 
+START_TEST(covariates_extend_bgnbd_and_pareto)
+{
+    const cdnow *d = load_cdnow();
+    static double z[2400];
+    for (size_t i = 0; i < d->n; i++)
+        z[i] = 0.0;
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_BGNBD), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_covariates(m, z, 1, z, 1, d->n), CX_OK);
+    ck_assert_uint_eq(cx_clv_model_coef_count(m), 3);
+    ck_assert_int_eq(cx_clv_model_fit(m, d->x, d->tx, d->T, NULL, d->n, NULL), CX_OK);
+    cx_clv_fit_report rep;
+    cx_clv_model_report(&rep, m);
+    /* covariates that are all 0 leave the likelihood of the plain model */
+    rel_close(rep.loglik, -9582.42556056736, 1e-9);
+    double c[3], se[3];
+    ck_assert_int_eq(cx_clv_model_coefs(c, 3, m), CX_OK);
+    ck_assert_int_eq(cx_clv_model_coef_stderr(se, 3, m), CX_ESTATE); /* singular: z = 0 */
+    /* a wrong number of customers is refused by fits and predictions */
+    double out[1];
+    ck_assert_int_eq(cx_clv_p_alive(out, m, 0, d->x, d->tx, d->T, 1), CX_EINVAL);
+    ck_assert_int_eq(cx_clv_model_fit(m, d->x, d->tx, d->T, NULL, 5, NULL), CX_EINVAL);
+    /* customer-specific parameters reach the predictions: alpha_i = alpha exp(-g z_i) */
+    z[0] = 1.0;
+    ck_assert_int_eq(cx_clv_model_set_covariates(m, z, 1, NULL, 0, d->n), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_params(m, BG, 4), CX_OK);
+    const double g = 0.7;
+    ck_assert_int_eq(cx_clv_model_set_coefs(m, &g, 1), CX_OK);
+    static double pa[2400];
+    ck_assert_int_eq(cx_clv_p_alive(pa, m, 0, d->x, d->tx, d->T, d->n), CX_OK);
+    double own[4] = {BG[0], BG[1] * exp(-0.7), BG[2], BG[3]}, want;
+    cx_clv_model *o = model_with(CX_CLV_BGNBD, own);
+    ck_assert_int_eq(cx_clv_p_alive(&want, o, 0, d->x, d->tx, d->T, 1), CX_OK);
+    rel_close(pa[0], want, 1e-14);
+    cx_clv_model_free(o);
+    cx_clv_model_free(m);
+    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_GAMMA_GAMMA), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_covariates(m, z, 1, NULL, 0, 3), CX_ENOTSUP);
+    cx_clv_model_free(m);
+}
+END_TEST
+
 Suite *cx_suite_clv(void)
 {
     Suite *s = suite_create("clv");
@@ -573,6 +615,7 @@ Suite *cx_suite_clv(void)
     tcase_add_test(t, rfm_follows_lifetimes_definitions);
     tcase_add_test(t, rfm_update_equals_full_recompute);
     tcase_add_test(t, rfm_reproduces_the_cdnow_summary);
+    tcase_add_test(t, covariates_extend_bgnbd_and_pareto);
     suite_add_tcase(s, t);
     return s;
 }

@@ -357,3 +357,62 @@ def test_cli_fit_predict_summary(tmp_path):
     bad = subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", str(tx)],
                          capture_output=True, text=True)
     assert bad.returncode == 1 and "missing column" in bad.stderr
+
+
+def bg_cov_nll(theta, x, tx, T, z):
+    """BG/NBD with alpha_i = alpha exp(-gp z), a_i = a exp(ga z), b_i = b exp(gb z)."""
+    r, a0, A0, B0 = np.exp(theta[:4])
+    gp, ga, gb = theta[4:]
+    a, A, B = a0 * np.exp(-gp * z), A0 * np.exp(ga * z), B0 * np.exp(gb * z)
+    A1 = sp.gammaln(r + x) - sp.gammaln(r) + r * np.log(a)
+    A2 = sp.gammaln(A + B) + sp.gammaln(B + x) - sp.gammaln(B) - sp.gammaln(A + B + x)
+    A3 = -(r + x) * np.log(a + T)
+    A4 = np.where(x > 0, np.log(A) - np.log(np.maximum(B + x - 1, 1e-300))
+                  - (r + x) * np.log(a + tx), -np.inf)
+    return -(A1 + A2 + np.logaddexp(A3, A4)).sum()
+
+
+def test_covariates_match_scipy_and_are_recovered():
+    n = 3000
+    rng = np.random.default_rng(7)
+    sat = pd.DataFrame({"sat": rng.normal(size=n)})
+    T = np.linspace(27, 39, n)
+    truth = BetaGeoFitter()
+    truth.params_ = [0.243, 4.414, 0.793, 2.426]
+    truth._set_covariates(sat, sat, n)
+    truth.coefs_ = [0.6, 0.4, -0.3]
+    sim = truth.generate_new_data(size=n, T=T, seed=5)
+    m = BetaGeoFitter().fit(sim["frequency"], sim["recency"], sim["T"],
+                            purchase_covariates=sat, dropout_covariates=sat)
+    assert list(m.coefs_.index) == ["purchase:sat", "dropout_a:sat", "dropout_b:sat"]
+    x, tx, TT, z = (sim["frequency"].to_numpy(), sim["recency"].to_numpy(), T,
+                    sat["sat"].to_numpy())
+    theta = np.r_[np.log(m.params_.to_numpy()), m.coefs_.to_numpy()]
+    # the reported log-likelihood is the closed form at the estimates ...
+    assert m.log_likelihood_ == pytest.approx(-bg_cov_nll(theta, x, tx, TT, z), rel=1e-10)
+    # ... and scipy started elsewhere finds no better point
+    res = optimize.minimize(bg_cov_nll, np.zeros(7), args=(x, tx, TT, z), method="BFGS",
+                            options=dict(gtol=1e-6))
+    assert -res.fun <= m.log_likelihood_ + 1e-6
+    np.testing.assert_allclose(res.x, theta, atol=2e-3)
+    z_scores = (m.coefs_.to_numpy() - [0.6, 0.4, -0.3]) / m.coef_standard_errors_.to_numpy()
+    assert np.all(np.abs(z_scores) < 4)
+    # predictions use each customer's own parameters
+    e = m.predict(10, np.full(n, 2.0), np.full(n, 30.0), np.full(n, 39.0))
+    gp, ga, gb = m.coefs_.to_numpy()
+    r, a, A, B = m.params_.to_numpy()
+    for i in (0, 17, n - 1):
+        own = BetaGeoFitter()
+        own.params_ = [r, a * np.exp(-gp * z[i]), A * np.exp(ga * z[i]), B * np.exp(gb * z[i])]
+        assert e[i] == pytest.approx(own.predict(10, 2.0, 30.0, 39.0)[0], rel=1e-12)
+
+
+def test_pareto_covariates_zero_equal_plain_fit(cdnow):
+    n = len(cdnow)
+    plain = ParetoNBDFitter().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    withz = ParetoNBDFitter().fit(cdnow["frequency"], cdnow["recency"], cdnow["T"],
+                                  purchase_covariates=np.zeros((n, 1)))
+    np.testing.assert_allclose(withz.params_, plain.params_, rtol=1e-5)
+    assert withz.log_likelihood_ == pytest.approx(plain.log_likelihood_, rel=1e-10)
+    with pytest.raises(cxkit.InvalidArgument):
+        withz.predict(10, [1.0], [2.0], [30.0])  # not the customers the covariates describe

@@ -136,10 +136,19 @@ class _ContinuousFitter(_Fitter):
     """BG/NBD, MBG/NBD and Pareto/NBD share lifetimes' method names."""
 
     def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, n_starts=3, seed=0, all_starts=False, **kwargs):
+            tol=None, index=None, n_starts=3, seed=0, all_starts=False,
+            purchase_covariates=None, dropout_covariates=None, **kwargs):
         """Maximum likelihood on (frequency, recency, T); weights count identical customers.
         Starts are tried in turn until one converges (all of them with all_starts=True, keeping
-        the best optimum)."""
+        the best optimum).
+
+        ``purchase_covariates`` / ``dropout_covariates`` (BG/NBD and Pareto/NBD; DataFrame or
+        n x k array) are time-invariant customer covariates such as satisfaction: alpha_i =
+        alpha exp(-g_p . z), Pareto beta_i = beta exp(-g_d . z), BG/NBD a_i = a exp(g_a . z) and
+        b_i = b exp(g_b . z). Coefficients are in ``coefs_``; later predictions must be for the
+        same customers in the same order."""
+        if purchase_covariates is not None or dropout_covariates is not None:
+            self._set_covariates(purchase_covariates, dropout_covariates, len(_col(frequency)))
         self._fit(frequency, recency, T, weights, n_starts, seed, all_starts)
         self.data = pd.DataFrame({"frequency": _col(frequency), "recency": _col(recency),
                                   "T": _col(T)}, index=index)
@@ -158,6 +167,41 @@ class _ContinuousFitter(_Fitter):
         return _wrap(self._rows(1, t, frequency, recency, T), idx)
 
     predict = conditional_expected_number_of_purchases_up_to_time
+
+    def _set_covariates(self, purchase, dropout, n):
+        def cols(z, prefix):
+            if z is None:
+                return np.empty(0), []
+            if isinstance(z, pd.Series):
+                z = z.to_frame()
+            names = [str(c) for c in z.columns] if isinstance(z, pd.DataFrame) else \
+                [str(j) for j in range(np.asarray(z).reshape(n, -1).shape[1])]
+            a = np.asarray(z, dtype=float).reshape(n, -1)
+            return np.ascontiguousarray(a.T).reshape(-1), [f"{prefix}:{c}" for c in names]
+        zp, pn = cols(purchase, "purchase")
+        zd, dn = cols(dropout, "dropout")
+        if self._kind == "bgnbd":
+            dn = [d.replace("dropout:", "dropout_a:") for d in dn] + \
+                 [d.replace("dropout:", "dropout_b:") for d in dn]
+        core.cx_clv_b_set_covariates(self._model, zp, zd, n)
+        self._coef_names = pn + dn
+
+    @property
+    def coefs_(self) -> pd.Series:
+        """Covariate coefficients (empty without covariates)."""
+        k = core.cx_clv_model_coef_count(self._model)
+        return pd.Series(core.cx_clv_model_coefs(k, self._model),
+                         index=getattr(self, "_coef_names", [])[:k] or None, dtype=float)
+
+    @coefs_.setter
+    def coefs_(self, values):
+        core.cx_clv_model_set_coefs(self._model, _col(values))
+
+    @property
+    def coef_standard_errors_(self) -> pd.Series:
+        k = core.cx_clv_model_coef_count(self._model)
+        return pd.Series(core.cx_clv_model_coef_stderr(k, self._model),
+                         index=getattr(self, "_coef_names", [])[:k] or None, dtype=float)
 
     def conditional_probability_alive(self, frequency, recency, T):
         """P(alive at T | frequency, recency, T)."""
