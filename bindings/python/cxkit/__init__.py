@@ -12,6 +12,8 @@ from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverge
                      UserCallbackError)
 
 from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
+from . import rng  # noqa: E402
+from .rng import RNG  # noqa: E402
 
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
@@ -22,5 +24,5 @@ __all__ = [
     "__version__", "version_info", "core", "sim",
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
-    "FormatError", "scores", "drivers",
+    "FormatError", "scores", "drivers", "rng", "RNG",
 ]
