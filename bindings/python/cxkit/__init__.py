@@ -17,6 +17,9 @@ from . import effects  # noqa: E402,F401
 from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time  # noqa: F401
 from . import scores  # noqa: E402,F401
 from . import sim  # noqa: E402,F401
+from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
+from . import rng  # noqa: E402
+from .rng import RNG  # noqa: E402
 
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
@@ -24,3 +27,9 @@ __version__: str = core.cx_version_string()
 version_info = tuple(int(p) for p in __version__.split("."))
 
 __all__ = sorted(n for n in dir() if not n.startswith("_") or n == "__version__")
+__all__ = [
+    "__version__", "version_info", "core", "sim",
+    "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
+    "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
+    "FormatError", "scores", "drivers", "rng", "RNG",
+]
