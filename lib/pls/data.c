@@ -132,11 +132,13 @@ size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const do
     for (size_t k = 0; k < K; k++)
         for (size_t l = 0; l <= k; l++)
             S[k * K + l] = (S[k * K + l] - N * mz[k] * mz[l]) / div;
+    /* in z units the full-sample variance is 1; below 1e-10 the column is constant up to the
+     * rounding of the one-pass formula (a resample that drew a single distinct value) */
     size_t bad = (size_t)-1;
     for (size_t k = 0; k < K; k++) {
         double v = S[k * K + k];
         sz[k] = v > 0 ? sqrt(v) : 0;
-        if (!(v > 1e-24) && bad == (size_t)-1)
+        if (!(v > 1e-10) && bad == (size_t)-1)
             bad = k;
     }
     if (bad != (size_t)-1)

@@ -50,18 +50,9 @@ cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, do
     return CX_OK;
 }
 
-cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
+void cx__pls_htmt_S(double *out, const cx_pls_model *m, const double *S, double *mono)
 {
-    CX_CHECK_ARG(f != NULL);
-    CX_CHECK_ARG(out != NULL);
-    size_t C = f->C, K = f->K;
-    cx_status st = need(n, C * C);
-    if (st != CX_OK)
-        return st;
-    const cx_pls_model *m = f->model;
-    double *mono = cx__malloc_array(C, sizeof(double));
-    if (!mono)
-        return cx__enomem();
+    size_t C = m->nc, K = m->ni;
     /* mean absolute off-diagonal correlation within each block (1 for a single item) */
     for (size_t j = 0; j < C; j++) {
         double s = 0;
@@ -69,7 +60,7 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
         for (size_t k = 0; k < K; k++)
             for (size_t l = k + 1; l < K; l++)
                 if (m->iconstruct[k] == j && m->iconstruct[l] == j) {
-                    s += fabs(f->S[k * K + l]);
+                    s += fabs(S[k * K + l]);
                     c++;
                 }
         mono[j] = c ? s / (double)c : 1.0;
@@ -82,7 +73,7 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
             for (size_t k = 0; k < K; k++)
                 for (size_t l = 0; l < K; l++)
                     if (m->iconstruct[k] == i && m->iconstruct[l] == j) {
-                        s += fabs(f->S[k * K + l]);
+                        s += fabs(S[k * K + l]);
                         c++;
                     }
             double h = s / (double)c / sqrt(mono[i] * mono[j]);
@@ -90,6 +81,19 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
             out[j * C + i] = h;
         }
     }
+}
+
+cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    cx_status st = need(n, f->C * f->C);
+    if (st != CX_OK)
+        return st;
+    double *mono = cx__malloc_array(f->C, sizeof(double));
+    if (!mono)
+        return cx__enomem();
+    cx__pls_htmt_S(out, f->model, f->S, mono);
     cx__free(mono);
     return CX_OK;
 }
