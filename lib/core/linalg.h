@@ -17,12 +17,15 @@ CX_HIDDEN cx_status cx__chol(double *a, size_t n);
 CX_HIDDEN void cx__chol_solve(const double *l, size_t n, double *b, size_t nrhs);
 /* Inverse of L L^T into inv (n x n, full symmetric). */
 CX_HIDDEN cx_status cx__chol_inverse(const double *l, size_t n, double *inv);
-/* Solve A X = B (A n x n general, destroyed; b n x nrhs, overwritten) with partial pivoting. */
+/* Solve A X = B (A n x n general, destroyed; b n x nrhs, overwritten) with partial pivoting.
+ * A is factorised first, so b is left unchanged on CX_ESINGULAR. */
 CX_HIDDEN cx_status cx__lu_solve(double *a, size_t n, double *b, size_t nrhs);
 /* Inverse of a general n x n matrix into inv (a is not modified). */
 CX_HIDDEN cx_status cx__inverse(const double *a, size_t n, double *inv);
 /* Symmetric eigen-decomposition by cyclic Jacobi: eigenvalues in descending order into evals (n),
- * matching unit eigenvectors as columns of evecs (n x n, may be NULL). `a` is not modified. */
+ * matching unit eigenvectors as columns of evecs (n x n, may be NULL), each signed so that its
+ * largest-magnitude component is positive. `a` is not modified (its two triangles are averaged).
+ * CX_EINVAL for a non-finite entry, CX_ENOTCONV if 100 sweeps do not converge (never seen). */
 CX_HIDDEN cx_status cx__sym_eigen(const double *a, size_t n, double *evals, double *evecs);
 /* C (m x n) = A (m x k) * B (k x n). */
 CX_HIDDEN void cx__matmul(double *c, const double *a, const double *b, size_t m, size_t k,

@@ -12,15 +12,16 @@ CX_HIDDEN double cx__lgamma(double x);  /* log|Gamma(x)| for x > 0 */
 CX_HIDDEN double cx__digamma(double x); /* psi(x), x > 0 */
 CX_HIDDEN double cx__trigamma(double x);
 CX_HIDDEN double cx__lbeta(double a, double b);
-CX_HIDDEN double cx__log1pexp(double x);                /* log(1 + e^x) without overflow */
+CX_HIDDEN double cx__log1pexp(double x); /* log(1 + e^x) without overflow */
 CX_HIDDEN double cx__logsumexp(const double *x, size_t n);
 CX_HIDDEN double cx__logaddexp(double a, double b);
 
 CX_HIDDEN double cx__normal_cdf(double x);
-CX_HIDDEN double cx__normal_sf(double x); /* 1 - cdf, accurate in the tail */
-CX_HIDDEN double cx__normal_quantile(double p); /* Wichura AS241, full double precision */
-CX_HIDDEN double cx__gamma_p(double a, double x); /* regularised lower incomplete gamma */
-CX_HIDDEN double cx__gamma_q(double a, double x); /* upper */
+CX_HIDDEN double cx__normal_sf(double x);             /* 1 - cdf, accurate in the tail */
+CX_HIDDEN double cx__normal_quantile(double p);       /* Wichura AS241, full double precision */
+CX_HIDDEN double cx__gamma_p(double a, double x);     /* regularised lower incomplete gamma */
+CX_HIDDEN double cx__gamma_q(double a, double x);     /* upper */
+CX_HIDDEN double cx__gamma_p_inv(double a, double p); /* x with P(a, x) = p */
 CX_HIDDEN double cx__beta_inc(double a, double b, double x); /* regularised I_x(a, b) */
 CX_HIDDEN double cx__beta_inc_inv(double a, double b, double p);
 CX_HIDDEN double cx__t_cdf(double t, double df);

@@ -1,0 +1,31 @@
+"""Shared pytest fixtures. ctest sets PYTHONPATH to build/python (the in-tree package) and
+CX_SOURCE_DIR / CX_SHARED_DIR for data files."""
+import os
+import pathlib
+
+import pytest
+
+SOURCE_DIR = pathlib.Path(os.environ.get("CX_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
+SHARED_DIR = pathlib.Path(os.environ.get("CX_SHARED_DIR", SOURCE_DIR.parent / "shared"))
+
+
+@pytest.fixture
+def source_dir():
+    return SOURCE_DIR
+
+
+@pytest.fixture
+def shared_dir():
+    return SHARED_DIR
+
+
+@pytest.fixture
+def no_leaks():
+    """Asserts that the test leaves no block of cxkit's allocator behind (counted per thread)."""
+    import gc
+
+    from cxkit import core
+    before = core.cx_selftest_alloc_live()
+    yield
+    gc.collect()
+    assert core.cx_selftest_alloc_live() == before
