@@ -233,12 +233,10 @@ CX_API cx_status cx_pls_fit_scores(double *out, size_t n, const cx_pls_fit *fit)
 /** @{ */
 
 /**
- * Reliability per construct, each array of size C (any may be NULL): standardised Cronbach's
- * alpha, rho_A (Dijkstra & Henseler; 1 for mode B and single items), composite reliability
- * rho_C and AVE.
+ * Reliability per construct, C x 4 row-major: (standardised Cronbach's alpha, rho_A of Dijkstra
+ * & Henseler (1 for mode B and single items), composite reliability rho_C, AVE).
  */
-CX_API cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, double *ave,
-                                        size_t n, const cx_pls_fit *fit);
+CX_API cx_status cx_pls_fit_reliability(double *out, size_t n, const cx_pls_fit *fit);
 /** HTMT (absolute item correlations, as seminr), C x C symmetric, diagonal 1. */
 CX_API cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *fit);
 /** Fornell-Larcker matrix, C x C: sqrt(AVE) on the diagonal, construct correlations off it. */
@@ -275,20 +273,22 @@ CX_API cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit
 /** Index per construct, size C: the (weighted) mean of the respondent indices. */
 CX_API cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *fit);
 /**
- * Index per segment and construct, n_segments x C row-major. @p segment holds one label in
+ * Index per segment and construct, n_segments x C row-major. @p segments holds one label in
  * 0 .. n_segments-1 per data row (n_rows of the data, not n_used); rows dropped by casewise
  * deletion are skipped. A segment with no rows is ::CX_ERANGE naming it.
  */
 CX_API cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *fit,
-                                           const int *segment, size_t n_seg_labels,
+                                           const int64_t *segments, size_t n_labels,
                                            size_t n_segments);
 /**
- * Importance-performance map for construct @p target: importance[i] = total effect of i on
- * target in index units (standardised total effect x sd(index target) / sd(index i)),
- * 0 when i does not affect the target; performance[i] = mean index of i. Both size C.
+ * Importance-performance map for construct @p target, C x 2 row-major: (importance,
+ * performance) per construct. Importance = total effect on the target in index units
+ * (standardised total effect x sd(index target) / sd(index i)), 0 when i does not affect the
+ * target; performance = mean index of i.
  */
-CX_API cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n,
-                                 const cx_pls_fit *fit, size_t target);
+CX_API cx_status cx_pls_fit_ipma(double *out, size_t n, const cx_pls_fit *fit, size_t target);
+/** Data row (0-based) of each used row, size n_used (casewise deletion drops rows). */
+CX_API cx_status cx_pls_fit_used_rows(int64_t *out, size_t n, const cx_pls_fit *fit);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -383,29 +383,29 @@ CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_
 /** @name PLSpredict */
 /** @{ */
 
-/** Out-of-sample prediction errors for one endogenous indicator. */
-typedef struct cx_pls_predict_row {
-    size_t indicator; /**< indicator index (0 .. K-1). */
-    double pls_rmse;  /**< PLS prediction (earliest antecedents), indicator units. */
-    double pls_mae;
-    double lm_rmse; /**< linear benchmark: OLS of the item on all exogenous items. */
-    double lm_mae;
-    double q2_predict; /**< 1 - SSE(PLS) / SSE(training mean). */
-} cx_pls_predict_row;
+/** Columns of a cx_pls_predict() row. */
+enum {
+    CX_PLS_PRED_PLS_RMSE = 0, /**< PLS prediction ("earliest antecedents"), indicator units. */
+    CX_PLS_PRED_PLS_MAE = 1,
+    CX_PLS_PRED_LM_RMSE = 2, /**< linear benchmark: OLS of the item on all exogenous items. */
+    CX_PLS_PRED_LM_MAE = 3,
+    CX_PLS_PRED_Q2 = 4, /**< Q^2_predict = 1 - SSE(PLS) / SSE(training mean). */
+    CX_PLS_PRED_COLUMNS = 5
+};
 
 /**
  * PLSpredict (Shmueli et al. 2016, 2019): k-fold cross-validation; in each fold the model is
  * estimated on the other folds, the exogenous constructs' scores of the held-out rows are formed
  * with the training weights, means and sds, the endogenous scores predicted through the
- * structural model and the indicators through the loadings. Folds are assigned by a random
- * permutation from cx_rng(seed, 0): rows i of the permutation go to fold i mod k.
- * @param[out] out   one row per indicator of an endogenous construct (capacity @p n, which must
- *                   be at least that number; @p n_written receives it).
- * @return ::CX_OK; ::CX_EINVAL (k < 2 or more folds than rows, n too small); the status of a
- *         failing fold estimation.
+ * structural model and the indicators through the loadings. Folds come from a random
+ * permutation drawn from cx_rng(seed, 0): position i of the permutation goes to fold i mod k.
+ * @param[out] out  K x ::CX_PLS_PRED_COLUMNS row-major; rows of indicators of exogenous
+ *                  constructs (which are not predicted) are NaN.
+ * @return ::CX_OK; ::CX_EINVAL (k_folds < 2 or more folds than rows, n too small); the status of
+ *         a failing fold estimation (message names the fold).
  */
-CX_API cx_status cx_pls_predict(cx_pls_predict_row *out, size_t n, size_t *n_written,
-                                const cx_pls_fit *fit, int k_folds, uint64_t seed);
+CX_API cx_status cx_pls_predict(double *out, size_t n, const cx_pls_fit *fit, int k_folds,
+                                uint64_t seed);
 /** @} */
 
 CX_END_DECLS

@@ -22,6 +22,7 @@
 #include <cxkit/rng.h>
 
 #include "pls_internal.h"
+#include "special.h"
 
 #define JACK_GROUPS 2000
 
@@ -546,45 +547,6 @@ static double quantile7(const double *x, size_t n, double p)
     return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
-static double norm_cdf(double x)
-{
-    return 0.5 * erfc(-x / sqrt(2.0));
-}
-
-/* Acklam's rational approximation refined by one Halley step: full double precision. */
-static double norm_quantile(double p)
-{
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                               -2.759285104469687e+02, 1.383577518672690e+02,
-                               -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                               -1.556989798598866e+02, 6.680131188771972e+01,
-                               -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                               -2.400758277161838e+00, -2.549732539343734e+00,
-                               4.374664141464968e+00,  2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
-    double q, r, x;
-    if (p < 0.02425) {
-        q = sqrt(-2 * log(p));
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else if (p > 1 - 0.02425) {
-        q = sqrt(-2 * log(1 - p));
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    } else {
-        q = p - 0.5;
-        r = q * q;
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-    }
-    double e = norm_cdf(x) - p;
-    double u = e * 2.5066282746310002 * exp(x * x / 2); /* sqrt(2 pi) */
-    return x - u / (1 + x * u / 2);
-}
-
 cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b, cx_pls_stat s,
                                   size_t i, size_t j)
 {
@@ -622,10 +584,10 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
         /* keep the bias correction finite when the original lies outside all replicates */
         double frac = below / (double)n, lim = 0.5 / (double)n;
         frac = frac < lim ? lim : (frac > 1 - lim ? 1 - lim : frac);
-        double z0 = norm_quantile(frac), a = b->accel[p];
-        double za = norm_quantile(alpha), zb = norm_quantile(1 - alpha);
-        double p1 = norm_cdf(z0 + (z0 + za) / (1 - a * (z0 + za)));
-        double p2 = norm_cdf(z0 + (z0 + zb) / (1 - a * (z0 + zb)));
+        double z0 = cx__normal_quantile(frac), a = b->accel[p];
+        double za = cx__normal_quantile(alpha), zb = cx__normal_quantile(1 - alpha);
+        double p1 = cx__normal_cdf(z0 + (z0 + za) / (1 - a * (z0 + za)));
+        double p2 = cx__normal_cdf(z0 + (z0 + zb) / (1 - a * (z0 + zb)));
         sm.bca_lo = quantile7(x, n, p1);
         sm.bca_hi = quantile7(x, n, p2);
     }

@@ -151,8 +151,8 @@ cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *f)
     return CX_OK;
 }
 
-cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, const int *segment,
-                                    size_t n_seg_labels, size_t n_segments)
+cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f,
+                                    const int64_t *segment, size_t n_seg_labels, size_t n_segments)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
@@ -166,10 +166,10 @@ cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, 
         return cx__error_param(CX_EINVAL, "segment", "%zu segment labels for %zu data rows",
                                n_seg_labels, f->n_rows);
     for (size_t r = 0; r < f->n_rows; r++)
-        if (segment[r] < 0 || (size_t)segment[r] >= n_segments)
+        if (segment[r] < 0 || (uint64_t)segment[r] >= n_segments)
             return cx__error_param(CX_EINVAL, "segment",
-                                   "segment label %d in row %zu is outside 0..%zu", segment[r],
-                                   r + 1, n_segments - 1);
+                                   "segment label %lld in row %zu is outside 0..%zu",
+                                   (long long)segment[r], r + 1, n_segments - 1);
     double *y = cx__malloc_array(f->n * C + n_segments * (C + 1), sizeof(double));
     if (!y)
         return cx__enomem();
@@ -198,17 +198,15 @@ cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, 
     return CX_OK;
 }
 
-cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n, const cx_pls_fit *f,
-                          size_t target)
+cx_status cx_pls_fit_ipma(double *out, size_t n, const cx_pls_fit *f, size_t target)
 {
     CX_CHECK_ARG(f != NULL);
-    CX_CHECK_ARG(importance != NULL);
-    CX_CHECK_ARG(performance != NULL);
+    CX_CHECK_ARG(out != NULL);
     size_t C = f->C, K = f->K;
     if (target >= C)
         return cx__error_param(CX_EINVAL, "target", "target %zu is not a construct (0..%zu)",
                                target, C - 1);
-    cx_status st = need(n, C);
+    cx_status st = need(n, 2 * C);
     if (st != CX_OK)
         return st;
     double *perf = cx__malloc_array(2 * C, sizeof(double));
@@ -228,9 +226,21 @@ cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n, con
     for (size_t j = 0; j < C; j++)
         sdi[j] = 100 / sdi[j];
     for (size_t i = 0; i < C; i++) {
-        importance[i] = i == target ? 0.0 : f->est.total[i * C + target] * sdi[target] / sdi[i];
-        performance[i] = perf[i];
+        out[2 * i] = i == target ? 0.0 : f->est.total[i * C + target] * sdi[target] / sdi[i];
+        out[2 * i + 1] = perf[i];
     }
     cx__free(perf);
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_used_rows(int64_t *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    cx_status st = need(n, f->n);
+    if (st != CX_OK)
+        return st;
+    for (size_t i = 0; i < f->n; i++)
+        out[i] = (int64_t)f->rows[i];
     return CX_OK;
 }

@@ -13,13 +13,9 @@ static cx_status need(size_t n, size_t want)
     return CX_OK;
 }
 
-cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, double *ave, size_t n,
-                                 const cx_pls_fit *f)
+/* alpha, rho_A, rho_C, AVE of every construct into r (C x 4) */
+static void reliability(double *r, const cx_pls_fit *f)
 {
-    CX_CHECK_ARG(f != NULL);
-    cx_status st = need(n, f->C);
-    if (st != CX_OK)
-        return st;
     const cx_pls_model *m = f->model;
     size_t K = f->K;
     for (size_t j = 0; j < f->C; j++) {
@@ -38,15 +34,21 @@ cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, do
                     sr += f->S[k * K + q];
         }
         double kb = (double)nb;
-        if (alpha)
-            alpha[j] = nb > 1 ? kb / (kb - 1) * (1 - kb / sr) : 1.0;
-        if (rho_c)
-            rho_c[j] = nb > 1 ? sl * sl / (sl * sl + s1l2) : 1.0;
-        if (ave)
-            ave[j] = nb > 1 ? sl2 / kb : 1.0;
-        if (rho_a)
-            rho_a[j] = f->est.rho_a[j];
+        r[j * 4 + 0] = nb > 1 ? kb / (kb - 1) * (1 - kb / sr) : 1.0;
+        r[j * 4 + 1] = f->est.rho_a[j];
+        r[j * 4 + 2] = nb > 1 ? sl * sl / (sl * sl + s1l2) : 1.0;
+        r[j * 4 + 3] = nb > 1 ? sl2 / kb : 1.0;
     }
+}
+
+cx_status cx_pls_fit_reliability(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    cx_status st = need(n, 4 * f->C);
+    if (st != CX_OK)
+        return st;
+    reliability(out, f);
     return CX_OK;
 }
 
@@ -106,14 +108,14 @@ cx_status cx_pls_fit_fornell_larcker(double *out, size_t n, const cx_pls_fit *f)
     cx_status st = need(n, C * C);
     if (st != CX_OK)
         return st;
-    double *ave = cx__malloc_array(C, sizeof(double));
-    if (!ave)
+    double *rel = cx__malloc_array(4 * C, sizeof(double));
+    if (!rel)
         return cx__enomem();
-    cx_pls_fit_reliability(NULL, NULL, NULL, ave, C, f);
+    reliability(rel, f);
     for (size_t i = 0; i < C; i++)
         for (size_t j = 0; j < C; j++)
-            out[i * C + j] = i == j ? sqrt(ave[i]) : f->est.rc[i * C + j];
-    cx__free(ave);
+            out[i * C + j] = i == j ? sqrt(rel[i * 4 + 3]) : f->est.rc[i * C + j];
+    cx__free(rel);
     return CX_OK;
 }
 

@@ -261,8 +261,14 @@ START_TEST(mobi_quality_criteria)
     cx_pls_fit *f = fit_mobi(ECSI, NULL);
     if (!f)
         return;
-    double al[7], ra[7], rc[7], ave[7], H[49], FL[49], vo[24], vi[49], f2[49];
-    ck_assert_int_eq(cx_pls_fit_reliability(al, ra, rc, ave, 7, f), CX_OK);
+    double rel[28], al[7], ra[7], rc[7], ave[7], H[49], FL[49], vo[24], vi[49], f2[49];
+    ck_assert_int_eq(cx_pls_fit_reliability(rel, 28, f), CX_OK);
+    for (int j = 0; j < 7; j++) {
+        al[j] = rel[4 * j];
+        ra[j] = rel[4 * j + 1];
+        rc[j] = rel[4 * j + 2];
+        ave[j] = rel[4 * j + 3];
+    }
     csv *e = csv_read(MOBI_DIR "/expected/reliability.csv");
     for (size_t r = 0; r < e->nrow; r++) {
         size_t j = con(f, cell(e, r, 0));
@@ -350,9 +356,9 @@ START_TEST(mobi_mode_b_blocks)
     if (!f)
         return;
     check_variant(f, w, p, 0.699794302574277);
-    double ra[7];
-    cx_pls_fit_reliability(NULL, ra, NULL, NULL, 7, f);
-    ck_assert(ra[2] == 1.0 && ra[3] == 1.0); /* rho_A is 1 for mode B */
+    double rel[28];
+    cx_pls_fit_reliability(rel, 28, f);
+    ck_assert(rel[2 * 4 + 1] == 1.0 && rel[3 * 4 + 1] == 1.0); /* rho_A is 1 for mode B */
     cx_pls_fit_free(f);
 }
 END_TEST
@@ -479,7 +485,7 @@ START_TEST(single_items_give_the_correlation)
     ck_assert_int_eq(cx_pls_model_parse(&m, "X =~ x\nY =~ y\nY ~ X\n", NULL), CX_OK);
     cx_pls_fit *f = NULL;
     ck_assert_int_eq(cx_pls_fit_estimate(&f, m, d, NULL), CX_OK);
-    double r = corr(x, x + 1, 10, 2, 2), B[4], r2[2], w[2], l[2], al[2], rc[2], ave[2], ra[2];
+    double r = corr(x, x + 1, 10, 2, 2), B[4], r2[2], w[2], l[2], rel[8];
     cx_pls_fit_paths(B, 4, f);
     cx_pls_fit_rsquared(r2, 2, f);
     cx_pls_fit_outer_weights(w, 2, f);
@@ -487,8 +493,9 @@ START_TEST(single_items_give_the_correlation)
     ck_assert(fabs(B[1] - r) < 1e-14);
     ck_assert(fabs(r2[1] - r * r) < 1e-14);
     ck_assert(fabs(w[0] - 1) < 1e-14 && fabs(l[1] - 1) < 1e-14);
-    cx_pls_fit_reliability(al, ra, rc, ave, 2, f);
-    ck_assert(al[0] == 1 && ra[0] == 1 && rc[0] == 1 && ave[0] == 1);
+    cx_pls_fit_reliability(rel, 8, f);
+    for (int c = 0; c < 4; c++)
+        ck_assert(rel[c] == 1);
     cx_pls_fit_free(f);
     cx_pls_model_free(m);
     cx_pls_data_free(d);
@@ -876,7 +883,7 @@ START_TEST(mobi_satisfaction_index)
     for (int r = 0; r < 250; r++)
         mean += ri[r * 7 + sat] / 250;
     ck_assert(fabs(mean - idx[sat]) < 1e-10);
-    int seg[250];
+    int64_t seg[250];
     double m0 = 0, m1 = 0, segidx[14];
     for (int r = 0; r < 250; r++) {
         seg[r] = r < 100 ? 0 : 1;
@@ -891,9 +898,13 @@ START_TEST(mobi_satisfaction_index)
     free(ri);
     /* IPMA: importance = unstandardised total effect, recomputed from index-score regression
      * on the single-predictor Satisfaction -> Complaints (total effect = path) */
-    double imp[7], perf[7];
+    double ip[14], imp[7], perf[7];
     size_t com = con(f, "Complaints");
-    ck_assert_int_eq(cx_pls_fit_ipma(imp, perf, 7, f, com), CX_OK);
+    ck_assert_int_eq(cx_pls_fit_ipma(ip, 14, f, com), CX_OK);
+    for (int j = 0; j < 7; j++) {
+        imp[j] = ip[2 * j];
+        perf[j] = ip[2 * j + 1];
+    }
     ck_assert(fabs(perf[sat] - idx[sat]) < 1e-12);
     ck_assert(imp[con(f, "Loyalty")] == 0);
     double *is = malloc(250 * 7 * sizeof(double));
@@ -1074,6 +1085,71 @@ START_TEST(bootstrap_sign_change_options)
 }
 END_TEST
 
+START_TEST(predict_single_items_is_loo_regression)
+{
+    /* X -> Y with one item each: the PLS prediction is the OLS line of the training rows, so
+     * with k = n (leave-one-out, independent of the permutation) both RMSEs equal the PRESS
+     * RMSE sqrt(mean((e_i / (1 - h_ii))^2)) of simple regression. */
+    static const double x[] = {1, 2.5, 2, 3, 3, 4.5, 4, 4, 5, 6.5, 6, 5, 7, 8, 8, 7.5, 9, 9, 10, 8};
+    const char *names[] = {"x", "y"};
+    cx_pls_data *d = columns(10, 2, names, x);
+    cx_pls_model *m = NULL;
+    cx_pls_model_parse(&m, "X =~ x\nY =~ y\nY ~ X\n", NULL);
+    cx_pls_fit *f = NULL;
+    ck_assert_int_eq(cx_pls_fit_estimate(&f, m, d, NULL), CX_OK);
+    double out[10];
+    ck_assert_int_eq(cx_pls_predict(out, 10, f, 10, 99), CX_OK);
+    ck_assert(isnan(out[0]));
+    double mx = 0, my = 0, sxx = 0, sxy = 0;
+    for (int i = 0; i < 10; i++) {
+        mx += x[2 * i] / 10;
+        my += x[2 * i + 1] / 10;
+    }
+    for (int i = 0; i < 10; i++) {
+        sxx += (x[2 * i] - mx) * (x[2 * i] - mx);
+        sxy += (x[2 * i] - mx) * (x[2 * i + 1] - my);
+    }
+    double b = sxy / sxx, press = 0, sae = 0;
+    for (int i = 0; i < 10; i++) {
+        double e = x[2 * i + 1] - my - b * (x[2 * i] - mx);
+        double h = 0.1 + (x[2 * i] - mx) * (x[2 * i] - mx) / sxx;
+        press += (e / (1 - h)) * (e / (1 - h));
+        sae += fabs(e / (1 - h));
+    }
+    double *o = out + 5;
+    ck_assert_msg(fabs(o[CX_PLS_PRED_PLS_RMSE] - sqrt(press / 10)) < 1e-12, "%g vs %g",
+                  o[CX_PLS_PRED_PLS_RMSE], sqrt(press / 10));
+    ck_assert(fabs(o[CX_PLS_PRED_LM_RMSE] - sqrt(press / 10)) < 1e-12);
+    ck_assert(fabs(o[CX_PLS_PRED_PLS_MAE] - sae / 10) < 1e-12);
+    ck_assert(o[CX_PLS_PRED_Q2] > 0.5 && o[CX_PLS_PRED_Q2] < 1);
+    ck_assert_int_eq(cx_pls_predict(out, 10, f, 1, 99), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "k_folds");
+    ck_assert_int_eq(cx_pls_predict(out, 9, f, 5, 99), CX_EINVAL);
+    cx_pls_fit_free(f);
+    cx_pls_model_free(m);
+    cx_pls_data_free(d);
+}
+END_TEST
+
+START_TEST(predict_mobi_tenfold)
+{
+    cx_pls_fit *f = fit_mobi(ECSI, NULL);
+    if (!f)
+        return;
+    double out[24 * 5], again[24 * 5];
+    ck_assert_int_eq(cx_pls_predict(out, 24 * 5, f, 10, 1), CX_OK);
+    ck_assert_int_eq(cx_pls_predict(again, 24 * 5, f, 10, 1), CX_OK);
+    ck_assert(memcmp(out, again, sizeof out) == 0);
+    size_t k = ind(f, "CUSA2");
+    double *o = out + 5 * k;
+    ck_assert(o[CX_PLS_PRED_PLS_RMSE] > 0.5 && o[CX_PLS_PRED_PLS_RMSE] < 1.7652422840180155);
+    ck_assert(o[CX_PLS_PRED_Q2] > 0.1 && o[CX_PLS_PRED_Q2] < 0.6);
+    ck_assert(o[CX_PLS_PRED_PLS_MAE] <= o[CX_PLS_PRED_PLS_RMSE]);
+    ck_assert(isnan(out[5 * ind(f, "IMAG1")]));
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1097,6 +1173,8 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tm, simulation_recovers_population_paths);
     tcase_add_test(tm, parse_errors_have_line_and_column);
     tcase_add_test(tm, builder_api_and_its_errors);
+    tcase_add_test(tm, predict_single_items_is_loo_regression);
+    tcase_add_test(tm, predict_mobi_tenfold);
     suite_add_tcase(s, tm);
     TCase *tb = tcase_create("bootstrap");
     tcase_set_timeout(tb, 60);
