@@ -12,4 +12,10 @@
 #include <cxkit/log.h>
 #include <cxkit/pls.h>
 
+#include <cxkit/survival.h>
+#include <cxkit/effects.h>
+#include <cxkit/scores.h>
+#include <cxkit/drivers.h>
+#include <cxkit/sim.h>
+
 #endif /* CX_CXKIT_H */

@@ -146,8 +146,9 @@ CX_API cx_status cx_log_append_batch(cx_log *log, const cx_batch *batch);
 CX_API cx_status cx_log_get_f64(double *out, size_t n, const cx_log *log, int field);
 /** Integer view: times (::CX_TIME_ABSENT), yes/no (-1), channels, string codes (-1 absent). */
 CX_API cx_status cx_log_get_i64(int64_t *out, size_t n, const cx_log *log, int field);
-/** Borrowed pointer to a double column (valid until the log is modified or freed); NULL for
- *  other kinds. For zero-copy use from C. */
+/** Borrowed pointer to a double column of cx_log_rows() entries (NaN where absent; valid until
+ *  the log is modified or freed); NULL for other kinds and when the field is absent in every
+ *  row (columns are allocated only once a value appears). For zero-copy use from C. */
 CX_API const double *cx_log_column_f64(const cx_log *log, int field);
 /** Number of distinct strings interned for a string field. */
 CX_API cx_status cx_log_dict_size(size_t *out, const cx_log *log, int field);

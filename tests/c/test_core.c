@@ -1,4 +1,5 @@
-/* Core conventions: version, status codes, thread-local errors, the allocator and its fault hook. */
+/* Core conventions: version, status codes, thread-local errors, the allocator and its fault hook.
+ */
 #include <check.h>
 #include <string.h>
 #include <pthread.h>

@@ -1,0 +1,182 @@
+/* Interning dictionary: strings -> dense codes in order of first appearance. Open addressing
+ * with linear probing over a power-of-two slot array kept at most half full; each code keeps
+ * its hash so that growing the table never rereads the strings, and rollback (truncate) can
+ * rebuild the table in place without allocating. */
+#include "log_internal.h"
+
+#include <string.h>
+
+/* A fast 64-bit multiply-mix hash over 8-byte words (ids are short). */
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 29;
+    h *= 0xFF51AFD7ED558CCDu;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+static int same(const cx__dict *d, uint32_t code, const char *s, size_t len)
+{
+    size_t off = d->offset[code];
+    return d->offset[code + 1] - off - 1 == len && memcmp(d->strings + off, s, len) == 0;
+}
+
+int32_t cx__dict_find(const cx__dict *d, const char *s, size_t len)
+{
+    if (d->nslots == 0)
+        return -1;
+    uint32_t h = hash_bytes(s, len);
+    size_t mask = d->nslots - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        uint32_t v = d->slots[i];
+        if (v == 0)
+            return -1;
+        if (d->hash[v - 1] == h && same(d, v - 1, s, len))
+            return (int32_t)(v - 1);
+    }
+}
+
+static void place(uint32_t *slots, size_t nslots, uint32_t h, uint32_t code)
+{
+    size_t mask = nslots - 1;
+    size_t i = h & mask;
+    while (slots[i])
+        i = (i + 1) & mask;
+    slots[i] = code + 1;
+}
+
+static cx_status grow_slots(cx__dict *d)
+{
+    size_t n = d->nslots ? d->nslots * 2 : 64;
+    uint32_t *slots = cx__calloc(n, sizeof *slots);
+    if (!slots)
+        return cx__enomem();
+    for (size_t c = 0; c < d->count; c++)
+        place(slots, n, d->hash[c], (uint32_t)c);
+    cx__free(d->slots);
+    d->slots = slots;
+    d->nslots = n;
+    return CX_OK;
+}
+
+static cx_status grow_codes(cx__dict *d)
+{
+    size_t cap = d->count_cap ? d->count_cap * 2 : 64;
+    if (cap > (size_t)INT32_MAX)
+        return cx__error(CX_ERANGE, "too many distinct strings (more than 2^31)");
+    size_t *offset = cx__realloc_array(d->offset, cap + 1, sizeof *offset);
+    if (!offset)
+        return cx__enomem();
+    if (!d->offset)
+        offset[0] = 0;
+    d->offset = offset;
+    uint32_t *hash = cx__realloc_array(d->hash, cap, sizeof *hash);
+    if (!hash)
+        return cx__enomem(); /* offset grew; harmless, count_cap stays */
+    d->hash = hash;
+    d->count_cap = cap;
+    return CX_OK;
+}
+
+cx_status cx__dict_intern(cx__dict *d, const char *s, size_t len, int32_t *code)
+{
+    uint32_t h = hash_bytes(s, len);
+    if (d->nslots) {
+        size_t mask = d->nslots - 1;
+        for (size_t i = h & mask;; i = (i + 1) & mask) {
+            uint32_t v = d->slots[i];
+            if (v == 0)
+                break;
+            if (d->hash[v - 1] == h && same(d, v - 1, s, len)) {
+                *code = (int32_t)(v - 1);
+                return CX_OK;
+            }
+        }
+    }
+    /* New string: make room everywhere first, so that a failure changes nothing visible. */
+    cx_status st;
+    if ((d->count + 1) * 2 > d->nslots && (st = grow_slots(d)) != CX_OK)
+        return st;
+    if (d->count == d->count_cap && (st = grow_codes(d)) != CX_OK)
+        return st;
+    if (d->bytes_len + len + 1 > d->bytes_cap) {
+        size_t cap = d->bytes_cap ? d->bytes_cap : 256;
+        while (cap < d->bytes_len + len + 1)
+            cap *= 2;
+        char *b = cx__realloc(d->strings, cap);
+        if (!b)
+            return cx__enomem();
+        d->strings = b;
+        d->bytes_cap = cap;
+    }
+    memcpy(d->strings + d->bytes_len, s, len);
+    d->strings[d->bytes_len + len] = '\0';
+    d->bytes_len += len + 1;
+    uint32_t c = (uint32_t)d->count++;
+    d->offset[c + 1] = d->bytes_len;
+    d->hash[c] = h;
+    place(d->slots, d->nslots, h, c);
+    *code = (int32_t)c;
+    return CX_OK;
+}
+
+void cx__dict_truncate(cx__dict *d, size_t count)
+{
+    if (count == 0) { /* give the memory back: the dictionary is as if never used */
+        cx__dict_free(d);
+        return;
+    }
+    if (count >= d->count)
+        return;
+    d->count = count;
+    d->bytes_len = d->offset[count];
+    memset(d->slots, 0, d->nslots * sizeof *d->slots);
+    for (size_t c = 0; c < count; c++)
+        place(d->slots, d->nslots, d->hash[c], (uint32_t)c);
+}
+
+void cx__dict_free(cx__dict *d)
+{
+    cx__free(d->offset);
+    cx__free(d->hash);
+    cx__free(d->strings);
+    cx__free(d->slots);
+    memset(d, 0, sizeof *d);
+}
+
+cx_status cx__dict_copy(cx__dict *dst, const cx__dict *src)
+{
+    cx__dict d = {0};
+    if (src->count) {
+        d.offset = cx__malloc_array(src->count + 1, sizeof *d.offset);
+        d.hash = cx__malloc_array(src->count, sizeof *d.hash);
+        d.strings = cx__malloc(src->bytes_len);
+        d.slots = cx__malloc_array(src->nslots, sizeof *d.slots);
+        if (!d.offset || !d.hash || !d.strings || !d.slots) {
+            cx__dict_free(&d);
+            return cx__enomem();
+        }
+        memcpy(d.offset, src->offset, (src->count + 1) * sizeof *d.offset);
+        memcpy(d.hash, src->hash, src->count * sizeof *d.hash);
+        memcpy(d.strings, src->strings, src->bytes_len);
+        memcpy(d.slots, src->slots, src->nslots * sizeof *d.slots);
+        d.count = d.count_cap = src->count;
+        d.bytes_len = d.bytes_cap = src->bytes_len;
+        d.nslots = src->nslots;
+    }
+    *dst = d;
+    return CX_OK;
+}

@@ -1,0 +1,218 @@
+/* Internal structures of the simulator (lib/sim): the scenario, the per-period organisation
+ * and employee states, and the result. Not installed. */
+#ifndef CX_SIM_INTERNAL_H
+#define CX_SIM_INTERNAL_H
+
+#include <cxkit/sim.h>
+
+#include "internal.h"
+
+#include <stdint.h>
+
+enum {
+#define X(id, name, def, lo, hi, integer, meaning, source, unc) CX__SIM_P_##id,
+#include "sim_params.def"
+#undef X
+    CX__SIM_P_COUNT
+};
+
+#define CX__SIM_TP_NAME_MAX 64
+
+typedef struct cx__sim_touchpoint {
+    char name[CX__SIM_TP_NAME_MAX];
+    double share, weight, failure_rate;
+} cx__sim_touchpoint;
+
+typedef struct cx__sim_intervention {
+    cx_sim_lever lever;
+    unsigned start, end;
+    double magnitude;
+} cx__sim_intervention;
+
+typedef struct cx__sim_plugin {
+    cx_sim_rule_fn fn;
+    void *payload;
+    cx_free_fn payload_free;
+    char *name;
+    unsigned flags;
+} cx__sim_plugin;
+
+struct cx_sim_params {
+    double v[CX__SIM_P_COUNT];
+    cx__sim_touchpoint *tps;
+    size_t n_tps, cap_tps;
+    cx__sim_intervention *ivs;
+    size_t n_ivs, cap_ivs;
+    cx__sim_plugin rules[CX_SIM_RULE_COUNT];
+};
+
+/* Channels used by the simulator, in cx_channel order starting at in_person (1). */
+#define CX__SIM_NCHANNELS 5
+
+/* Organisational variables per period after interventions (clamped). */
+typedef struct cx__sim_org {
+    double leadership, culture, staffing, serve, talk, training, coaching, shift;
+    double isq, focus, overload;
+} cx__sim_org;
+
+CX_HIDDEN void cx__sim_org_at(cx__sim_org *org, const cx_sim_params *p, unsigned period);
+
+/* Employee states for every period, row-major [period * n_emp + j]. */
+typedef struct cx__sim_staff {
+    size_t n_emp, periods;
+    float *att, *auth, *empathy, *recovery, *bias, *engagement;
+} cx__sim_staff;
+
+/* Fills staff (allocated by the caller through cx__sim_staff_alloc); returns CX_EUSER with the
+ * message in err when the learning plugin fails. */
+CX_HIDDEN cx_status cx__sim_staff_alloc(cx__sim_staff *s, size_t n_emp, size_t periods);
+CX_HIDDEN void cx__sim_staff_free(cx__sim_staff *s);
+CX_HIDDEN cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint64_t seed);
+
+/* Per-period accumulators (one set per block of customers, reduced in block order). */
+enum {
+    CX__ACC_ALIVE_START,
+    CX__ACC_ALIVE_END,
+    CX__ACC_CONTACTS,
+    CX__ACC_RATED,
+    CX__ACC_CSAT_SUM,
+    CX__ACC_CSAT_TOP2,
+    CX__ACC_NPS_N,
+    CX__ACC_NPS_PROM,
+    CX__ACC_NPS_DET,
+    CX__ACC_ASSISTED_RATED,
+    CX__ACC_SELF_SUM,
+    CX__ACC_CSAT_ASSISTED_SUM,
+    CX__ACC_REVENUE,
+    CX__ACC_BOND_SUM,
+    CX__ACC_SHARE_SUM,
+    CX__ACC_CHURN_IND,
+    CX__ACC_CHURN_DIS,
+    CX__ACC_CHURN_OTHER,
+    CX__ACC_REFERRALS,
+    CX__ACC_COUNT
+};
+
+/* Whole-run calibration counters (per block, reduced in block order). */
+enum {
+    CX__CAL_MOT_POS_N,
+    CX__CAL_MOT_POS_INC,
+    CX__CAL_MOT_NEG_N,
+    CX__CAL_MOT_NEG_RED,
+    CX__CAL_ASSISTED_N,
+    CX__CAL_SELF_TOP,
+    CX__CAL_CSAT_TOP,
+    CX__CAL_NOPROB_N,
+    CX__CAL_NOPROB_SUM,
+    CX__CAL_SRP_N,
+    CX__CAL_SRP_SUM,
+    CX__CAL_RECOTHER_N,
+    CX__CAL_RECOTHER_SUM,
+    CX__CAL_UNRES_N,
+    CX__CAL_UNRES_SUM,
+    CX__CAL_INTERACTIONS,
+    CX__CAL_CUSTOMER_PERIODS,
+    CX__CAL_COUNT
+};
+
+/* One recorded interaction (compact; expanded to a cx_log when written). */
+typedef struct cx__sim_rec {
+    uint32_t customer, employee; /* employee UINT32_MAX for self-service */
+    uint32_t period, offset;     /* offset: seconds into the period */
+    uint8_t touchpoint, channel, problem, resolved;
+    int8_t csat, nps, self_rating; /* -1 absent */
+    uint8_t segment;
+    float attentiveness, empathy, authenticity;
+} cx__sim_rec;
+
+typedef struct cx__sim_tx {
+    uint32_t customer, period, offset;
+    float amount;
+} cx__sim_tx;
+
+struct cx_sim_result {
+    size_t periods, customers;
+    double *series; /* [series * periods + t] */
+    double stats[CX_SIM_STAT_COUNT];
+    cx__sim_rec *recs;
+    size_t n_recs;
+    cx__sim_tx *txs;
+    size_t n_txs;
+    cx__sim_touchpoint *tps; /* copy of the touchpoint names */
+    size_t n_tps;
+    double start_time, period_seconds;
+};
+
+/* ---- random numbers: xoshiro256** (Blackman & Vigna 2018), state seeded by SplitMix64 ---- */
+
+typedef struct cx__sim_rng {
+    uint64_t s[4];
+} cx__sim_rng;
+
+static inline uint64_t cx__splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+/* Stream `stream` of `seed`: the four state words are consecutive SplitMix64 outputs started
+ * from a mix of seed and stream (documented in docs/simulator.md). */
+static inline void cx__sim_rng_seed(cx__sim_rng *r, uint64_t seed, uint64_t stream)
+{
+    uint64_t x = seed;
+    uint64_t k = cx__splitmix64(&x);
+    x = k ^ (stream * 0xd1342543de82ef95ull + 0x632be59bd9b4e019ull);
+    for (int i = 0; i < 4; i++)
+        r->s[i] = cx__splitmix64(&x);
+}
+
+static inline uint64_t cx__sim_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t cx__sim_next(cx__sim_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = cx__sim_rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = cx__sim_rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform in [0, 1) from the upper / lower 32 bits of a draw (two uniforms per draw). */
+static inline double cx__sim_u_hi(uint64_t x)
+{
+    return (double)(x >> 32) * 0x1p-32;
+}
+static inline double cx__sim_u_lo(uint64_t x)
+{
+    return (double)(x & 0xffffffffu) * 0x1p-32;
+}
+/* Zero-mean, unit-variance triangular noise from one draw: sqrt(6) (u1 + u2 - 1). */
+static inline double cx__sim_tri(uint64_t x)
+{
+    return 2.449489742783178 * (cx__sim_u_hi(x) + cx__sim_u_lo(x) - 1.0);
+}
+/* Standard normal from one draw (Box-Muller with 32-bit halves); only for initial states. */
+CX_HIDDEN double cx__sim_normal(cx__sim_rng *r);
+
+static inline double cx__sim_clamp01(double x)
+{
+    return x < 0 ? 0 : (x > 1 ? 1 : x);
+}
+
+/* Call a plugin and check its outputs lie in [lo, hi]; returns 0 or nonzero on failure with a
+ * message in buf. */
+CX_HIDDEN int cx__sim_call_rule(const cx__sim_plugin *pl, double *out, size_t n_out,
+                                const double *in, size_t n_in, double lo, double hi, char *buf,
+                                size_t cap);
+
+#endif /* CX_SIM_INTERNAL_H */

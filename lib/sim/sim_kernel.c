@@ -1,0 +1,371 @@
+/* The customer kernel: each customer, with its own random stream, goes through every period:
+ * contacts (channel, touchpoint, employee, behaviour, failure and recovery), satisfaction by
+ * expectation disconfirmation, the asymmetric loyalty update, purchases and the churn hazard with
+ * competing causes. Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
+ * draws and every period two more, whatever happens, so that two scenarios run with common
+ * random numbers stay aligned customer by customer. */
+#include "sim_kernel.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
+#define LOW_BOND               0.3
+#define CONTACT_DRAWS          13
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 1024;
+    while (c < need)
+        c *= 2;
+    void *n = cx__realloc_array(*arr, c, elem);
+    if (!n)
+        return -1;
+    *arr = n;
+    *cap = c;
+    return 0;
+}
+
+static void fail_plugin(cx__sim_block *blk, const cx__sim_plugin *pl, const char *msg)
+{
+    blk->status = CX_EUSER;
+    blk->plugin = pl->name;
+    snprintf(blk->message, sizeof blk->message, "%s", msg);
+}
+
+static void fail_nomem(cx__sim_block *blk)
+{
+    blk->status = CX_ENOMEM;
+    blk->plugin = NULL;
+    snprintf(blk->message, sizeof blk->message, "out of memory recording the simulation");
+}
+
+static inline double rating(double v, double lo, double hi)
+{
+    double r = floor(v);
+    return r < lo ? lo : (r > hi ? hi : r);
+}
+
+/* Per-customer state. */
+typedef struct customer {
+    cx__sim_rng rng;
+    double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
+    unsigned failures;
+    int channel; /* 0..4 = in_person .. self_service */
+    int segment; /* 0 mass, 1 affluent, 2 private */
+} customer;
+
+static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
+{
+    const double *x = ctx->p->v;
+    cx__sim_rng_seed(&c->rng, ctx->seed, i);
+    uint64_t d = cx__sim_next(&c->rng);
+    double us = cx__sim_u_hi(d), uc = cx__sim_u_lo(d);
+    double aff = x[CX__SIM_P_SEGMENT_AFFLUENT_SHARE], prv = x[CX__SIM_P_SEGMENT_PRIVATE_SHARE];
+    c->segment = us < prv ? 2 : (us < prv + aff ? 1 : 0);
+    c->channel = CX__SIM_NCHANNELS - 1;
+    for (int k = 0; k < CX__SIM_NCHANNELS; k++)
+        if (uc < ctx->mix_cdf[k]) {
+            c->channel = k;
+            break;
+        }
+    double seg_e = x[CX__SIM_P_SEGMENT_EXPECTATION_STEP] * c->segment;
+    c->expectation = cx__sim_clamp01(x[CX__SIM_P_EXPECTATION_MEAN] + seg_e +
+                                     x[CX__SIM_P_EXPECTATION_SD] * cx__sim_normal(&c->rng));
+    c->bond =
+        cx__sim_clamp01(x[CX__SIM_P_BOND_MEAN] + x[CX__SIM_P_BOND_SD] * cx__sim_normal(&c->rng));
+    double smin = x[CX__SIM_P_SHARE_MIN];
+    double sh = x[CX__SIM_P_SHARE_MEAN] + x[CX__SIM_P_SHARE_SD] * cx__sim_normal(&c->rng);
+    c->share = sh < smin ? smin : (sh > 1 ? 1 : sh);
+    double mult = c->segment == 2 ? x[CX__SIM_P_SEGMENT_PRIVATE_WALLET]
+                                  : (c->segment == 1 ? x[CX__SIM_P_SEGMENT_AFFLUENT_WALLET] : 1);
+    double sdl = x[CX__SIM_P_WALLET_SDLOG];
+    c->wallet =
+        x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__sim_normal(&c->rng) - 0.5 * sdl * sdl);
+    c->indifference = c->dissatisfaction = 0;
+    c->last_sat = x[CX__SIM_P_SAT_BASE];
+    c->failures = 0;
+}
+
+static const double *channel_bonds(const double *x)
+{
+    return &x[CX__SIM_P_BOND_IN_PERSON];
+}
+
+/* One contact. Returns 0, or -1 after recording an error in blk. */
+static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *c, size_t ci, size_t t,
+                   double *acc, double *cal)
+{
+    const double *x = ctx->p->v;
+    const cx_sim_params *p = ctx->p;
+    const cx__sim_org *o = &ctx->orgs[t];
+    uint64_t d[CONTACT_DRAWS];
+    for (int k = 0; k < CONTACT_DRAWS; k++)
+        d[k] = cx__sim_next(&c->rng);
+
+    int ch = c->channel;
+    if (ch != CX__SIM_NCHANNELS - 1 && cx__sim_u_hi(d[0]) < o->shift)
+        ch = CX__SIM_NCHANNELS - 1;
+    int assisted = ch != CX__SIM_NCHANNELS - 1;
+    double utp = cx__sim_u_lo(d[0]);
+    size_t tp = 0;
+    while (tp + 1 < p->n_tps && utp >= ctx->tp_cdf[tp])
+        tp++;
+    const cx__sim_touchpoint *T = &p->tps[tp];
+    double w = T->weight;
+
+    size_t j = 0, at = 0;
+    double att = NAN, emp = NAN, auth = NAN, perf, rskill;
+    if (assisted) {
+        j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
+        at = t * ctx->n_emp + j;
+        const cx__sim_staff *s = ctx->staff;
+        double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
+        att = cx__sim_clamp01(s->att[at] + bsd * cx__sim_tri(d[2]));
+        auth = cx__sim_clamp01(s->auth[at] + bsd * cx__sim_tri(d[3]));
+        emp = s->empathy[at];
+        perf = x[CX__SIM_P_PERF_BASE] + x[CX__SIM_P_PERF_ATTENTIVENESS] * att +
+               x[CX__SIM_P_PERF_EMPATHY] * emp + x[CX__SIM_P_PERF_AUTHENTICITY] * auth;
+        rskill = s->recovery[at];
+    } else {
+        perf = x[CX__SIM_P_SELF_SERVICE_QUALITY];
+        rskill = x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
+    }
+    perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
+
+    int problem = cx__sim_u_lo(d[1]) < T->failure_rate;
+    int severe = 0, resolved = 0, first = c->failures == 0;
+    double quality = 0, srp = 0;
+    if (problem) {
+        severe = cx__sim_u_hi(d[4]) < x[CX__SIM_P_SEVERE_SHARE];
+        double pen = severe ? x[CX__SIM_P_SEVERE_PENALTY] : x[CX__SIM_P_FAILURE_PENALTY];
+        perf -= pen;
+        quality = cx__sim_clamp01(rskill + x[CX__SIM_P_RECOVERY_SD] * cx__sim_tri(d[5]));
+        double pres =
+            cx__sim_clamp01(x[CX__SIM_P_RECOVERY_BASE] + x[CX__SIM_P_RECOVERY_SKILL] * rskill);
+        resolved = cx__sim_u_lo(d[4]) < pres;
+        if (resolved) {
+            perf += pen * x[CX__SIM_P_RECOVERY_RESTORE] * quality;
+            if (first && !severe && quality >= x[CX__SIM_P_EXCELLENT_RECOVERY])
+                srp = x[CX__SIM_P_SRP_BONUS];
+        } else {
+            c->dissatisfaction += w * (severe ? 2 : 1);
+        }
+        c->failures++;
+    }
+    perf = cx__sim_clamp01(perf);
+    if (assisted && att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD])
+        c->indifference += w;
+
+    /* satisfaction: expectation disconfirmation, asymmetric */
+    double e = c->expectation, dis = perf - e;
+    double sat = cx__sim_clamp01(x[CX__SIM_P_SAT_BASE] + x[CX__SIM_P_SAT_EXPECTATION] * (e - 0.5) +
+                                 x[CX__SIM_P_SAT_GAIN_POS] * (dis > 0 ? dis : 0) +
+                                 x[CX__SIM_P_SAT_GAIN_NEG] * (dis < 0 ? dis : 0) + srp);
+    char buf[256];
+    const cx__sim_plugin *pl = &p->rules[CX_SIM_RULE_SATISFACTION];
+    if (pl->fn) {
+        double in[9] = {e, perf, w, problem, resolved, quality, first, severe, sat};
+        if (cx__sim_call_rule(pl, &sat, 1, in, 9, 0, 1, buf, sizeof buf)) {
+            fail_plugin(blk, pl, buf);
+            return -1;
+        }
+    }
+    c->last_sat = sat;
+
+    /* loyalty: asymmetric response around s0, scaled by emotional weight and channel bond */
+    double sl = sat - srp; /* the recovery paradox does not reach repurchase (de Matos 2007) */
+    double dx = sl - x[CX__SIM_P_SAT_NEUTRAL];
+    double gw = w * channel_bonds(x)[ch];
+    double pos = dx > 0 ? dx : 0, neg = dx < 0 ? dx : 0;
+    double bond = cx__sim_clamp01(
+        c->bond + gw * (x[CX__SIM_P_BOND_GAIN_POS] * pos + x[CX__SIM_P_BOND_GAIN_NEG] * neg));
+    double dshare = gw * (x[CX__SIM_P_SHARE_GAIN_POS] * pos + x[CX__SIM_P_SHARE_GAIN_NEG] * neg) +
+                    w * x[CX__SIM_P_SHARE_SD_RESPONSE] * cx__sim_tri(d[9]);
+    double smin = x[CX__SIM_P_SHARE_MIN];
+    double share = c->share + dshare;
+    share = share < smin ? smin : (share > 1 ? 1 : share);
+    pl = &p->rules[CX_SIM_RULE_LOYALTY];
+    if (pl->fn) {
+        double in[7] = {sl, c->bond, c->share, w, channel_bonds(x)[ch], bond, share};
+        double out[2];
+        if (cx__sim_call_rule(pl, out, 2, in, 7, 0, 1, buf, sizeof buf)) {
+            fail_plugin(blk, pl, buf);
+            return -1;
+        }
+        bond = out[0];
+        dshare = out[1] - c->share;
+        share = out[1] < smin ? smin : out[1];
+    }
+    double old_share = c->share;
+    c->bond = bond;
+    c->share = share;
+    c->expectation = e + x[CX__SIM_P_EXPECTATION_ADAPT] * (perf - e);
+
+    /* ratings */
+    double rsd = x[CX__SIM_P_RATING_SD];
+    double csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
+    double self =
+        assisted ? rating(1 + 5 * (perf + ctx->staff->bias[at] + rsd * cx__sim_tri(d[8])), 1, 5)
+                 : NAN;
+    double nb = x[CX__SIM_P_NPS_BOND_WEIGHT];
+    double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
+                            x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
+                        0, 10);
+    int responded = cx__sim_u_lo(d[11]) < x[CX__SIM_P_RESPONSE_RATE];
+    if (nps >= 9 && cx__sim_u_hi(d[12]) < x[CX__SIM_P_REFERRAL_RATE])
+        acc[CX__ACC_REFERRALS] += 1;
+
+    acc[CX__ACC_CONTACTS] += 1;
+    if (responded) {
+        acc[CX__ACC_RATED] += 1;
+        acc[CX__ACC_CSAT_SUM] += csat;
+        acc[CX__ACC_CSAT_TOP2] += csat >= 4;
+        acc[CX__ACC_NPS_N] += 1;
+        acc[CX__ACC_NPS_PROM] += nps >= 9;
+        acc[CX__ACC_NPS_DET] += nps <= 6;
+        if (assisted) {
+            acc[CX__ACC_ASSISTED_RATED] += 1;
+            acc[CX__ACC_SELF_SUM] += self;
+            acc[CX__ACC_CSAT_ASSISTED_SUM] += csat;
+        }
+    }
+
+    /* calibration statistics (latent, not subject to response) */
+    cal[CX__CAL_INTERACTIONS] += 1;
+    if (w >= MOMENT_OF_TRUTH_WEIGHT) {
+        if (assisted && att >= x[CX__SIM_P_INDIFFERENCE_THRESHOLD] && csat >= 4) {
+            cal[CX__CAL_MOT_POS_N] += 1;
+            cal[CX__CAL_MOT_POS_INC] += dshare > 0;
+        } else if (csat <= 3) {
+            cal[CX__CAL_MOT_NEG_N] += 1;
+            cal[CX__CAL_MOT_NEG_RED] += dshare < 0;
+        }
+    }
+    if (assisted) {
+        cal[CX__CAL_ASSISTED_N] += 1;
+        cal[CX__CAL_SELF_TOP] += self >= 5;
+        cal[CX__CAL_CSAT_TOP] += csat >= 5;
+    }
+    if (!problem) {
+        cal[CX__CAL_NOPROB_N] += 1;
+        cal[CX__CAL_NOPROB_SUM] += csat;
+    } else if (resolved && quality >= x[CX__SIM_P_EXCELLENT_RECOVERY]) {
+        if (first && !severe) {
+            cal[CX__CAL_SRP_N] += 1;
+            cal[CX__CAL_SRP_SUM] += csat;
+        } else {
+            cal[CX__CAL_RECOTHER_N] += 1;
+            cal[CX__CAL_RECOTHER_SUM] += csat;
+        }
+    } else if (!resolved) {
+        cal[CX__CAL_UNRES_N] += 1;
+        cal[CX__CAL_UNRES_SUM] += csat;
+    }
+    (void)old_share;
+
+    if (ctx->record_interactions) {
+        if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + 1, sizeof *blk->recs)) {
+            fail_nomem(blk);
+            return -1;
+        }
+        cx__sim_rec *r = &blk->recs[blk->n_recs++];
+        r->customer = (uint32_t)ci;
+        r->employee = assisted ? (uint32_t)j : UINT32_MAX;
+        r->period = (uint32_t)t;
+        r->offset = (uint32_t)(cx__sim_u_hi(d[11]) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+        r->touchpoint = (uint8_t)tp;
+        r->channel = (uint8_t)(ch + 1);
+        r->problem = (uint8_t)problem;
+        r->resolved = (uint8_t)resolved;
+        r->csat = (int8_t)(responded ? csat : -1);
+        r->nps = (int8_t)(responded ? nps : -1);
+        r->self_rating = (int8_t)(responded && assisted ? self : -1);
+        r->segment = (uint8_t)c->segment;
+        r->attentiveness = (float)att;
+        r->empathy = (float)emp;
+        r->authenticity = (float)auth;
+    }
+    return 0;
+}
+
+void cx__sim_block_run(cx__sim_block *blk, const cx__sim_ctx *ctx, size_t begin, size_t end)
+{
+    const double *x = ctx->p->v;
+    const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
+    double *cal = blk->cal;
+    char buf[256];
+    for (size_t ci = begin; ci < end; ci++) {
+        customer c;
+        customer_init(&c, ctx, ci);
+        for (size_t t = 0; t < ctx->periods; t++) {
+            double *acc = &blk->acc[t * CX__ACC_COUNT];
+            acc[CX__ACC_ALIVE_START] += 1;
+            cal[CX__CAL_CUSTOMER_PERIODS] += 1;
+            uint64_t d0 = cx__sim_next(&c.rng), d1 = cx__sim_next(&c.rng);
+            if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
+                if (contact(blk, ctx, &c, ci, t, acc, cal))
+                    return;
+            /* purchase */
+            if (cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE]) {
+                double amount = c.wallet * c.share * (0.5 + cx__sim_u_hi(d1));
+                acc[CX__ACC_REVENUE] += amount;
+                if (ctx->record_transactions) {
+                    if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+                        fail_nomem(blk);
+                        return;
+                    }
+                    cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+                    tx->customer = (uint32_t)ci;
+                    tx->period = (uint32_t)t;
+                    tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+                    tx->amount = (float)amount;
+                }
+            }
+            /* churn: competing causes */
+            double loose = 1 - c.bond;
+            double h_ind = x[CX__SIM_P_CHURN_INDIFFERENCE] * c.indifference * loose;
+            double h_dis =
+                x[CX__SIM_P_CHURN_DISSATISFACTION] * c.dissatisfaction * loose +
+                x[CX__SIM_P_CHURN_LOW_BOND] * (c.bond < LOW_BOND ? LOW_BOND - c.bond : 0);
+            double h_oth = x[CX__SIM_P_CHURN_BASE];
+            double h = h_ind + h_dis + h_oth;
+            if (h > 1) {
+                h_ind /= h;
+                h_dis /= h;
+                h_oth /= h;
+                h = 1;
+            }
+            if (churn_pl->fn) {
+                double in[5] = {c.bond, c.indifference, c.dissatisfaction, c.last_sat, h};
+                double hn;
+                if (cx__sim_call_rule(churn_pl, &hn, 1, in, 5, 0, 1, buf, sizeof buf)) {
+                    fail_plugin(blk, churn_pl, buf);
+                    return;
+                }
+                if (h > 0) {
+                    double f = hn / h;
+                    h_ind *= f;
+                    h_dis *= f;
+                    h_oth *= f;
+                } else {
+                    h_oth = hn;
+                }
+            }
+            double u = cx__sim_u_lo(d1);
+            if (u < h_ind + h_dis + h_oth) {
+                acc[u < h_ind ? CX__ACC_CHURN_IND
+                              : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
+                break;
+            }
+            acc[CX__ACC_ALIVE_END] += 1;
+            acc[CX__ACC_BOND_SUM] += c.bond;
+            acc[CX__ACC_SHARE_SUM] += c.share;
+            c.indifference *= x[CX__SIM_P_STOCK_DECAY];
+            c.dissatisfaction *= x[CX__SIM_P_STOCK_DECAY];
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/* The per-customer kernel shared by the runner: one block of customers through every period. */
+#ifndef CX_SIM_KERNEL_H
+#define CX_SIM_KERNEL_H
+
+#include "sim_internal.h"
+
+/* Read-only context shared by all workers. */
+typedef struct cx__sim_ctx {
+    const cx_sim_params *p;
+    const cx__sim_staff *staff;
+    const cx__sim_org *orgs; /* per period */
+    uint64_t seed;
+    size_t customers, periods, n_emp;
+    double *tp_cdf; /* cumulative touchpoint shares, last = 1 */
+    double mix_cdf[CX__SIM_NCHANNELS];
+    int record_interactions, record_transactions;
+} cx__sim_ctx;
+
+/* What one block produces. */
+typedef struct cx__sim_block {
+    double *acc; /* periods * CX__ACC_COUNT */
+    double cal[CX__CAL_COUNT];
+    cx__sim_rec *recs;
+    size_t n_recs, cap_recs;
+    cx__sim_tx *txs;
+    size_t n_txs, cap_txs;
+    cx_status status;
+    char message[320];
+    const char *plugin; /* name of the failing plugin, or NULL */
+} cx__sim_block;
+
+/* Simulate customers [begin, end) into blk (blk->acc zeroed by the caller). */
+CX_HIDDEN void cx__sim_block_run(cx__sim_block *blk, const cx__sim_ctx *ctx, size_t begin,
+                                 size_t end);
+
+#endif /* CX_SIM_KERNEL_H */

@@ -1,0 +1,109 @@
+/* Employees over time: engagement follows internal service quality, emotional-intelligence skills
+ * grow with training and coaching with diminishing returns, and attentiveness, authenticity,
+ * recovery skill and self-assessment bias follow (docs/simulator.md, "Employees"). Employees do
+ * not depend on customers, so their whole trajectory is computed before the customers run. */
+#include "sim_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { SK_SELF_REGULATION, SK_OUTLOOK, SK_EMPATHY, SK_SELFLESS, SK_COUNT };
+
+cx_status cx__sim_staff_alloc(cx__sim_staff *s, size_t n_emp, size_t periods)
+{
+    memset(s, 0, sizeof *s);
+    s->n_emp = n_emp;
+    s->periods = periods;
+    if (periods && n_emp > SIZE_MAX / periods)
+        return cx__error_param(CX_ENOMEM, "employees", "employees x periods is too large");
+    size_t n = n_emp * periods;
+    float **arrays[] = {&s->att, &s->auth, &s->empathy, &s->recovery, &s->bias, &s->engagement};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
+        *arrays[i] = cx__malloc_array(n, sizeof(float));
+        if (!*arrays[i]) {
+            cx__sim_staff_free(s);
+            return cx__enomem();
+        }
+    }
+    return CX_OK;
+}
+
+void cx__sim_staff_free(cx__sim_staff *s)
+{
+    cx__free(s->att);
+    cx__free(s->auth);
+    cx__free(s->empathy);
+    cx__free(s->recovery);
+    cx__free(s->bias);
+    cx__free(s->engagement);
+    memset(s, 0, sizeof *s);
+}
+
+/* Employee streams live far above customer streams (customer i uses stream i). */
+#define EMPLOYEE_STREAM_BASE (UINT64_C(1) << 62)
+
+cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint64_t seed)
+{
+    const double *x = p->v;
+    const cx__sim_plugin *learn =
+        p->rules[CX_SIM_RULE_LEARNING].fn ? &p->rules[CX_SIM_RULE_LEARNING] : NULL;
+    cx__sim_org *orgs = cx__malloc_array(s->periods, sizeof *orgs);
+    if (!orgs)
+        return cx__enomem();
+    for (size_t t = 0; t < s->periods; t++)
+        cx__sim_org_at(&orgs[t], p, (unsigned)t);
+    for (size_t j = 0; j < s->n_emp; j++) {
+        cx__sim_rng r;
+        cx__sim_rng_seed(&r, seed, EMPLOYEE_STREAM_BASE + j);
+        double offset = x[CX__SIM_P_ENGAGEMENT_SD] * cx__sim_normal(&r);
+        double skill[SK_COUNT];
+        for (int k = 0; k < SK_COUNT; k++)
+            skill[k] = cx__sim_clamp01(x[CX__SIM_P_SKILL_MEAN] +
+                                       x[CX__SIM_P_SKILL_SD] * cx__sim_normal(&r));
+        double lsd = x[CX__SIM_P_LEARNING_SD];
+        double rate = x[CX__SIM_P_LEARNING_RATE] * exp(lsd * cx__sim_normal(&r) - 0.5 * lsd * lsd);
+        double bias = x[CX__SIM_P_SELF_BIAS_MEAN] + x[CX__SIM_P_SELF_BIAS_SD] * cx__sim_normal(&r);
+        double eng = -1;
+        for (size_t t = 0; t < s->periods; t++) {
+            const cx__sim_org *o = &orgs[t];
+            double target =
+                cx__sim_clamp01(o->isq + offset - x[CX__SIM_P_ENGAGEMENT_LOAD] * o->overload +
+                                x[CX__SIM_P_ENGAGEMENT_COACHING] * o->coaching);
+            eng = eng < 0 ? target : eng + x[CX__SIM_P_ENGAGEMENT_RATE] * (target - eng);
+            double intensity = o->training + x[CX__SIM_P_COACHING_MULT] * o->coaching;
+            if (intensity > 0) {
+                double step = rate * eng * intensity;
+                if (step > 1)
+                    step = 1;
+                for (int k = 0; k < SK_COUNT; k++) {
+                    double next = skill[k] + step * (1 - skill[k]); /* diminishing returns */
+                    if (learn) {
+                        double in[6] = {skill[k], o->training, o->coaching, eng, rate, next};
+                        char buf[256];
+                        if (cx__sim_call_rule(learn, &next, 1, in, 6, 0, 1, buf, sizeof buf)) {
+                            cx__free(orgs);
+                            return cx__error_param(CX_EUSER, learn->name, "%s", buf);
+                        }
+                    }
+                    skill[k] = next;
+                }
+            }
+            double att = x[CX__SIM_P_ATT_ENGAGEMENT] * eng +
+                         x[CX__SIM_P_ATT_SELF_REGULATION] * skill[SK_SELF_REGULATION] +
+                         x[CX__SIM_P_ATT_EMPATHY] * skill[SK_EMPATHY] +
+                         x[CX__SIM_P_ATT_FOCUS] * o->focus - x[CX__SIM_P_ATT_LOAD] * o->overload;
+            double auth = x[CX__SIM_P_AUTH_CULTURE] * o->culture +
+                          x[CX__SIM_P_AUTH_SELFLESS] * skill[SK_SELFLESS] +
+                          x[CX__SIM_P_AUTH_OUTLOOK] * skill[SK_OUTLOOK];
+            size_t at = t * s->n_emp + j;
+            s->att[at] = (float)cx__sim_clamp01(att);
+            s->auth[at] = (float)cx__sim_clamp01(auth);
+            s->empathy[at] = (float)skill[SK_EMPATHY];
+            s->recovery[at] = (float)(0.5 * (skill[SK_EMPATHY] + skill[SK_SELF_REGULATION]));
+            s->bias[at] = (float)(bias * (1 - x[CX__SIM_P_TALK_BIAS_REDUCTION] * o->talk));
+            s->engagement[at] = (float)eng;
+        }
+    }
+    cx__free(orgs);
+    return CX_OK;
+}

@@ -1,0 +1,406 @@
+/* Scores: intervals against REFERENCE.md test vectors (R / hand-worked), the accumulator's
+ * exact merge property, serialisation round trips and corrupt input, bad input. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxkit/cxkit.h>
+#include "internal.h"
+#include "suites.h"
+
+#define NEAR(a, b, tol)                                                                            \
+    ck_assert_msg(fabs((a) - (b)) <= (tol), "%s = %.10g, expected %.10g", #a, (double)(a),         \
+                  (double)(b))
+
+/* Small deterministic generator for tests (SplitMix64), independent of lib/core/rng. */
+static uint64_t sm_state;
+static uint64_t sm_next(void)
+{
+    uint64_t z = (sm_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static double sm_unif(void)
+{
+    return (double)(sm_next() >> 11) * 0x1.0p-53;
+}
+
+START_TEST(prop_intervals_match_reference)
+{
+    /* REFERENCE.md 1.2, x = 8, n = 10, 95% (R). */
+    double lo, hi;
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 8, 10, 0.95, CX_PROP_WILSON), CX_OK);
+    NEAR(lo, 0.4902, 5e-5);
+    NEAR(hi, 0.9433, 5e-5);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 8, 10, 0.95, CX_PROP_AGRESTI_COULL), CX_OK);
+    NEAR(lo, 0.4794, 5e-5);
+    NEAR(hi, 0.9541, 5e-5);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 8, 10, 0.95, CX_PROP_CLOPPER_PEARSON), CX_OK);
+    NEAR(lo, 0.4439, 5e-5);
+    NEAR(hi, 0.9748, 5e-5);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 8, 10, 0.95, CX_PROP_JEFFREYS), CX_OK);
+    NEAR(lo, 0.4972, 5e-5);
+    NEAR(hi, 0.9559, 5e-5);
+    /* Wald by hand: 0.8 +- 1.959964 * sqrt(0.016). */
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 8, 10, 0.95, CX_PROP_WALD), CX_OK);
+    NEAR(lo, 0.8 - 1.959964 * sqrt(0.016), 1e-6);
+    NEAR(hi, 1.0, 0);
+    /* Edges: x = 0 and x = n. */
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 0, 10, 0.95, CX_PROP_CLOPPER_PEARSON), CX_OK);
+    NEAR(lo, 0.0, 0);
+    NEAR(hi, 1.0 - pow(0.025, 0.1), 1e-9);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 10, 10, 0.95, CX_PROP_JEFFREYS), CX_OK);
+    NEAR(hi, 1.0, 0);
+}
+END_TEST
+
+START_TEST(prop_bad_input)
+{
+    double lo = 7, hi = 7;
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 11, 10, 0.95, 0), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "x");
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 1, 0, 0.95, 0), CX_EINVAL);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, NAN, 10, 0.95, 0), CX_EINVAL);
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 1, 10, 1.0, 0), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "level");
+    ck_assert_int_eq(cx_prop_ci(&lo, &hi, 1, 10, 0.95, 99), CX_EINVAL);
+    ck_assert(lo == 7 && hi == 7);
+}
+END_TEST
+
+START_TEST(prop_difference_newcombe)
+{
+    /* Newcombe (1998) Table II example (a): 56/70 vs 48/80 -> 0.2, CI [0.0524, 0.3339]. */
+    double d, lo, hi, z, p;
+    ck_assert_int_eq(cx_prop_diff(&d, &lo, &hi, &z, &p, 56, 70, 48, 80, 0.95), CX_OK);
+    NEAR(d, 0.2, 1e-12);
+    NEAR(lo, 0.0524, 5e-5);
+    NEAR(hi, 0.3339, 5e-5);
+    /* pooled z by hand */
+    double pool = 104.0 / 150.0, zz = 0.2 / sqrt(pool * (1 - pool) * (1.0 / 70 + 1.0 / 80));
+    NEAR(z, zz, 1e-12);
+    NEAR(p, erfc(zz / sqrt(2.0)), 1e-9);
+}
+END_TEST
+
+START_TEST(nps_matches_reference)
+{
+    /* REFERENCE.md 1.4.3: 50/30/20, n = 100. */
+    double nps, se, lo, hi;
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 50, 30, 20, 0.95, CX_NPS_WALD), CX_OK);
+    NEAR(nps, 30.0, 1e-12);
+    NEAR(se, 7.810, 5e-4);
+    NEAR(lo, 14.69, 5e-3);
+    NEAR(hi, 45.31, 5e-3);
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 50, 30, 20, 0.95, CX_NPS_ADJUSTED_WALD),
+                     CX_OK);
+    NEAR(lo, 14.05, 5e-3);
+    NEAR(hi, 44.20, 5e-3);
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 50, 30, 20, 0.95, CX_NPS_SCORE), CX_OK);
+    NEAR(lo, 13.96, 5e-3);
+    NEAR(hi, 44.34, 5e-3);
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 50, 30, 20, 0.95, CX_NPS_BAYES), CX_OK);
+    NEAR((lo + hi) / 2, 29.13, 5e-3); /* posterior mean 0.2913, sd 0.0768 */
+    NEAR((hi - lo) / 2, 1.959964 * 7.68, 0.02);
+    /* Extreme: all promoters; the score interval stays inside [-100, 100] and excludes 100 below.
+     */
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 10, 0, 0, 0.95, CX_NPS_SCORE), CX_OK);
+    NEAR(hi, 100.0, 1e-9);
+    ck_assert(lo > 0 && lo < 90);
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, 0, 0, 0, 0.95, 0), CX_EINVAL);
+    ck_assert_int_eq(cx_nps_counts(&nps, &se, &lo, &hi, -1, 2, 0, 0.95, 0), CX_EINVAL);
+}
+END_TEST
+
+START_TEST(nps_difference_reference)
+{
+    /* REFERENCE.md 1.4.4: 50/30/20 vs 40/35/25 -> z = 1.3484, p = 0.1775. */
+    double c1[3] = {50, 30, 20}, c2[3] = {40, 35, 25}, d, lo, hi, z, p;
+    ck_assert_int_eq(cx_nps_diff(&d, &lo, &hi, &z, &p, c1, c2, 0.95, CX_NPS_WALD), CX_OK);
+    NEAR(d, 15.0, 1e-12);
+    NEAR(z, 1.3484, 5e-5);
+    NEAR(p, 0.1775, 5e-5);
+    NEAR((lo + hi) / 2, 15.0, 1e-9);
+    double l2, h2;
+    ck_assert_int_eq(cx_nps_diff(&d, &l2, &h2, NULL, NULL, c1, c2, 0.95, CX_NPS_SCORE), CX_OK);
+    ck_assert(l2 < 0 && h2 > 15 && fabs((h2 - l2) - (hi - lo)) < 5);
+}
+END_TEST
+
+/* Coverage by simulation (documented in docs/scores.md): at n = 30 with a skewed population the
+ * Wald interval under-covers, the score interval stays near 95%. */
+static double coverage(int method, double pp, double pd, int n, int reps)
+{
+    sm_state = 12345;
+    int hit = 0;
+    double truth = 100.0 * (pp - pd);
+    for (int r = 0; r < reps; r++) {
+        double c[3] = {0, 0, 0};
+        for (int i = 0; i < n; i++) {
+            double u = sm_unif();
+            c[u < pp ? 0 : (u < pp + pd ? 2 : 1)]++;
+        }
+        double nps, lo, hi;
+        cx_nps_counts(&nps, NULL, &lo, &hi, c[0], c[1], c[2], 0.95, method);
+        hit += lo <= truth && truth <= hi;
+    }
+    return (double)hit / reps;
+}
+
+START_TEST(nps_interval_coverage)
+{
+    double wald = coverage(CX_NPS_WALD, 0.85, 0.03, 20, 4000);
+    double score = coverage(CX_NPS_SCORE, 0.85, 0.03, 20, 4000);
+    double adj = coverage(CX_NPS_ADJUSTED_WALD, 0.85, 0.03, 20, 4000);
+    ck_assert_msg(wald < 0.92, "Wald coverage %.3f should be poor here", wald);
+    ck_assert_msg(score > 0.93 && score < 0.985, "score coverage %.3f", score);
+    ck_assert_msg(adj > 0.93, "adjusted Wald coverage %.3f", adj);
+}
+END_TEST
+
+START_TEST(acc_scores_by_hand)
+{
+    cx_acc *a;
+    ck_assert_int_eq(cx_acc_new(&a, 1, 5), CX_OK);
+    double r[] = {5, 4, 4, 3, 1, NAN, 5, 2, 5, 4};
+    ck_assert_int_eq(cx_acc_add_array(a, r, NULL, 10), CX_OK);
+    ck_assert_uint_eq(cx_acc_count(a), 9);
+    double mean, se, lo, hi;
+    ck_assert_int_eq(cx_acc_mean(&mean, &se, &lo, &hi, a, 0.95, CX_MEAN_T), CX_OK);
+    NEAR(mean, 33.0 / 9.0, 1e-12);
+    /* sample sd of {5,4,4,3,1,5,2,5,4} = 1.4142135623730951 (numpy ddof=1) */
+    NEAR(se, 1.4142135623730951 / 3.0, 1e-12);
+    NEAR(hi - mean, 2.306004135 * se, 1e-6);
+    double share;
+    ck_assert_int_eq(cx_acc_top_box(&share, &lo, &hi, a, 4, 0.95, CX_PROP_WILSON), CX_OK);
+    NEAR(share, 6.0 / 9.0, 1e-12);
+    double l2, h2;
+    cx_prop_ci(&l2, &h2, 6, 9, 0.95, CX_PROP_WILSON);
+    NEAR(lo, l2, 1e-12);
+    double counts[5], shares[5];
+    ck_assert_int_eq(cx_acc_distribution(counts, NULL, shares, 5, a), CX_OK);
+    NEAR(counts[4], 3, 0);
+    NEAR(shares[0], 1.0 / 9, 1e-15);
+    ck_assert_int_eq(cx_acc_distribution(counts, NULL, shares, 4, a), CX_EINVAL);
+    /* Hoeffding and Dirichlet contain the mean and stay in the scale. */
+    ck_assert_int_eq(cx_acc_mean(&mean, NULL, &lo, &hi, a, 0.95, CX_MEAN_HOEFFDING), CX_OK);
+    NEAR(hi - mean, fmin(4 * sqrt(log(40.0) / 18.0), 5 - mean), 1e-12);
+    ck_assert_int_eq(cx_acc_mean(&mean, NULL, &lo, &hi, a, 0.95, CX_MEAN_DIRICHLET), CX_OK);
+    ck_assert(lo < mean && mean < hi && lo >= 1 && hi <= 5);
+    cx_acc_free(a);
+}
+END_TEST
+
+START_TEST(acc_weighted_nps_reference)
+{
+    /* REFERENCE.md 1.4.5: s = (1,1,1,0,0,-1,1,-1,0,1), w = (1,2,1,1,3,2,1,1,2,1). */
+    double s[] = {1, 1, 1, 0, 0, -1, 1, -1, 0, 1}, w[] = {1, 2, 1, 1, 3, 2, 1, 1, 2, 1}, r[10];
+    for (int i = 0; i < 10; i++)
+        r[i] = s[i] > 0 ? 10 : (s[i] < 0 ? 3 : 8);
+    cx_acc *a;
+    ck_assert_int_eq(cx_acc_new(&a, 0, 10), CX_OK);
+    ck_assert_int_eq(cx_acc_add_array(a, r, w, 10), CX_OK);
+    cx_nps_result res;
+    ck_assert_int_eq(cx_acc_nps(&res, a, NULL, 0.95, CX_NPS_WALD), CX_OK);
+    NEAR(res.nps, 20.0, 1e-12);
+    NEAR(res.se, 25.22, 5e-3);
+    NEAR(res.n_eff, 8.3333, 5e-5);
+    NEAR(res.n, 10, 0);
+    double ne;
+    cx_acc_free(a);
+    /* Kish: w = (1,1,2,2,4) -> 3.8462 */
+    double w2[] = {1, 1, 2, 2, 4}, r2[] = {1, 2, 3, 4, 5};
+    ck_assert_int_eq(cx_acc_new(&a, 1, 5), CX_OK);
+    ck_assert_int_eq(cx_acc_add_array(a, r2, w2, 5), CX_OK);
+    ck_assert_int_eq(cx_acc_sizes(NULL, NULL, &ne, a), CX_OK);
+    NEAR(ne, 3.8462, 5e-5);
+    cx_acc_free(a);
+}
+END_TEST
+
+START_TEST(acc_custom_buckets)
+{
+    cx_acc *a;
+    ck_assert_int_eq(cx_acc_new(&a, 1, 5), CX_OK);
+    double r[] = {1, 2, 3, 4, 5, 5};
+    cx_acc_add_array(a, r, NULL, 6);
+    cx_nps_buckets b;
+    cx_nps_buckets_init(&b, CX_NPS_BUCKETS_VERSION);
+    cx_nps_result res;
+    /* Standard 6 / 9 buckets do not fit 1..5 */
+    ck_assert_int_eq(cx_acc_nps(&res, a, &b, 0.95, 0), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "detractor_max");
+    b.detractor_max = 3;
+    b.promoter_min = 5;
+    ck_assert_int_eq(cx_acc_nps(&res, a, &b, 0.95, 0), CX_OK);
+    NEAR(res.nps, 100.0 * (2 - 3) / 6.0, 1e-12);
+    NEAR(res.passives, 1.0 / 6, 1e-15);
+    b.detractor_max = 5;
+    ck_assert_int_eq(cx_acc_nps(&res, a, &b, 0.95, 0), CX_EINVAL);
+    cx_acc_free(a);
+}
+END_TEST
+
+START_TEST(acc_bad_input_leaves_it_unchanged)
+{
+    cx_acc *a;
+    ck_assert_int_eq(cx_acc_new(&a, 1, 5), CX_OK);
+    double r[] = {1, 2, 6}, w[] = {1, -1, 1};
+    ck_assert_int_eq(cx_acc_add_array(a, r, NULL, 3), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "ratings");
+    ck_assert(strstr(cx_error_last()->message, "rating 2") != NULL);
+    double r2[] = {1, 2, 3};
+    ck_assert_int_eq(cx_acc_add_array(a, r2, w, 3), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "weights");
+    ck_assert_int_eq(cx_acc_add(a, 2.5, 1), CX_EINVAL);
+    ck_assert_int_eq(cx_acc_add(a, 2, NAN), CX_EINVAL);
+    ck_assert_uint_eq(cx_acc_count(a), 0);
+    double m = 42;
+    ck_assert_int_eq(cx_acc_mean(&m, NULL, NULL, NULL, a, 0.95, 0), CX_ERANGE);
+    ck_assert(m == 42);
+    ck_assert_int_eq(cx_acc_add(a, 3, 1), CX_OK);
+    ck_assert_int_eq(cx_acc_mean(&m, NULL, NULL, NULL, a, 0.95, 0), CX_OK);
+    ck_assert_int_eq(cx_acc_mean(&m, &m, NULL, NULL, a, 0.95, 0), CX_ERANGE); /* SE needs n > 1 */
+    cx_acc *b;
+    ck_assert_int_eq(cx_acc_new(&b, 0, 10), CX_OK);
+    ck_assert_int_eq(cx_acc_merge(a, b), CX_EINVAL);
+    ck_assert_int_eq(cx_acc_new(&b, 5, 5), CX_EINVAL);
+    ck_assert_int_eq(cx_acc_new(&b, 0, 5000), CX_EINVAL);
+    cx_acc_free(b);
+    cx_acc_free(a);
+    cx_acc_free(NULL);
+}
+END_TEST
+
+START_TEST(acc_merge_is_exact_in_any_order)
+{
+    sm_state = 99;
+    enum { N = 5000, PARTS = 7 };
+    static double r[N];
+    for (int i = 0; i < N; i++)
+        r[i] = (double)(sm_next() % 11);
+    cx_acc *whole, *parts[PARTS];
+    cx_acc_new(&whole, 0, 10);
+    cx_acc_add_array(whole, r, NULL, N);
+    for (int rep = 0; rep < 20; rep++) {
+        for (int p = 0; p < PARTS; p++)
+            cx_acc_new(&parts[p], 0, 10);
+        for (int i = 0; i < N; i++) /* random split, one rating at a time or in blocks */
+            cx_acc_add(parts[sm_next() % PARTS], r[i], 1.0);
+        /* merge in a random order, via serialised bytes for half the parts */
+        int order[PARTS];
+        for (int p = 0; p < PARTS; p++)
+            order[p] = p;
+        for (int p = PARTS - 1; p > 0; p--) {
+            int q = (int)(sm_next() % (uint64_t)(p + 1)), t = order[p];
+            order[p] = order[q];
+            order[q] = t;
+        }
+        cx_acc *m;
+        cx_acc_new(&m, 0, 10);
+        for (int p = 0; p < PARTS; p++) {
+            const cx_acc *src = parts[order[p]];
+            cx_acc *restored = NULL;
+            if (p % 2) {
+                uint8_t *bytes;
+                size_t len;
+                ck_assert_int_eq(cx_acc_serialize(&bytes, &len, src), CX_OK);
+                ck_assert_int_eq(cx_acc_deserialize(&restored, bytes, len), CX_OK);
+                cx_free(bytes);
+                src = restored;
+            }
+            ck_assert_int_eq(cx_acc_merge(m, src), CX_OK);
+            cx_acc_free(restored);
+        }
+        cx_nps_result a1, a2;
+        cx_acc_nps(&a1, whole, NULL, 0.9, CX_NPS_SCORE);
+        cx_acc_nps(&a2, m, NULL, 0.9, CX_NPS_SCORE);
+        ck_assert(memcmp(&a1, &a2, sizeof a1) == 0);
+        double m1, m2, s1, s2;
+        cx_acc_mean(&m1, &s1, NULL, NULL, whole, 0.95, 0);
+        cx_acc_mean(&m2, &s2, NULL, NULL, m, 0.95, 0);
+        ck_assert(m1 == m2 && s1 == s2);
+        cx_acc_free(m);
+        for (int p = 0; p < PARTS; p++)
+            cx_acc_free(parts[p]);
+    }
+    cx_acc_free(whole);
+}
+END_TEST
+
+START_TEST(acc_deserialize_rejects_damage)
+{
+    cx_acc *a, *b = NULL;
+    cx_acc_new(&a, 1, 7);
+    double r[] = {1, 7, 7, 3}, w[] = {0.5, 2, 1, 1};
+    cx_acc_add_array(a, r, w, 4);
+    uint8_t *bytes;
+    size_t len;
+    ck_assert_int_eq(cx_acc_serialize(&bytes, &len, a), CX_OK);
+    ck_assert_uint_eq(len, 16 + 24 * 7 + 4);
+    ck_assert(memcmp(bytes, "CXAC\1\0\0\0\1\0\0\0\7\0\0\0", 16) == 0); /* little-endian header */
+    for (size_t cut = 0; cut < len; cut++)
+        ck_assert_int_eq(cx_acc_deserialize(&b, bytes, cut), CX_EFORMAT);
+    for (size_t i = 0; i < len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            bytes[i] ^= (uint8_t)(1u << bit);
+            ck_assert_int_eq(cx_acc_deserialize(&b, bytes, len), CX_EFORMAT);
+            bytes[i] ^= (uint8_t)(1u << bit);
+        }
+    ck_assert_ptr_null(b);
+    bytes[4] = 2; /* a future version */
+    ck_assert_int_eq(cx_acc_deserialize(&b, bytes, len), CX_EFORMAT);
+    ck_assert(strstr(cx_error_last()->message, "version") != NULL);
+    bytes[4] = 1;
+    ck_assert_int_eq(cx_acc_deserialize(&b, bytes, len), CX_OK);
+    double m1, m2;
+    cx_acc_mean(&m1, NULL, NULL, NULL, a, 0.95, 0);
+    cx_acc_mean(&m2, NULL, NULL, NULL, b, 0.95, 0);
+    ck_assert(m1 == m2);
+    cx_free(bytes);
+    cx_acc_free(a);
+    cx_acc_free(b);
+}
+END_TEST
+
+START_TEST(acc_out_of_memory)
+{
+    for (long k = 0; k < 8; k++) {
+        cx_acc *a = NULL;
+        cx__alloc_fail_after(k, 0);
+        cx_status st = cx_acc_new(&a, 0, 10);
+        uint8_t *bytes = NULL;
+        size_t len;
+        if (st == CX_OK)
+            st = cx_acc_serialize(&bytes, &len, a);
+        cx__alloc_fail_after(-1, 0);
+        ck_assert(st == CX_OK || st == CX_ENOMEM);
+        cx_free(bytes);
+        cx_acc_free(a);
+    }
+    ck_assert_int_eq(cx__alloc_live(), 0);
+}
+END_TEST
+
+Suite *cx_suite_scores(void)
+{
+    Suite *s = suite_create("scores");
+    TCase *tc = tcase_create("metrics");
+    tcase_add_test(tc, prop_intervals_match_reference);
+    tcase_add_test(tc, prop_bad_input);
+    tcase_add_test(tc, prop_difference_newcombe);
+    tcase_add_test(tc, nps_matches_reference);
+    tcase_add_test(tc, nps_difference_reference);
+    tcase_add_test(tc, nps_interval_coverage);
+    tcase_add_test(tc, acc_scores_by_hand);
+    tcase_add_test(tc, acc_weighted_nps_reference);
+    tcase_add_test(tc, acc_custom_buckets);
+    tcase_add_test(tc, acc_bad_input_leaves_it_unchanged);
+    tcase_add_test(tc, acc_merge_is_exact_in_any_order);
+    tcase_add_test(tc, acc_deserialize_rejects_damage);
+    tcase_add_test(tc, acc_out_of_memory);
+    suite_add_tcase(s, tc);
+    return s;
+}
