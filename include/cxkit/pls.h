@@ -124,8 +124,26 @@ CX_API cx_status cx_pls_data_add_column(cx_pls_data *data, const char *name, con
  * 1 so that equal weights give exactly the unweighted results.
  */
 CX_API cx_status cx_pls_data_set_weights(cx_pls_data *data, const double *ws, size_t n);
+/** Use column @p name as the survey weights (as cx_pls_data_set_weights(); a missing value is
+ *  an error naming the column). @return ::CX_OK or ::CX_EINVAL naming the column. */
+CX_API cx_status cx_pls_data_set_weights_column(cx_pls_data *data, const char *name);
 /** Number of rows. */
 CX_API size_t cx_pls_data_n_rows(const cx_pls_data *data);
+/** Number of columns. */
+CX_API size_t cx_pls_data_n_columns(const cx_pls_data *data);
+/** Name of column @p i, or NULL when out of range (owned by the data). */
+CX_API const char *cx_pls_data_column_name(const cx_pls_data *data, size_t i);
+
+/**
+ * Read a numeric CSV file of survey data: a header line of column names, then one row per
+ * respondent; comma-separated, optional double quotes around fields (`""` inside quotes is a
+ * quote), CRLF or LF, an optional UTF-8 byte-order mark. Empty fields and `NA` are missing (NaN);
+ * any other field must be a number.
+ * @return ::CX_OK; ::CX_EIO if the file cannot be read; ::CX_EPARSE with file, line and column
+ *         (field number) for a non-numeric field, a row with the wrong number of fields, a
+ *         duplicate or empty column name, or no data rows; ::CX_ENOMEM.
+ */
+CX_API cx_status cx_pls_data_read_csv(cx_pls_data **out, const char *path);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */

@@ -103,6 +103,20 @@ cx_status cx_pls_data_set_weights(cx_pls_data *d, const double *ws, size_t n)
     return CX_OK;
 }
 
+cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
+{
+    CX_CHECK_ARG(d != NULL);
+    CX_CHECK_ARG(name != NULL);
+    size_t c = find_col(d, name);
+    if (c == (size_t)-1)
+        return cx__error_param(CX_EINVAL, name, "no column '%s' for the weights", name);
+    cx_status st = cx_pls_data_set_weights(d, d->cols[c], d->n);
+    if (st == CX_EINVAL)
+        return cx__error_param(CX_EINVAL, name, "weights column '%s': %s", name,
+                               cx_error_last()->message);
+    return st;
+}
+
 /* Weighted correlation matrix with multiplicities; see pls_internal.h. Sums are of standardised
  * (centred) values, so the one-pass formula loses nothing to cancellation. */
 size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,

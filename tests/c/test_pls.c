@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cxkit/cxkit.h>
 #include "internal.h"
@@ -1150,6 +1151,49 @@ START_TEST(predict_mobi_tenfold)
 }
 END_TEST
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(csv_reader_reads_survey_files)
+{
+    char path[] = "/tmp/cx_pls_csv_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    close(fd);
+    write_file(path, "\xEF\xBB\xBF\"q 1\",q2,\"w\"\r\n1,2,0.5\r\n\"3\",NA,1\r\n5,,2\r\n\r\n");
+    cx_pls_data *d = NULL;
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_OK);
+    ck_assert_uint_eq(cx_pls_data_n_rows(d), 3);
+    ck_assert_uint_eq(cx_pls_data_n_columns(d), 3);
+    ck_assert_str_eq(cx_pls_data_column_name(d, 0), "q 1");
+    ck_assert_int_eq(cx_pls_data_set_weights_column(d, "w"), CX_OK);
+    ck_assert_int_eq(cx_pls_data_set_weights_column(d, "q2"), CX_EINVAL); /* NaN weight */
+    ck_assert_str_eq(cx_error_last()->param, "q2");
+    cx_pls_data_free(d);
+    d = NULL;
+    write_file(path, "a,b\n1,2\n3,abc\n");
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_EPARSE);
+    ck_assert_int_eq(cx_error_last()->line, 3);
+    ck_assert_int_eq(cx_error_last()->column, 2);
+    ck_assert_str_eq(cx_error_last()->file, path);
+    write_file(path, "a,b\n1,2\n3\n");
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_EPARSE);
+    ck_assert_int_eq(cx_error_last()->line, 3);
+    write_file(path, "a,a\n1,2\n");
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_EPARSE);
+    write_file(path, "a,b\n");
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_EPARSE);
+    ck_assert_ptr_null(d);
+    unlink(path);
+    ck_assert_int_eq(cx_pls_data_read_csv(&d, path), CX_EIO);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1175,6 +1219,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tm, builder_api_and_its_errors);
     tcase_add_test(tm, predict_single_items_is_loo_regression);
     tcase_add_test(tm, predict_mobi_tenfold);
+    tcase_add_test(tm, csv_reader_reads_survey_files);
     suite_add_tcase(s, tm);
     TCase *tb = tcase_create("bootstrap");
     tcase_set_timeout(tb, 60);

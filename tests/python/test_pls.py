@@ -236,3 +236,47 @@ def test_bootstrap_tables_and_determinism(res):
     assert (idx.pct_lo < idx.original).all() and (idx.original < idx.pct_hi).all()
     assert "Path coefficients" in res.summary()
 
+
+
+def _cli():
+    import os
+    import pathlib
+    exe = pathlib.Path(os.environ.get("CX_BINARY_DIR", SOURCE_DIR / "build")) / "cxkit"
+    if not exe.exists():
+        pytest.skip("cxkit CLI not built")
+    return str(exe)
+
+
+@needs_mobi
+def test_cli_fit_json_matches_seminr(tmp_path):
+    import json
+    import subprocess
+    model = tmp_path / "ecsi.txt"
+    model.write_text(ECSI)
+    out = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(MOBI / "mobi.csv"),
+                          "--bootstrap", "200", "--json", "--scale", "1,10"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)
+    e = pd.read_csv(EXP / "path_coefficients.csv")
+    got = {(p["from"], p["to"]): p["estimate"] for p in d["paths"]}
+    for _, r in e.iterrows():
+        assert abs(got[(r["from"], r["to"])] - r.estimate) < 1e-6
+    assert d["bootstrap"]["ok"] == 200 and len(d["bootstrap"]["path"]) == 12
+    assert d["iterations"] == 6
+
+
+def test_cli_reports_file_line_column(tmp_path):
+    import subprocess
+    model = tmp_path / "m.txt"
+    model.write_text("A =~ a1 + a2\nB =~ b1 b2\n")
+    data = tmp_path / "d.csv"
+    data.write_text("a1,a2,b1\n1,2,3\n2,x,4\n")
+    r = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(data)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and f"{model}:2:9:" in r.stderr
+    model.write_text("A =~ a1 + a2\nB =~ b1\nB ~ A\n")
+    r = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(data)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and f"{data}:3:2:" in r.stderr and "not a number" in r.stderr
+    r = subprocess.run([_cli(), "pls", "fit", str(data)], capture_output=True, text=True)
+    assert r.returncode == 2
