@@ -38,6 +38,16 @@ static size_t unstd(double *v, const cx_pls_model *m, const double *w, const dou
     return (size_t)-1;
 }
 
+/* unstd() with the error for a block whose weights sum to 0 */
+static cx_status unstd_checked(double *v, const cx_pls_fit *f)
+{
+    size_t bad = unstd(v, f->model, f->est.w, f->sd);
+    if (bad != (size_t)-1)
+        return cx__error_param(CX_ERANGE, f->model->cname[bad],
+                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+    return CX_OK;
+}
+
 void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w, const double *mean,
                          const double *sd, const double *lo, const double *hi)
 {
@@ -68,15 +78,10 @@ cx_status cx_pls_fit_unstd_weights(double *out, size_t n, const cx_pls_fit *f)
     double *v = cx__malloc_array(f->K, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
-    if (bad != (size_t)-1) {
-        cx__free(v);
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
-    }
-    memcpy(out, v, f->K * sizeof(double));
+    if ((st = unstd_checked(v, f)) == CX_OK)
+        memcpy(out, v, f->K * sizeof(double));
     cx__free(v);
-    return CX_OK;
+    return st;
 }
 
 /* index scores of all used rows into out (n x C), via v */
@@ -86,11 +91,10 @@ static cx_status index_rows(double *out, const cx_pls_fit *f)
     double *v = cx__malloc_array(K + 2 * C, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
-    if (bad != (size_t)-1) {
+    cx_status st = unstd_checked(v, f);
+    if (st != CX_OK) {
         cx__free(v);
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+        return st;
     }
     double *lo = v + K, *rng = lo + C;
     for (size_t j = 0; j < C; j++)
@@ -142,11 +146,10 @@ cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *f)
     double *v = cx__malloc_array(f->K, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
+    st = unstd_checked(v, f);
     cx__free(v);
-    if (bad != (size_t)-1)
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+    if (st != CX_OK)
+        return st;
     cx__pls_index_means(out, f->model, f->est.w, f->mean, f->sd, f->lo, f->hi);
     return CX_OK;
 }

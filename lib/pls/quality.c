@@ -140,72 +140,63 @@ static cx_status vif_of(double *vif, const double *R, size_t ld, const size_t *i
     return st;
 }
 
-cx_status cx_pls_fit_vif_outer(double *out, size_t n, const cx_pls_fit *f)
+/* VIFs of the items within each block (inner = 0: res is K) or of the predecessors of each
+ * construct (inner = 1: res is C x C, from x to; untouched where there is no path). */
+static cx_status vif_all(double *res, const cx_pls_fit *f, int inner)
 {
-    CX_CHECK_ARG(f != NULL);
-    CX_CHECK_ARG(out != NULL);
-    size_t K = f->K;
-    cx_status st = need(n, K);
-    if (st != CX_OK)
-        return st;
-    size_t *idx = cx__malloc_array(K, sizeof(size_t));
-    double *v = cx__malloc_array(K, sizeof(double));
-    if (!idx || !v) {
-        cx__free(idx);
-        cx__free(v);
-        return cx__enomem();
-    }
-    for (size_t j = 0; j < f->C && st == CX_OK; j++) {
+    size_t G = f->C, N = inner ? f->C : f->K;
+    const double *R = inner ? f->est.rc : f->S;
+    size_t *idx = cx__malloc_array(N, sizeof(size_t));
+    double *v = cx__malloc_array(N, sizeof(double));
+    cx_status st = CX_OK;
+    if (!idx || !v)
+        st = cx__enomem();
+    for (size_t g = 0; g < G && st == CX_OK; g++) {
         size_t m = 0;
-        for (size_t k = 0; k < K; k++)
-            if (f->model->iconstruct[k] == j)
-                idx[m++] = k;
-        st = vif_of(v, f->S, K, idx, m);
+        for (size_t i = 0; i < N; i++)
+            if (inner ? f->adj[i * G + g] != 0 : f->model->iconstruct[i] == g)
+                idx[m++] = i;
+        if (m == 0)
+            continue;
+        st = vif_of(v, R, N, idx, m);
         if (st == CX_ESINGULAR)
-            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
-                                 "the indicators of '%s' are collinear", f->model->cname[j]);
+            st = cx__error_param(CX_ESINGULAR, f->model->cname[g], "the %s of '%s' are collinear",
+                                 inner ? "predecessors" : "indicators", f->model->cname[g]);
         for (size_t p = 0; st == CX_OK && p < m; p++)
-            out[idx[p]] = v[p];
+            res[inner ? idx[p] * G + g : idx[p]] = v[p];
     }
     cx__free(idx);
     cx__free(v);
     return st;
 }
 
-cx_status cx_pls_fit_vif_inner(double *out, size_t n, const cx_pls_fit *f)
+static cx_status vif_out(double *out, size_t n, const cx_pls_fit *f, int inner)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
-    size_t C = f->C;
-    cx_status st = need(n, C * C);
+    size_t size = inner ? f->C * f->C : f->K;
+    cx_status st = need(n, size);
     if (st != CX_OK)
         return st;
-    size_t *idx = cx__malloc_array(C, sizeof(size_t));
-    double *v = cx__malloc_array(C, sizeof(double));
-    if (!idx || !v) {
-        cx__free(idx);
-        cx__free(v);
+    double *res = cx__malloc_array(size, sizeof(double));
+    if (!res)
         return cx__enomem();
-    }
-    for (size_t i = 0; i < C * C; i++)
-        out[i] = NAN;
-    for (size_t j = 0; j < C && st == CX_OK; j++) {
-        size_t m = 0;
-        for (size_t i = 0; i < C; i++)
-            if (f->adj[i * C + j])
-                idx[m++] = i;
-        if (m == 0)
-            continue;
-        st = vif_of(v, f->est.rc, C, idx, m);
-        if (st == CX_ESINGULAR)
-            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
-                                 "the predecessors of '%s' are collinear", f->model->cname[j]);
-        for (size_t p = 0; st == CX_OK && p < m; p++)
-            out[idx[p] * C + j] = v[p];
-    }
-    cx__free(idx);
-    cx__free(v);
+    for (size_t i = 0; i < size; i++)
+        res[i] = NAN;
+    if ((st = vif_all(res, f, inner)) == CX_OK)
+        memcpy(out, res, size * sizeof(double));
+    cx__free(res);
     return st;
+}
+
+cx_status cx_pls_fit_vif_outer(double *out, size_t n, const cx_pls_fit *f)
+{
+    return vif_out(out, n, f, 0);
+}
+
+cx_status cx_pls_fit_vif_inner(double *out, size_t n, const cx_pls_fit *f)
+{
+    return vif_out(out, n, f, 1);
 }
 
 cx_status cx_pls_fit_fsquare(double *out, size_t n, const cx_pls_fit *f)

@@ -1194,6 +1194,71 @@ START_TEST(csv_reader_reads_survey_files)
 }
 END_TEST
 
+/* Every allocation of the analyses on a fit can fail: ENOMEM, no output, no leak. */
+typedef cx_status (*fit_call)(const cx_pls_fit *f);
+
+static cx_status call_boot(const cx_pls_fit *f)
+{
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 5;
+    bo.n_threads = 1; /* the calling thread: the allocation hook is per thread */
+    cx_pls_boot *b = NULL;
+    cx_status st = cx_pls_bootstrap(&b, f, &bo);
+    if (st == CX_OK) {
+        cx_pls_boot_summary s;
+        st = cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_PATH, 0, 1);
+    }
+    cx_pls_boot_free(b);
+    return st;
+}
+
+static cx_status call_predict(const cx_pls_fit *f)
+{
+    double out[24 * 5];
+    return cx_pls_predict(out, 24 * 5, f, 3, 1);
+}
+
+static cx_status call_quality(const cx_pls_fit *f)
+{
+    double o[49 * 2], idx[7];
+    int64_t seg[250] = {0};
+    cx_status st = cx_pls_fit_vif_inner(o, 49, f);
+    if (st == CX_OK)
+        st = cx_pls_fit_htmt(o, 49, f);
+    if (st == CX_OK)
+        st = cx_pls_fit_ipma(o, 14, f, 6);
+    if (st == CX_OK)
+        st = cx_pls_fit_index_segments(idx, 7, f, seg, 250, 1);
+    return st;
+}
+
+START_TEST(analyses_survive_allocation_failures)
+{
+    cx_pls_fit *f = fit_mobi(ECSI, NULL);
+    if (!f)
+        return;
+    fit_call calls[] = {call_boot, call_predict, call_quality};
+    for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
+        long live0 = cx__alloc_live();
+        int ok = 0;
+        for (long n = 0; n < 400 && !ok; n++) {
+            cx__alloc_fail_after(n, 0);
+            cx_status st = calls[c](f);
+            cx__alloc_fail_after(-1, 0);
+            if (st == CX_OK)
+                ok = 1;
+            else
+                ck_assert_msg(st == CX_ENOMEM, "call %zu step %ld: %s", c, n,
+                              cx_error_last()->message);
+            ck_assert_int_eq(cx__alloc_live(), live0);
+        }
+        ck_assert_msg(ok, "call %zu never succeeded", c);
+    }
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1208,6 +1273,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tc, missing_values_mean_replacement_and_casewise);
     tcase_add_test(tc, singular_and_nonconvergence_are_errors);
     tcase_add_test(tc, estimation_survives_allocation_failures);
+    tcase_add_test(tc, analyses_survive_allocation_failures);
     tcase_add_test(tc, mobi_satisfaction_index);
     suite_add_tcase(s, tc);
     TCase *tm = tcase_create("models");

@@ -209,6 +209,8 @@ def test_errors_name_the_item(no_leaks):
         pls.Model("A =~ a\nB =~ b\nB ~ A\nA ~ B")
     with pytest.raises(ValueError):
         pls.estimate("F =~ a\nY =~ y\nY ~ F", df, scheme="nope")
+    with pytest.raises(ValueError, match="'y' is not numeric"):
+        pls.estimate("F =~ a\nY =~ y\nY ~ F", df.assign(y=["1", "2", "x", "4", "5"]))
 
 
 @needs_mobi

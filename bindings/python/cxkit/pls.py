@@ -66,7 +66,10 @@ def _data(model: Model, df: pd.DataFrame, weights) -> "core.cx_pls_data":
     d = core.cx_pls_data_new(len(df))
     for name in model.indicators:
         if name in df.columns:  # absent columns: the C library names them in its error
-            col = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
+            try:  # None / NaN are missing; text is an error, never silently missing
+                col = pd.to_numeric(df[name]).to_numpy(dtype=float)
+            except (ValueError, TypeError) as e:
+                raise ValueError(f"column {name!r} is not numeric: {e}") from None
             core.cx_pls_data_add_column(d, name, col)
     if weights is not None:
         w = df[weights] if isinstance(weights, str) else weights
