@@ -7,9 +7,12 @@ Pythonic classes. Each module's layer lives in ``cxkit/<module>.py`` and is impo
 
 from . import core
 from . import pls
+from . import sim
 from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
+
+from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
 
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
@@ -17,8 +20,8 @@ __version__: str = core.cx_version_string()
 version_info = tuple(int(p) for p in __version__.split("."))
 
 __all__ = [
-    "__version__", "version_info", "core", "pls",
+    "__version__", "version_info", "core", "pls", "sim",
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
-    "FormatError",
+    "FormatError", "scores", "drivers",
 ]
