@@ -288,6 +288,9 @@ CX_API cx_status cx_pls_fit_unstd_weights(double *out, size_t n, const cx_pls_fi
  * with v the unstandardised weights and min/max the scale ends (options or observed).
  */
 CX_API cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *fit);
+/** Unstandardised construct scores, n_used x C: sum_k v_k x_k with the unstandardised weights
+ *  (a weighted average of the block's items, on the items' own scale). */
+CX_API cx_status cx_pls_fit_unstd_scores(double *out, size_t n, const cx_pls_fit *fit);
 /** Index per construct, size C: the (weighted) mean of the respondent indices. */
 CX_API cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *fit);
 /**
@@ -344,7 +347,8 @@ typedef enum cx_pls_stat {
     CX_PLS_STAT_TOTAL_EFFECT = 3, /**< i = from, j = to. */
     CX_PLS_STAT_RSQUARED = 4,     /**< i = construct (endogenous). */
     CX_PLS_STAT_INDEX = 5,        /**< i = construct: mean 0-100 index. */
-    CX_PLS_STAT_HTMT = 6          /**< i < j constructs. */
+    CX_PLS_STAT_HTMT = 6,         /**< i < j constructs. */
+    CX_PLS_STAT_SEGMENT_INDEX = 7 /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
 } cx_pls_stat;
 
 /**
@@ -357,6 +361,16 @@ typedef enum cx_pls_stat {
  */
 CX_API cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *fit,
                                   const cx_pls_boot_options *opt);
+/**
+ * cx_pls_bootstrap() that also bootstraps the index of every construct per segment
+ * (::CX_PLS_STAT_SEGMENT_INDEX): @p segments holds one label in 0 .. n_segments-1 per data row
+ * (as cx_pls_fit_index_segments()). A replicate that draws no row of a segment has no value for
+ * that segment; summaries use the replicates that do.
+ * @return as cx_pls_bootstrap(); ::CX_EINVAL for bad labels.
+ */
+CX_API cx_status cx_pls_bootstrap_segments(cx_pls_boot **out, const cx_pls_fit *fit,
+                                           const cx_pls_boot_options *opt, const int64_t *segments,
+                                           size_t n_labels, size_t n_segments);
 /** Free a bootstrap result; NULL-safe. */
 CX_API void cx_pls_boot_free(cx_pls_boot *boot);
 
@@ -384,6 +398,7 @@ typedef struct cx_pls_boot_summary {
     double pct_hi;
     double bca_lo; /**< BCa interval (Efron 1987; jackknife acceleration); NaN if bca = 0. */
     double bca_hi;
+    size_t n; /**< replicates with a value for this estimate (NaN ones are skipped). */
 } cx_pls_boot_summary;
 
 /**
@@ -392,7 +407,8 @@ typedef struct cx_pls_boot_summary {
  */
 CX_API cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *boot,
                                          cx_pls_stat stat, size_t i, size_t j);
-/** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n). */
+/** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n);
+ *  NaN where a replicate has no value (a segment not drawn). */
 CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *boot,
                                             cx_pls_stat stat, size_t i, size_t j);
 /** @} */

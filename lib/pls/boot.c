@@ -27,7 +27,7 @@
 #define JACK_GROUPS 2000
 
 struct cx_pls_boot {
-    size_t K, C, P, n_ok;
+    size_t K, C, P, n_ok, n_seg;
     cx_pls_boot_options opt;
     cx_pls_boot_info info;
     double *orig;  /* P */
@@ -39,6 +39,8 @@ struct cx_pls_boot {
 static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
 {
     switch (s) {
+    case CX_PLS_STAT_SEGMENT_INDEX:
+        return 2 * K + 3 * C * C + 2 * C;
     case CX_PLS_STAT_WEIGHT:
         return 0;
     case CX_PLS_STAT_LOADING:
@@ -57,15 +59,16 @@ static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
     return 0;
 }
 
-static size_t stat_count(size_t K, size_t C)
+static size_t stat_count(size_t K, size_t C, size_t n_seg)
 {
-    return 2 * K + 3 * C * C + 2 * C;
+    return 2 * K + 3 * C * C + 2 * C + n_seg * C;
 }
 
 /* Per-thread scratch. */
 typedef struct {
     pls_est e;
     double *S, *mz, *sz, *mean, *sd, *mono; /* K*K, K, K, K, K, C */
+    double *seg_sum;                        /* n_seg x (K + 1): weighted item sums, weight */
     unsigned *counts;                       /* n */
 } scratch;
 
@@ -76,13 +79,13 @@ static void scratch_free(scratch *s)
     cx__free(s->counts);
 }
 
-static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts)
+static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts, size_t n_seg)
 {
     memset(s, 0, sizeof *s);
     size_t K = f->K;
     if (cx__pls_est_alloc(&s->e, K, f->C) != CX_OK)
         return CX_ENOMEM;
-    s->S = cx__malloc_array(K * K + 4 * K + f->C, sizeof(double));
+    s->S = cx__malloc_array(K * K + 4 * K + f->C + n_seg * (K + 1), sizeof(double));
     s->counts = need_counts ? cx__malloc_array(f->n, sizeof(unsigned)) : NULL;
     if (!s->S || (need_counts && !s->counts)) {
         scratch_free(s);
@@ -93,12 +96,54 @@ static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts)
     s->mean = s->sz + K;
     s->sd = s->mean + K;
     s->mono = s->sd + K;
+    s->seg_sum = s->mono + f->C;
     return CX_OK;
+}
+
+/* Segment index of every construct (n_seg x C into out) from segment sums of the standardised
+ * items (s->seg_sum, filled by the caller), the replicate's item sds (s->sd) and weights w. */
+static void segment_stats(double *out, scratch *s, const cx_pls_fit *f, const double *w,
+                          size_t n_seg)
+{
+    size_t K = f->K, C = f->C;
+    for (size_t g = 0; g < n_seg; g++) {
+        const double *acc = s->seg_sum + g * (K + 1);
+        if (!(acc[K] > 0)) {
+            for (size_t j = 0; j < C; j++)
+                out[g * C + j] = NAN;
+            continue;
+        }
+        /* the segment's item means on the indicator scale, reusing s->mean */
+        for (size_t k = 0; k < K; k++)
+            s->mean[k] = f->mean[k] + f->sd[k] * acc[k] / acc[K];
+        cx__pls_index_means(out + g * C, f->model, w, s->mean, s->sd, f->lo, f->hi);
+    }
+}
+
+/* s->seg_sum for rows with multiplicity counts[r] (or 1 outside [skip0, skip1) when counts is
+ * NULL), times the survey weight */
+static void segment_sums(scratch *s, const cx_pls_fit *f, const int64_t *seg, size_t n_seg,
+                         const unsigned *counts, size_t skip0, size_t skip1)
+{
+    size_t K = f->K;
+    memset(s->seg_sum, 0, n_seg * (K + 1) * sizeof(double));
+    for (size_t r = 0; r < f->n; r++) {
+        double c = counts ? counts[r] : (r >= skip0 && r < skip1 ? 0.0 : 1.0);
+        if (c == 0)
+            continue;
+        c *= f->wt ? f->wt[r] : 1.0;
+        double *acc = s->seg_sum + (size_t)seg[r] * (K + 1);
+        const double *x = f->z + r * K;
+        for (size_t k = 0; k < K; k++)
+            acc[k] += c * x[k];
+        acc[K] += c;
+    }
 }
 
 /* Estimate on s->S (with s->mz, s->sz describing the replicate's moments in z units) and write
  * the stat vector. Returns a PLS_FAIL_ category. */
-static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_sign_change sc)
+static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_sign_change sc,
+                           size_t n_seg)
 {
     size_t K = f->K, C = f->C;
     const cx_pls_options *o = &f->opt;
@@ -137,6 +182,8 @@ static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_
     cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, s->e.w, s->mean,
                         s->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, s->S, s->mono);
+    if (n_seg)
+        segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), s, f, s->e.w, n_seg);
     return PLS_FAIL_NONE;
 }
 
@@ -158,6 +205,8 @@ typedef struct {
     const double *A, *sum; /* K x K second moments, K first moments (weighted) */
     double N;
     int jackknife;
+    const int64_t *seg; /* n used rows' segment, or NULL */
+    size_t n_seg;
 } job;
 
 static void run_boot_one(job *jb, scratch *s, size_t b)
@@ -178,7 +227,9 @@ static void run_boot_one(job *jb, scratch *s, size_t b)
         jb->status[b] = PLS_FAIL_CONSTANT;
         return;
     }
-    jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt->sign_change);
+    if (jb->n_seg)
+        segment_sums(s, f, jb->seg, jb->n_seg, s->counts, 0, 0);
+    jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt->sign_change, jb->n_seg);
 }
 
 /* Jackknife group g: rows [g n / G, (g+1) n / G) removed from the moment sums. */
@@ -225,15 +276,17 @@ static void run_jack_one(job *jb, scratch *s, size_t g)
         }
         s->S[k * K + k] = 1;
     }
+    if (jb->n_seg)
+        segment_sums(s, f, jb->seg, jb->n_seg, NULL, r0, r1);
     jb->jstatus[g] =
-        (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt->sign_change);
+        (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt->sign_change, jb->n_seg);
 }
 
 static void *worker(void *arg)
 {
     job *jb = arg;
     scratch s;
-    if (scratch_new(&s, jb->f, !jb->jackknife) != CX_OK) {
+    if (scratch_new(&s, jb->f, !jb->jackknife, jb->n_seg) != CX_OK) {
         atomic_store(&jb->enomem, 1);
         return NULL;
     }
@@ -292,8 +345,13 @@ void cx_pls_boot_free(cx_pls_boot *b)
     cx__free(b);
 }
 
-static void original_stats(double *out, const cx_pls_fit *f, double *mono)
+static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t *seg, size_t n_seg)
 {
+    scratch s;
+    cx_status st = scratch_new(&s, f, 0, n_seg);
+    if (st != CX_OK)
+        return st;
+    double *mono = s.mono;
     size_t K = f->K, C = f->C;
     memcpy(out + stat_offset(K, C, CX_PLS_STAT_WEIGHT), f->est.w, K * sizeof(double));
     memcpy(out + stat_offset(K, C, CX_PLS_STAT_LOADING), f->est.load, K * sizeof(double));
@@ -303,11 +361,18 @@ static void original_stats(double *out, const cx_pls_fit *f, double *mono)
     cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, f->est.w, f->mean,
                         f->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, f->S, mono);
+    if (n_seg) {
+        memcpy(s.sd, f->sd, K * sizeof(double));
+        segment_sums(&s, f, seg, n_seg, NULL, 0, 0);
+        segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), &s, f, f->est.w, n_seg);
+    }
+    scratch_free(&s);
+    return CX_OK;
 }
 
 /* Jackknife accelerations for every stat into b->accel (NULL when no group succeeded). */
 static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boot_options *opt,
-                           int n_threads)
+                           int n_threads, const int64_t *seg)
 {
     size_t K = f->K, P = b->P, n = f->n;
     size_t G = n <= JACK_GROUPS ? n : JACK_GROUPS;
@@ -318,6 +383,8 @@ static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boo
     jb.P = P;
     jb.groups = G;
     jb.jackknife = 1;
+    jb.seg = seg;
+    jb.n_seg = b->n_seg;
     atomic_init(&jb.enomem, 0);
     double *A = cx__calloc(K * K + K, sizeof(double));
     jb.jack = cx__malloc_array(G * P, sizeof(double));
@@ -350,14 +417,16 @@ static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boo
         ok += jb.jstatus[g] == PLS_FAIL_NONE;
     if (st == CX_OK && ok >= 2) {
         for (size_t p = 0; p < P; p++) {
-            double mean = 0;
+            double mean = 0, cnt = 0;
             for (size_t g = 0; g < G; g++)
-                if (jb.jstatus[g] == PLS_FAIL_NONE)
+                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
                     mean += jb.jack[g * P + p];
-            mean /= (double)ok;
+                    cnt++;
+                }
+            mean /= cnt;
             double s2 = 0, s3 = 0;
             for (size_t g = 0; g < G; g++)
-                if (jb.jstatus[g] == PLS_FAIL_NONE) {
+                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
                     double d = mean - jb.jack[g * P + p];
                     s2 += d * d;
                     s3 += d * d * d;
@@ -374,10 +443,45 @@ static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boo
     return st;
 }
 
+static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt,
+                           const int64_t *seg, size_t n_seg);
+
 cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt)
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(f != NULL);
+    return bootstrap(out, f, opt, NULL, 0);
+}
+
+cx_status cx_pls_bootstrap_segments(cx_pls_boot **out, const cx_pls_fit *f,
+                                    const cx_pls_boot_options *opt, const int64_t *segments,
+                                    size_t n_labels, size_t n_segments)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(segments != NULL);
+    CX_CHECK_ARG(n_segments >= 1);
+    if (n_labels != f->n_rows)
+        return cx__error_param(CX_EINVAL, "segments", "%zu segment labels for %zu data rows",
+                               n_labels, f->n_rows);
+    for (size_t r = 0; r < n_labels; r++)
+        if (segments[r] < 0 || (uint64_t)segments[r] >= n_segments)
+            return cx__error_param(CX_EINVAL, "segments",
+                                   "segment label %lld in row %zu is outside 0..%zu",
+                                   (long long)segments[r], r + 1, n_segments - 1);
+    int64_t *seg = cx__malloc_array(f->n, sizeof(int64_t));
+    if (!seg)
+        return cx__enomem();
+    for (size_t i = 0; i < f->n; i++)
+        seg[i] = segments[f->rows[i]];
+    cx_status st = bootstrap(out, f, opt, seg, n_segments);
+    cx__free(seg);
+    return st;
+}
+
+static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt,
+                           const int64_t *seg, size_t n_seg)
+{
     cx_pls_boot_options def;
     if (!opt) {
         cx_pls_boot_options_init(&def);
@@ -400,7 +504,7 @@ cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
     }
     if ((size_t)nt > opt->n_boot)
         nt = (int)opt->n_boot;
-    size_t K = f->K, C = f->C, P = stat_count(K, C), B = opt->n_boot;
+    size_t K = f->K, C = f->C, P = stat_count(K, C, n_seg), B = opt->n_boot;
     cx_pls_boot *b = cx__calloc(1, sizeof *b);
     job jb;
     memset(&jb, 0, sizeof jb);
@@ -409,8 +513,9 @@ cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
     b->K = K;
     b->C = C;
     b->P = P;
+    b->n_seg = n_seg;
     b->opt = *opt;
-    b->orig = cx__malloc_array(P + C, sizeof(double));
+    b->orig = cx__malloc_array(P, sizeof(double));
     jb.reps = cx__malloc_array(B * P, sizeof(double));
     jb.status = cx__calloc(B, 1);
     cx_status st = CX_OK;
@@ -418,10 +523,13 @@ cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
         st = cx__enomem();
         goto done;
     }
-    original_stats(b->orig, f, b->orig + P);
+    if ((st = original_stats(b->orig, f, seg, n_seg)) != CX_OK)
+        goto done;
     jb.f = f;
     jb.opt = opt;
     jb.P = P;
+    jb.seg = seg;
+    jb.n_seg = n_seg;
     atomic_init(&jb.enomem, 0);
     b->info.threads_used = run_parallel(&jb, nt);
     if (atomic_load(&jb.enomem)) {
@@ -465,7 +573,7 @@ cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
             }
     b->reps = jb.reps;
     jb.reps = NULL;
-    if (opt->bca && (st = jackknife(b, f, opt, nt)) != CX_OK)
+    if (opt->bca && (st = jackknife(b, f, opt, nt, seg)) != CX_OK)
         goto done;
 done:
     cx__free(jb.reps);
@@ -507,6 +615,14 @@ static cx_status locate(size_t *pos, const cx_pls_boot *b, cx_pls_stat s, size_t
     case CX_PLS_STAT_HTMT:
         if (i >= C)
             return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
+        if (j >= C)
+            return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
+        *pos = stat_offset(K, C, s) + i * C + j;
+        return CX_OK;
+    case CX_PLS_STAT_SEGMENT_INDEX:
+        if (i >= b->n_seg)
+            return cx__error_param(CX_EINVAL, "i", "segment %zu out of range (%zu segments)", i,
+                                   b->n_seg);
         if (j >= C)
             return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
         *pos = stat_offset(K, C, s) + i * C + j;
@@ -556,22 +672,33 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
     cx_status st = locate(&p, b, s, i, j);
     if (st != CX_OK)
         return st;
-    size_t n = b->n_ok;
-    double *x = cx__malloc_array(n, sizeof(double));
+    double *x = cx__malloc_array(b->n_ok, sizeof(double));
     if (!x)
         return cx__enomem();
     double mean = 0, below = 0, orig = b->orig[p];
-    for (size_t r = 0; r < n; r++) {
-        x[r] = b->reps[r * b->P + p];
-        mean += x[r];
-        below += x[r] < orig ? 1.0 : (x[r] == orig ? 0.5 : 0.0);
+    size_t n = 0;
+    for (size_t r = 0; r < b->n_ok; r++) {
+        double v = b->reps[r * b->P + p];
+        if (isnan(v))
+            continue; /* no value in this replicate (exogenous R^2, a segment not drawn) */
+        x[n++] = v;
+        mean += v;
+        below += v < orig ? 1.0 : (v == orig ? 0.5 : 0.0);
+    }
+    cx_pls_boot_summary sm;
+    sm.n = n;
+    if (n < 2) {
+        cx__free(x);
+        sm.original = orig;
+        sm.mean = sm.sd = sm.t = sm.pct_lo = sm.pct_hi = sm.bca_lo = sm.bca_hi = NAN;
+        *out = sm;
+        return CX_OK;
     }
     mean /= (double)n;
     double ss = 0;
     for (size_t r = 0; r < n; r++)
         ss += (x[r] - mean) * (x[r] - mean);
     qsort(x, n, sizeof(double), cmp_double);
-    cx_pls_boot_summary sm;
     double alpha = (1 - b->opt.level) / 2;
     sm.original = orig;
     sm.mean = mean;

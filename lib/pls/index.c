@@ -84,8 +84,9 @@ cx_status cx_pls_fit_unstd_weights(double *out, size_t n, const cx_pls_fit *f)
     return st;
 }
 
-/* index scores of all used rows into out (n x C), via v */
-static cx_status index_rows(double *out, const cx_pls_fit *f)
+/* index scores (rescale = 1) or unstandardised scores sum_k v_k x_k (rescale = 0) of all used
+ * rows into out (n x C) */
+static cx_status index_rows(double *out, const cx_pls_fit *f, int rescale)
 {
     size_t K = f->K, C = f->C;
     double *v = cx__malloc_array(K + 2 * C, sizeof(double));
@@ -112,14 +113,14 @@ static cx_status index_rows(double *out, const cx_pls_fit *f)
             double x = f->z[r * K + k] * f->sd[k] + f->mean[k];
             y[f->model->iconstruct[k]] += v[k] * x;
         }
-        for (size_t j = 0; j < C; j++)
+        for (size_t j = 0; rescale && j < C; j++)
             y[j] = 100 * (y[j] - lo[j]) / rng[j];
     }
     cx__free(v);
     return CX_OK;
 }
 
-cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
+static cx_status rows_out(double *out, size_t n, const cx_pls_fit *f, int rescale)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
@@ -129,11 +130,21 @@ cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
     double *tmp = cx__malloc_array(f->n * f->C, sizeof(double));
     if (!tmp)
         return cx__enomem();
-    st = index_rows(tmp, f);
+    st = index_rows(tmp, f, rescale);
     if (st == CX_OK)
         memcpy(out, tmp, f->n * f->C * sizeof(double));
     cx__free(tmp);
     return st;
+}
+
+cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
+{
+    return rows_out(out, n, f, 1);
+}
+
+cx_status cx_pls_fit_unstd_scores(double *out, size_t n, const cx_pls_fit *f)
+{
+    return rows_out(out, n, f, 0);
 }
 
 cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *f)
@@ -177,7 +188,7 @@ cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f,
     if (!y)
         return cx__enomem();
     double *acc = y + f->n * C, *wsum = acc + n_segments * C;
-    if ((st = index_rows(y, f)) != CX_OK) {
+    if ((st = index_rows(y, f, 1)) != CX_OK) {
         cx__free(y);
         return st;
     }

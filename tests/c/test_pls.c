@@ -1259,6 +1259,49 @@ START_TEST(analyses_survive_allocation_failures)
 }
 END_TEST
 
+START_TEST(bootstrap_segment_index)
+{
+    cx_pls_options o;
+    cx_pls_options_init(&o);
+    o.scale_min = 1;
+    o.scale_max = 10;
+    cx_pls_fit *f = fit_mobi(ECSI, &o);
+    if (!f)
+        return;
+    int64_t seg[250];
+    for (int r = 0; r < 250; r++)
+        seg[r] = r == 7 ? 2 : (r < 100 ? 0 : 1); /* segment 2 is a single respondent */
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 300;
+    cx_pls_boot *b = NULL, *all = NULL;
+    ck_assert_int_eq(cx_pls_bootstrap_segments(&b, f, &bo, seg, 250, 3), CX_OK);
+    ck_assert_int_eq(cx_pls_bootstrap(&all, f, &bo), CX_OK);
+    double want[21];
+    ck_assert_int_eq(cx_pls_fit_index_segments(want, 21, f, seg, 250, 3), CX_OK);
+    size_t sat = con(f, "Satisfaction");
+    cx_pls_boot_summary s0, s2, sa, sb;
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s0, b, CX_PLS_STAT_SEGMENT_INDEX, 0, sat), CX_OK);
+    ck_assert(fabs(s0.original - want[sat]) < 1e-9);
+    ck_assert_uint_eq(s0.n, 300);
+    ck_assert(s0.pct_lo < s0.original && s0.original < s0.pct_hi);
+    ck_assert(s0.bca_lo < s0.original && s0.original < s0.bca_hi);
+    /* the lone respondent is missing from about e^-1 of the resamples */
+    cx_pls_boot_get_summary(&s2, b, CX_PLS_STAT_SEGMENT_INDEX, 2, sat);
+    ck_assert_msg(s2.n > 150 && s2.n < 230, "%zu", s2.n);
+    /* the other statistics are those of the plain bootstrap (same seed, same resamples) */
+    cx_pls_boot_get_summary(&sa, b, CX_PLS_STAT_PATH, 4, 6);
+    cx_pls_boot_get_summary(&sb, all, CX_PLS_STAT_PATH, 4, 6);
+    ck_assert(sa.sd == sb.sd && sa.pct_lo == sb.pct_lo);
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s0, b, CX_PLS_STAT_SEGMENT_INDEX, 3, 0), CX_EINVAL);
+    seg[0] = 5;
+    ck_assert_int_eq(cx_pls_bootstrap_segments(&b, f, &bo, seg, 250, 3), CX_EINVAL);
+    cx_pls_boot_free(b);
+    cx_pls_boot_free(all);
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1293,6 +1336,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tb, bootstrap_of_a_correlation_matches_theory);
     tcase_add_test(tb, bootstrap_drops_and_counts_failed_replicates);
     tcase_add_test(tb, bootstrap_sign_change_options);
+    tcase_add_test(tb, bootstrap_segment_index);
     suite_add_tcase(s, tb);
     return s;
 }

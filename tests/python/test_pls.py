@@ -227,7 +227,7 @@ def test_bootstrap_tables_and_determinism(res):
     assert t1.equals(t2)
     assert b1.n_ok == 300 and b1.n_failed == 0
     assert list(t1.columns) == ["original", "mean", "sd", "t", "pct_lo", "pct_hi", "bca_lo",
-                                "bca_hi"]
+                                "bca_hi", "n"]
     row = t1.loc[("Satisfaction", "Loyalty")]
     reps = b1.replicates("path", "Satisfaction", "Loyalty")
     assert abs(row["sd"] - reps.std(ddof=1)) < 1e-12
@@ -282,3 +282,17 @@ def test_cli_reports_file_line_column(tmp_path):
     assert r.returncode == 1 and f"{data}:3:2:" in r.stderr and "not a number" in r.stderr
     r = subprocess.run([_cli(), "pls", "fit", str(data)], capture_output=True, text=True)
     assert r.returncode == 2
+
+
+@needs_mobi
+def test_bootstrap_by_segment_and_unstd_scores(res, mobi):
+    seg = np.where(mobi.CUSCO > 7, "happy", "other")
+    b = res.bootstrap(200, seed=2, segments=seg)
+    t = b.table("segment_index")
+    want = res.index_by_segment(seg)
+    for (g, c), row in t.iterrows():
+        assert abs(row.original - want.loc[g, c]) < 1e-9
+        assert row.pct_lo < row.original < row.pct_hi and row.n == 200
+    u = res.unstd_scores
+    v = res.unstd_weights.loc["Value"]
+    assert np.allclose(u["Value"], mobi[v.index] @ v.to_numpy(), atol=1e-9)

@@ -34,7 +34,7 @@ _SIGN = {"none": core.CX_PLS_SIGN_NONE, "construct": core.CX_PLS_SIGN_CONSTRUCT,
 _STATS = {"weight": core.CX_PLS_STAT_WEIGHT, "loading": core.CX_PLS_STAT_LOADING,
           "path": core.CX_PLS_STAT_PATH, "total_effect": core.CX_PLS_STAT_TOTAL_EFFECT,
           "rsquared": core.CX_PLS_STAT_RSQUARED, "index": core.CX_PLS_STAT_INDEX,
-          "htmt": core.CX_PLS_STAT_HTMT}
+          "htmt": core.CX_PLS_STAT_HTMT, "segment_index": core.CX_PLS_STAT_SEGMENT_INDEX}
 
 
 class Model:
@@ -249,19 +249,30 @@ class PLSResult:
         return pd.Series(core.cx_pls_fit_index(self._C, self._fit), index=self.model.constructs)
 
     @property
+    def unstd_scores(self) -> pd.DataFrame:
+        """Unstandardised construct scores (weighted item averages on the item scale)."""
+        v = core.cx_pls_fit_unstd_scores(self.n_used * self._C, self._fit)
+        return pd.DataFrame(v.reshape(self.n_used, self._C), index=self._row_index,
+                            columns=self.model.constructs)
+
+    @property
     def index_scores(self) -> pd.DataFrame:
         v = core.cx_pls_fit_index_scores(self.n_used * self._C, self._fit)
         return pd.DataFrame(v.reshape(self.n_used, self._C), index=self._row_index,
                             columns=self.model.constructs)
 
-    def index_by_segment(self, segments) -> pd.DataFrame:
-        """Index per segment: ``segments`` is one label per data row (any hashable values)."""
+    def _segment_codes(self, segments):
         labels = pd.Series(np.asarray(segments))
         if len(labels) != self.n_rows:
             raise ValueError(f"{len(labels)} segment labels for {self.n_rows} rows")
         codes, uniques = pd.factorize(labels, sort=True)
         if (codes < 0).any():
             raise ValueError("segment labels must not be missing")
+        return codes, uniques
+
+    def index_by_segment(self, segments) -> pd.DataFrame:
+        """Index per segment: ``segments`` is one label per data row (any hashable values)."""
+        codes, uniques = self._segment_codes(segments)
         v = core.cx_pls_fit_index_segments(len(uniques) * self._C, self._fit,
                                            codes.astype(np.int64), len(uniques))
         return pd.DataFrame(v.reshape(len(uniques), self._C), index=uniques,
@@ -276,16 +287,22 @@ class PLSResult:
 
     # ---- resampling
     def bootstrap(self, n_boot: int = 5000, *, seed: int = 1, threads: int = 0,
-                  sign_change: str = "none", level: float = 0.95,
-                  bca: bool = True) -> "BootstrapResult":
-        """Bootstrap on all cores (``threads=0``); bit-identical for a seed."""
+                  sign_change: str = "none", level: float = 0.95, bca: bool = True,
+                  segments=None) -> "BootstrapResult":
+        """Bootstrap on all cores (``threads=0``); bit-identical for a seed. With ``segments``
+        (one label per data row) the index per segment is bootstrapped too
+        (``table("segment_index")``)."""
         if sign_change not in _SIGN:
             raise ValueError(f"sign_change must be one of {sorted(_SIGN)}")
         o = core.cx_pls_boot_options()
         core.cx_pls_boot_options_init(o)
         o.n_boot, o.seed, o.n_threads = int(n_boot), int(seed), int(threads)
         o.sign_change, o.level, o.bca = _SIGN[sign_change], float(level), int(bool(bca))
-        return BootstrapResult(self, core.cx_pls_bootstrap(self._fit, o))
+        if segments is None:
+            return BootstrapResult(self, core.cx_pls_bootstrap(self._fit, o))
+        codes, uniques = self._segment_codes(segments)
+        b = core.cx_pls_bootstrap_segments(self._fit, o, codes.astype(np.int64), len(uniques))
+        return BootstrapResult(self, b, list(uniques))
 
     def predict(self, k_folds: int = 10, seed: int = 1) -> pd.DataFrame:
         """PLSpredict: out-of-sample RMSE / MAE of PLS and the linear benchmark, Q2_predict."""
@@ -318,9 +335,10 @@ class PLSResult:
 class BootstrapResult:
     """Bootstrap of a :class:`PLSResult`: ``table(kind)`` and raw ``replicates(...)``."""
 
-    def __init__(self, result: PLSResult, boot):
+    def __init__(self, result: PLSResult, boot, segments=None):
         self.result = result
         self._boot = boot
+        self.segments = segments or []
         info = core.cx_pls_boot_info()
         core.cx_pls_boot_get_info(info, boot)
         self.n_requested, self.n_ok = int(info.n_requested), int(info.n_ok)
@@ -347,6 +365,9 @@ class BootstrapResult:
             return [((j,), i, 0) for i, j in enumerate(c)]
         if kind == "htmt":
             return [((a, b), i, j) for i, a in enumerate(c) for j, b in enumerate(c) if i < j]
+        if kind == "segment_index":
+            return [((g, b), i, j) for i, g in enumerate(self.segments)
+                    for j, b in enumerate(c)]
         raise ValueError(f"kind must be one of {sorted(_STATS)}")
 
     def table(self, kind: str = "path") -> pd.DataFrame:
@@ -355,14 +376,16 @@ class BootstrapResult:
         for key, i, j in self._keys(kind):
             s = core.cx_pls_boot_summary()
             core.cx_pls_boot_get_summary(s, self._boot, _STATS[kind], i, j)
-            rows.append((s.original, s.mean, s.sd, s.t, s.pct_lo, s.pct_hi, s.bca_lo, s.bca_hi))
+            rows.append((s.original, s.mean, s.sd, s.t, s.pct_lo, s.pct_hi, s.bca_lo, s.bca_hi,
+                         int(s.n)))
             idx.append(key)
         names = {"weight": ["construct", "indicator"], "loading": ["construct", "indicator"],
-                 "rsquared": ["construct"], "index": ["construct"]}.get(kind, ["from", "to"])
+                 "rsquared": ["construct"], "index": ["construct"],
+                 "segment_index": ["segment", "construct"]}.get(kind, ["from", "to"])
         index = pd.MultiIndex.from_tuples(idx, names=names) if len(names) > 1 else \
             pd.Index([k[0] for k in idx], name=names[0])
         return pd.DataFrame(rows, index=index, columns=["original", "mean", "sd", "t", "pct_lo",
-                                                        "pct_hi", "bca_lo", "bca_hi"])
+                                                        "pct_hi", "bca_lo", "bca_hi", "n"])
 
     def replicates(self, kind: str, i: Union[int, str], j: Union[int, str] = 0) -> np.ndarray:
         """The successful replicates of one estimate (names or indices)."""
