@@ -636,7 +636,7 @@ cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *b
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(b != NULL);
-    size_t p;
+    size_t p = 0;
     cx_status st = locate(&p, b, s, i, j);
     if (st != CX_OK)
         return st;
@@ -668,7 +668,7 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(b != NULL);
-    size_t p;
+    size_t p = 0;
     cx_status st = locate(&p, b, s, i, j);
     if (st != CX_OK)
         return st;
