@@ -9,6 +9,11 @@ LINE PER MODULE in alphabetical order (so that parallel additions merge without 
 
 from . import core
 from .errors import *  # noqa: F401,F403  (Error and its subclasses)
+from . import pls
+from . import sim
+from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
+                     NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
+                     UserCallbackError)
 
 # ---- module layers, one line each, alphabetical ----
 from . import clv  # noqa: E402,F401
@@ -28,7 +33,7 @@ version_info = tuple(int(p) for p in __version__.split("."))
 
 __all__ = sorted(n for n in dir() if not n.startswith("_") or n == "__version__")
 __all__ = [
-    "__version__", "version_info", "core", "sim",
+    "__version__", "version_info", "core", "pls", "sim",
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
     "FormatError", "scores", "drivers", "rng", "RNG",
