@@ -17,6 +17,7 @@
 
 #include <cxkit/common.h>
 #include <cxkit/errors.h>
+#include <cxkit/log.h>
 
 CX_BEGIN_DECLS
 
@@ -161,9 +162,9 @@ typedef int (*cx_sim_rule_fn)(double *out, size_t n_out, const double *in, size_
  * @p payload and calls @p payload_free on it when the rule is replaced or the scenario freed
  * (also when this call fails). @p name (copied) identifies the plugin in error messages.
  */
-CX_API cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule, cx_sim_rule_fn fn,
-                                        void *payload, cx_free_fn payload_free, const char *name,
-                                        unsigned flags);
+CX_API cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule, const char *name,
+                                        unsigned flags, cx_sim_rule_fn fn, void *payload,
+                                        cx_free_fn payload_free);
 /** @} */
 
 /** Progress callback: @p done of @p total work units finished. Return nonzero to cancel (the run
@@ -258,6 +259,18 @@ CX_API cx_status cx_sim_result_stat(double *out, const cx_sim_result *res, int s
 /** Number of recorded interactions / transactions (0 when recording was off). */
 CX_API size_t cx_sim_result_interaction_count(const cx_sim_result *res);
 CX_API size_t cx_sim_result_transaction_count(const cx_sim_result *res);
+
+/**
+ * The recorded interactions as an interaction log (docs/log.md): customer ids "C0000001",
+ * employee ids "E00001" (absent for self-service), touchpoint names, channel, attentiveness,
+ * empathy and authenticity as realised in the contact (0..1), problem / resolved, CSAT on 1..5,
+ * NPS likelihood 0..10 and the employee's self-rating (1..5) when the customer answered.
+ * Times are start_time + period x period_days + an offset within the period.
+ * @return ::CX_OK, ::CX_ENOMEM; an empty log when recording was off.
+ */
+CX_API cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res);
+/** The recorded purchases as a transaction log (customer, time, amount rounded to cents). */
+CX_API cx_status cx_sim_result_to_txlog(cx_txlog **out, const cx_sim_result *res);
 
 /**
  * Write the result into directory @p dir (which must exist): series.csv (one row per period),

@@ -215,4 +215,8 @@ CX_HIDDEN int cx__sim_call_rule(const cx__sim_plugin *pl, double *out, size_t n_
                                 const double *in, size_t n_in, double lo, double hi, char *buf,
                                 size_t cap);
 
+/* Write the recorded interactions / transactions as cxkit log CSVs (NULL path: skip). */
+CX_HIDDEN cx_status cx__sim_write_logs(const cx_sim_result *res, const char *interactions_path,
+                                       const char *transactions_path);
+
 #endif /* CX_SIM_INTERNAL_H */

@@ -368,9 +368,9 @@ cx_status cx_sim_rule_arity(size_t *n_in, size_t *n_out, int rule)
     return CX_OK;
 }
 
-cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule, cx_sim_rule_fn fn,
-                                 void *payload, cx_free_fn payload_free, const char *name,
-                                 unsigned flags)
+cx_status cx_sim_params_set_rule(cx_sim_params *params, cx_sim_rule rule, const char *name,
+                                 unsigned flags, cx_sim_rule_fn fn, void *payload,
+                                 cx_free_fn payload_free)
 {
     cx_status st = CX_OK;
     char *copy = NULL;

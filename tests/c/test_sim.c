@@ -3,7 +3,9 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cxkit/cxkit.h>
 #include <cxkit/sim.h>
@@ -370,11 +372,11 @@ START_TEST(satisfaction_plugin_sees_the_documented_default)
     cx_sim_params *p = small_params(500, 6);
     sat_check c = {0.64, 0.2, 0.8, 1.3, 0, 0};
     ck_assert_int_eq(
-        cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, check_sat, &c, count_free, "check", 0),
+        cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, "check", 0, check_sat, &c, count_free),
         CX_OK);
     cx_sim_result *with = run(p, 5, 2, 0);
     ck_assert_int_gt(c.checked, 500);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(c.freed, 1);
     cx_sim_result *without = run(p, 5, 2, 0);
@@ -398,8 +400,9 @@ START_TEST(recovery_plugin_changes_the_outcome)
 {
     cx_sim_params *p = small_params(4000, 10);
     cx_sim_result *base = run(p, 9, 2, 0);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, delight_on_recovery, NULL,
-                                            NULL, "delight", CX_SIM_RULE_THREAD_SAFE),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_SATISFACTION, "delight",
+                                            CX_SIM_RULE_THREAD_SAFE, delight_on_recovery, NULL,
+                                            NULL),
                      CX_OK);
     cx_sim_result *alt = run(p, 9, 2, 0);
     /* recovered customers now rate 5 (rating noise cannot pull 1.0 below 5) */
@@ -434,30 +437,30 @@ START_TEST(failing_plugins_are_named)
 {
     cx_sim_params *p = small_params(2000, 5);
     cx_sim_result *r = NULL;
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, returns_nan, NULL, NULL,
-                                            "nan-churn", CX_SIM_RULE_THREAD_SAFE),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, "nan-churn",
+                                            CX_SIM_RULE_THREAD_SAFE, returns_nan, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_ptr_null(r);
     ck_assert_str_eq(cx_error_last()->param, "nan-churn");
     ck_assert_ptr_nonnull(strstr(cx_error_last()->message, "nan"));
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, raises, NULL, NULL, "boom", 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, "boom", 0, raises, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_str_eq(cx_error_last()->param, "boom");
     ck_assert_ptr_nonnull(strstr(cx_error_last()->message, "returned 7"));
-    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, NULL, NULL, NULL, NULL, 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, NULL, 0, NULL, NULL, NULL),
                      CX_OK);
     ck_assert_int_eq(cx_sim_params_add_intervention(p, CX_SIM_LEVER_TRAINING, 0, 0, 0.5), CX_OK);
     ck_assert_int_eq(
-        cx_sim_params_set_rule(p, CX_SIM_RULE_LEARNING, raises, NULL, NULL, "learn", 0), CX_OK);
+        cx_sim_params_set_rule(p, CX_SIM_RULE_LEARNING, "learn", 0, raises, NULL, NULL), CX_OK);
     ck_assert_int_eq(cx_sim_run(&r, p, NULL), CX_EUSER);
     ck_assert_str_eq(cx_error_last()->param, "learn");
     /* a failing set_rule still releases the payload */
     sat_check c = {0};
-    ck_assert_int_eq(cx_sim_params_set_rule(p, (cx_sim_rule)9, check_sat, &c, count_free, "x", 0),
+    ck_assert_int_eq(cx_sim_params_set_rule(p, (cx_sim_rule)9, "x", 0, check_sat, &c, count_free),
                      CX_EINVAL);
     ck_assert_int_eq(c.freed, 1);
     cx_sim_params_free(p);
@@ -517,6 +520,115 @@ START_TEST(allocation_failures_leave_nothing_behind)
 }
 END_TEST
 
+START_TEST(comparison_uses_common_random_numbers)
+{
+    cx_sim_params *base = small_params(1500, 16), *alt, *same;
+    ck_assert_int_eq(cx_sim_params_dup(&alt, base), CX_OK);
+    ck_assert_int_eq(cx_sim_params_dup(&same, base), CX_OK);
+    ck_assert_int_eq(cx_sim_params_add_intervention(alt, CX_SIM_LEVER_COACHING, 0, 0, 0.8), CX_OK);
+    cx_sim_options o;
+    cx_sim_options_init(&o, CX_SIM_OPTIONS_VERSION);
+    o.seed = 77;
+    cx_sim_comparison *c = NULL;
+    ck_assert_int_eq(cx_sim_compare(&c, base, base, 1, &o), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "replications");
+    /* identical scenarios: every replication's difference is exactly zero */
+    ck_assert_int_eq(cx_sim_compare(&c, base, same, 4, &o), CX_OK);
+    double m[16], lo[16], hi[16];
+    ck_assert_int_eq(cx_sim_comparison_diff(m, lo, hi, 16, c, CX_SIM_SERIES_REVENUE, 0.95), CX_OK);
+    for (int t = 0; t < 16; t++)
+        ck_assert(m[t] == 0 && lo[t] == 0 && hi[t] == 0);
+    cx_sim_comparison_free(c);
+    /* coaching: CSAT up, with an interval that excludes 0 late in the run */
+    ck_assert_int_eq(cx_sim_compare(&c, base, alt, 6, &o), CX_OK);
+    ck_assert_uint_eq(cx_sim_comparison_periods(c), 16);
+    ck_assert_int_eq(cx_sim_comparison_diff(m, lo, hi, 16, c, CX_SIM_SERIES_CSAT, 0.95), CX_OK);
+    ck_assert_msg(lo[15] > 0 && m[15] > lo[15] && hi[15] > m[15], "csat diff %g [%g, %g]", m[15],
+                  lo[15], hi[15]);
+    double mb[16], mw[16];
+    ck_assert_int_eq(cx_sim_comparison_mean(mb, 16, c, 0, CX_SIM_SERIES_CSAT), CX_OK);
+    ck_assert_int_eq(cx_sim_comparison_mean(mw, 16, c, 1, CX_SIM_SERIES_CSAT), CX_OK);
+    ck_assert(fabs((mw[15] - mb[15]) - m[15]) < 1e-9);
+    /* a wider level gives a wider interval */
+    double lo99[16], hi99[16];
+    cx_sim_comparison_diff(NULL, lo99, hi99, 16, c, CX_SIM_SERIES_CSAT, 0.99);
+    ck_assert(hi99[15] - lo99[15] > hi[15] - lo[15]);
+    cx_sim_comparison_free(c);
+    cx_sim_params_free(base);
+    cx_sim_params_free(alt);
+    cx_sim_params_free(same);
+}
+END_TEST
+
+START_TEST(outputs_are_cxkit_logs)
+{
+    cx_sim_params *p = small_params(800, 8);
+    ck_assert_int_eq(cx_sim_params_set(p, "response_rate", 0.5), CX_OK);
+    cx_sim_result *r = run(p, 21, 2, 1);
+    size_t n = cx_sim_result_interaction_count(r);
+    ck_assert_uint_gt(n, 1000);
+    char dir[] = "/tmp/cx_sim_test_XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(cx_sim_result_write(r, dir), CX_OK);
+    char path[256];
+    /* the interaction log reads back with every row and the same ratings */
+    cx_log *log = NULL;
+    ck_assert_int_eq(cx_log_new(&log), CX_OK);
+    snprintf(path, sizeof path, "%s/interactions.csv", dir);
+    ck_assert_msg(cx_log_read_csv(log, path, NULL) == CX_OK, "%s", cx_error_last()->message);
+    ck_assert_uint_eq(cx_log_rows(log), n);
+    double *csat = malloc(n * sizeof *csat);
+    ck_assert_int_eq(cx_log_get_f64(csat, n, log, CX_FIELD_CSAT), CX_OK);
+    size_t rated = 0;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (csat[i] == csat[i]) {
+            rated++;
+            sum += csat[i];
+        }
+    double csat_series[8], rated_total = 0, csat_total = 0, inter[8];
+    cx_sim_result_series(csat_series, 8, r, CX_SIM_SERIES_CSAT);
+    cx_sim_result_series(inter, 8, r, CX_SIM_SERIES_INTERACTIONS);
+    (void)inter;
+    ck_assert(fabs((double)rated / (double)n - 0.5) < 0.03); /* response_rate */
+    for (size_t i = 0; i < n; i++)
+        if (csat[i] == csat[i])
+            csat_total += csat[i], rated_total += 1;
+    ck_assert(fabs(sum / (double)rated - csat_total / rated_total) < 1e-12);
+    ck_assert(cx_log_count_present(log, CX_FIELD_SELF_RATING) > 0);
+    free(csat);
+    cx_log_free(log);
+    /* transactions add up to the revenue series (amounts are rounded to cents) */
+    cx_txlog *tx = NULL;
+    ck_assert_int_eq(cx_txlog_new(&tx), CX_OK);
+    snprintf(path, sizeof path, "%s/transactions.csv", dir);
+    ck_assert_msg(cx_txlog_read_csv(tx, path, NULL) == CX_OK, "%s", cx_error_last()->message);
+    size_t m = cx_txlog_rows(tx);
+    ck_assert_uint_eq(m, cx_sim_result_transaction_count(r));
+    double *amt = malloc(m * sizeof *amt), tot = 0, rev[8], rtot = 0;
+    cx_txlog_get_amounts(amt, m, tx);
+    for (size_t i = 0; i < m; i++)
+        tot += amt[i];
+    cx_sim_result_series(rev, 8, r, CX_SIM_SERIES_REVENUE);
+    for (int t = 0; t < 8; t++)
+        rtot += rev[t];
+    ck_assert_msg(fabs(tot - rtot) <= 0.006 * (double)m + 1e-6 * rtot, "%g vs %g", tot, rtot);
+    free(amt);
+    cx_txlog_free(tx);
+    const char *names[] = {"series.csv", "interactions.csv", "transactions.csv"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        ck_assert_int_eq(remove(path), 0);
+    }
+    /* writing into a missing directory fails and leaves nothing */
+    snprintf(path, sizeof path, "%s/missing", dir);
+    ck_assert_int_eq(cx_sim_result_write(r, path), CX_EIO);
+    ck_assert_int_eq(rmdir(dir), 0); /* empty: no partial files */
+    cx_sim_result_free(r);
+    cx_sim_params_free(p);
+}
+END_TEST
+
 Suite *cx_suite_sim(void)
 {
     Suite *s = suite_create("sim");
@@ -534,6 +646,8 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, recovery_plugin_changes_the_outcome);
     tcase_add_test(tc, failing_plugins_are_named);
     tcase_add_test(tc, progress_can_cancel);
+    tcase_add_test(tc, outputs_are_cxkit_logs);
+    tcase_add_test(tc, comparison_uses_common_random_numbers);
     tcase_add_test(tc, allocation_failures_leave_nothing_behind);
     suite_add_tcase(s, tc);
     return s;

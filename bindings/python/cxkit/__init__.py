@@ -6,6 +6,7 @@ Pythonic classes. Each module's layer lives in ``cxkit/<module>.py`` and is impo
 """
 
 from . import core
+from . import sim
 from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
@@ -18,7 +19,7 @@ __version__: str = core.cx_version_string()
 version_info = tuple(int(p) for p in __version__.split("."))
 
 __all__ = [
-    "__version__", "version_info", "core",
+    "__version__", "version_info", "core", "sim",
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
     "FormatError", "scores", "drivers",

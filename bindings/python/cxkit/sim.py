@@ -1,0 +1,121 @@
+"""Service-profit-chain simulator (docs/simulator.md): scenarios from dicts, results as pandas."""
+from __future__ import annotations
+
+import json
+
+from . import core
+
+SERIES = [core.cx_sim_series_name(i) for i in range(core.CX_SIM_SERIES_COUNT)]
+STATS = [core.cx_sim_stat_name(i) for i in range(core.CX_SIM_STAT_COUNT)]
+RULES = {"satisfaction": core.CX_SIM_RULE_SATISFACTION, "loyalty": core.CX_SIM_RULE_LOYALTY,
+         "churn": core.CX_SIM_RULE_CHURN, "learning": core.CX_SIM_RULE_LEARNING}
+
+
+def parameters():
+    """Every parameter as a list of dicts (name, default, lo, hi, meaning, source, uncertainty)."""
+    out = []
+    for i in range(core.cx_sim_param_count()):
+        out.append({"name": core.cx_sim_param_text(i, 0),
+                    "default": core.cx_sim_param_number(i, 0),
+                    "lo": core.cx_sim_param_number(i, 1), "hi": core.cx_sim_param_number(i, 2),
+                    "meaning": core.cx_sim_param_text(i, 1),
+                    "source": core.cx_sim_param_text(i, 2),
+                    "uncertainty": core.cx_sim_param_text(i, 3)})
+    return out
+
+
+class Scenario:
+    """A scenario: ``Scenario(customers=2000, leadership=0.6)``, then ``.intervene(...)``,
+    ``.rule(...)`` and ``.run()``. Rules are callables receiving the rule's inputs (sim.h)."""
+
+    def __init__(self, **params: float):
+        self._p = core.cx_sim_params_new()
+        for k, v in params.items():
+            self.set(k, v)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Scenario":
+        """The ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario file."""
+        s = cls(**d.get("parameters", {}))
+        if "touchpoints" in d:
+            core.cx_sim_params_clear_touchpoints(s._p)
+            for t in d["touchpoints"]:
+                s.touchpoint(t["name"], t["share"], t["emotional_weight"], t.get("failure_rate", 0.05))
+        for iv in d.get("interventions", []):
+            s.intervene(iv["lever"], iv["start"], iv["magnitude"], iv.get("end", 0))
+        return s
+
+    @classmethod
+    def from_file(cls, path: str) -> "Scenario":
+        with open(path) as f:
+            return cls.from_dict(json.load(f))
+
+    def set(self, name: str, value: float) -> "Scenario":
+        core.cx_sim_params_set(self._p, name, float(value))
+        return self
+
+    def get(self, name: str) -> float:
+        return core.cx_sim_params_get(self._p, name)
+
+    def touchpoint(self, name: str, share: float, emotional_weight: float,
+                   failure_rate: float = 0.05) -> "Scenario":
+        core.cx_sim_params_add_touchpoint(self._p, name, share, emotional_weight, failure_rate)
+        return self
+
+    def intervene(self, lever: str, start: int, magnitude: float, end: int = 0) -> "Scenario":
+        core.cx_sim_params_add_intervention(self._p, core.cx_sim_lever_parse(lever), start, end,
+                                            magnitude)
+        return self
+
+    def rule(self, which: str, fn, name: str | None = None) -> "Scenario":
+        """Replace a rule ("satisfaction", "loyalty", "churn", "learning") by ``fn(*inputs)``;
+        ``None`` restores the built-in rule. The run then uses one thread (same results)."""
+        core.cx_sim_params_set_script_rule(self._p, RULES[which], name or "python:" + which, fn)
+        return self
+
+    def _options(self, seed, threads, record):
+        o = core.cx_sim_options()
+        core.cx_sim_options_init(o, core.CX_SIM_OPTIONS_VERSION)
+        o.seed, o.threads = int(seed), int(threads)
+        o.record_interactions = o.record_transactions = int(record)
+        return o
+
+    def run(self, seed: int = 1, threads: int = 0, record: bool = False) -> "Result":
+        return Result(core.cx_sim_run(self._p, self._options(seed, threads, record)))
+
+    def compare(self, whatif: "Scenario", replications: int = 10, seed: int = 1,
+                threads: int = 0, level: float = 0.95):
+        """Per-period differences whatif - self under common random numbers, as a DataFrame with
+        columns series, period, difference, lower, upper."""
+        import pandas as pd
+        c = core.cx_sim_compare(self._p, whatif._p, replications,
+                                self._options(seed, threads, False))
+        n = core.cx_sim_comparison_periods(c)
+        rows = []
+        for s, name in enumerate(SERIES):
+            parts = [core.cx_sim_comparison_diff_part(n, c, s, level, k) for k in range(3)]
+            for t in range(n):
+                rows.append((name, t, parts[0][t], parts[1][t], parts[2][t]))
+        return pd.DataFrame(rows, columns=["series", "period", "difference", "lower", "upper"])
+
+
+class Result:
+    def __init__(self, handle):
+        self._r = handle
+
+    @property
+    def periods(self) -> int:
+        return core.cx_sim_result_periods(self._r)
+
+    def series(self):
+        """Per-period time series as a pandas DataFrame (one column per series)."""
+        import pandas as pd
+        n = self.periods
+        return pd.DataFrame({name: core.cx_sim_result_series(n, self._r, i)
+                             for i, name in enumerate(SERIES)})
+
+    def stats(self) -> dict:
+        return {name: core.cx_sim_result_stat(self._r, i) for i, name in enumerate(STATS)}
+
+    def write(self, directory: str) -> None:
+        core.cx_sim_result_write(self._r, directory)

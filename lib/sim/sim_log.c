@@ -1,0 +1,180 @@
+/* Recorded interactions and purchases as cxkit's interaction and transaction logs (log.h), so
+ * every analytic reads simulated data as it reads real data. Ids: customers "C0000001",
+ * employees "E00001" (self-service contacts have no employee). */
+#include "sim_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ID_LEN 16
+
+/* n id strings "<prefix><number>" in one block; ptrs[i] NULL where absent. */
+static cx_status make_ids(char **block, const char ***ptrs, size_t n, const char *prefix,
+                          const uint32_t *nums, size_t stride, int digits)
+{
+    *block = cx__malloc_array(n ? n : 1, ID_LEN);
+    *ptrs = cx__malloc_array(n ? n : 1, sizeof(char *));
+    if (!*block || !*ptrs) {
+        cx__free(*block);
+        cx__free((void *)*ptrs);
+        *block = NULL;
+        *ptrs = NULL;
+        return cx__enomem();
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = *(const uint32_t *)((const char *)nums + i * stride);
+        if (v == UINT32_MAX) {
+            (*ptrs)[i] = NULL;
+            continue;
+        }
+        char *s = *block + i * ID_LEN;
+        snprintf(s, ID_LEN, "%s%0*u", prefix, digits, (unsigned)v + 1);
+        (*ptrs)[i] = s;
+    }
+    return CX_OK;
+}
+
+cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(res != NULL);
+    size_t n = res->n_recs;
+    cx_status st = CX_ENOMEM;
+    char *cblock = NULL, *eblock = NULL;
+    const char **cust = NULL, **emp = NULL, **tps = NULL;
+    int64_t *iv = NULL;
+    double *dv = NULL;
+    cx_batch *b = NULL;
+    cx_log *log = NULL;
+    if ((st = make_ids(&cblock, &cust, n, "C", &res->recs[0].customer, sizeof *res->recs, 7)))
+        goto done;
+    if ((st = make_ids(&eblock, &emp, n, "E", &res->recs[0].employee, sizeof *res->recs, 5)))
+        goto done;
+    st = CX_ENOMEM;
+    tps = cx__malloc_array(n ? n : 1, sizeof *tps);
+    iv = cx__malloc_array(n ? n : 1, sizeof *iv);
+    dv = cx__malloc_array(n ? n : 1, sizeof *dv);
+    if (!tps || !iv || !dv) {
+        st = cx__enomem();
+        goto done;
+    }
+    if ((st = cx_batch_new(&b, n)) || (st = cx_log_new(&log)))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        tps[i] = res->tps[res->recs[i].touchpoint].name;
+    if ((st = cx_batch_set_str(b, CX_FIELD_CUSTOMER, cust, n)) ||
+        (st = cx_batch_set_str(b, CX_FIELD_EMPLOYEE, emp, n)) ||
+        (st = cx_batch_set_str(b, CX_FIELD_TOUCHPOINT, tps, n)))
+        goto done;
+#define SET_I64(FIELD, EXPR)                                                                       \
+    do {                                                                                           \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            const cx__sim_rec *r = &res->recs[i];                                                  \
+            (void)r;                                                                               \
+            iv[i] = (EXPR);                                                                        \
+        }                                                                                          \
+        if ((st = cx_batch_set_i64(b, FIELD, iv, n)))                                              \
+            goto done;                                                                             \
+    } while (0)
+#define SET_F64(FIELD, EXPR)                                                                       \
+    do {                                                                                           \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            const cx__sim_rec *r = &res->recs[i];                                                  \
+            (void)r;                                                                               \
+            dv[i] = (EXPR);                                                                        \
+        }                                                                                          \
+        if ((st = cx_batch_set_f64(b, FIELD, dv, n)))                                              \
+            goto done;                                                                             \
+    } while (0)
+    SET_I64(CX_FIELD_TIME,
+            (int64_t)(res->start_time + r->period * res->period_seconds) + (int64_t)r->offset);
+    SET_I64(CX_FIELD_CHANNEL, r->channel);
+    SET_I64(CX_FIELD_PROBLEM, r->problem);
+    SET_I64(CX_FIELD_RESOLVED, r->problem ? r->resolved : -1);
+    SET_F64(CX_FIELD_ATTENTIVENESS, r->attentiveness);
+    SET_F64(CX_FIELD_EMPATHY, r->empathy);
+    SET_F64(CX_FIELD_AUTHENTICITY, r->authenticity);
+    SET_F64(CX_FIELD_CSAT, r->csat < 0 ? NAN : r->csat);
+    SET_F64(CX_FIELD_CSAT_MIN, r->csat < 0 ? NAN : 1.0);
+    SET_F64(CX_FIELD_CSAT_MAX, r->csat < 0 ? NAN : 5.0);
+    SET_F64(CX_FIELD_NPS, r->nps < 0 ? NAN : r->nps);
+    SET_F64(CX_FIELD_SELF_RATING, r->self_rating < 0 ? NAN : r->self_rating);
+#undef SET_I64
+#undef SET_F64
+    if ((st = cx_log_append_batch(log, b)))
+        goto done;
+    *out = log;
+    log = NULL;
+done:
+    cx_log_free(log);
+    cx_batch_free(b);
+    cx__free(cblock);
+    cx__free(eblock);
+    cx__free((void *)cust);
+    cx__free((void *)emp);
+    cx__free((void *)tps);
+    cx__free(iv);
+    cx__free(dv);
+    return st;
+}
+
+cx_status cx_sim_result_to_txlog(cx_txlog **out, const cx_sim_result *res)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(res != NULL);
+    size_t n = res->n_txs;
+    cx_status st;
+    char *cblock = NULL;
+    const char **cust = NULL;
+    int64_t *times = NULL;
+    double *amounts = NULL;
+    cx_txlog *tx = NULL;
+    if ((st = make_ids(&cblock, &cust, n, "C", &res->txs[0].customer, sizeof *res->txs, 7)))
+        return st;
+    times = cx__malloc_array(n ? n : 1, sizeof *times);
+    amounts = cx__malloc_array(n ? n : 1, sizeof *amounts);
+    if (!times || !amounts) {
+        st = cx__enomem();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const cx__sim_tx *t = &res->txs[i];
+        times[i] = (int64_t)(res->start_time + t->period * res->period_seconds) + t->offset;
+        amounts[i] = round((double)t->amount * 100) / 100; /* cents */
+    }
+    if ((st = cx_txlog_new(&tx)) || (st = cx_txlog_append_columns(tx, cust, times, amounts, n)))
+        goto done;
+    *out = tx;
+    tx = NULL;
+done:
+    cx_txlog_free(tx);
+    cx__free(cblock);
+    cx__free((void *)cust);
+    cx__free(times);
+    cx__free(amounts);
+    return st;
+}
+
+cx_status cx__sim_write_logs(const cx_sim_result *res, const char *interactions_path,
+                             const char *transactions_path)
+{
+    cx_status st = CX_OK;
+    if (interactions_path) {
+        cx_log *log = NULL;
+        if ((st = cx_sim_result_to_log(&log, res)))
+            return st;
+        st = cx_log_write_csv(log, interactions_path, NULL);
+        cx_log_free(log);
+        if (st)
+            return st;
+    }
+    if (transactions_path) {
+        cx_txlog *tx = NULL;
+        if ((st = cx_sim_result_to_txlog(&tx, res)))
+            return st;
+        st = cx_txlog_write_csv(tx, transactions_path, NULL);
+        cx_txlog_free(tx);
+    }
+    return st;
+}

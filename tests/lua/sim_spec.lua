@@ -1,0 +1,52 @@
+-- The simulator from Lua: parameters, runs, a Lua plugin rule, plugin errors.
+local cx = require("cxkit")
+
+local function scenario()
+  local p = cx.sim_params_new()
+  cx.sim_params_set(p, "customers", 600)
+  cx.sim_params_set(p, "periods", 6)
+  cx.sim_params_set(p, "employees", 20)
+  return p
+end
+
+local function options(seed)
+  local o = cx.sim_options()
+  cx.sim_options_init(o, cx.CX_SIM_OPTIONS_VERSION)
+  o.seed = seed
+  o.record_interactions = 0
+  o.record_transactions = 0
+  return o
+end
+
+describe("cxkit sim", function()
+  it("names a bad parameter", function()
+    local p = cx.sim_params_new()
+    assert.has_error(function() cx.sim_params_set(p, "culture", 3) end)
+    assert.are.equal("culture", cx.error_last().param)
+  end)
+
+  it("runs and returns series as tables", function()
+    local r = cx.sim_run(scenario(), options(3))
+    local csat = cx.sim_result_series(6, r, cx.CX_SIM_SERIES_CSAT)
+    assert.are.equal(6, #csat)
+    for _, v in ipairs(csat) do assert.is_true(v >= 1 and v <= 5) end
+  end)
+
+  it("lets a Lua function replace the churn rule", function()
+    local p = scenario()
+    cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:no-churn", function(...) return 0 end)
+    local r = cx.sim_run(p, options(5))
+    local active = cx.sim_result_series(6, r, cx.CX_SIM_SERIES_ACTIVE)
+    assert.are.equal(600, active[6]) -- nobody leaves
+  end)
+
+  it("stops with the plugin's error or a NaN, naming the plugin", function()
+    local p = scenario()
+    cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:broken", function() error("no way") end)
+    assert.has_error(function() cx.sim_run(p, options(1)) end)
+    cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:nan", function() return 0 / 0 end)
+    local ok, err = pcall(cx.sim_run, p, options(1))
+    assert.is_false(ok)
+    assert.matches("lua:nan", err, 1, true)
+  end)
+end)

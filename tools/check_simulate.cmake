@@ -1,0 +1,48 @@
+# Runs `cxkit simulate` on the committed sample scenario and checks what it writes; then checks
+# that a bad scenario fails with exit status 1, a message naming the key, and no output files.
+file(REMOVE_RECURSE ${OUT})
+set(files series.csv comparison.csv)
+set(nologs --no-logs)
+if(EXISTS ${SRC}/lib/log/log.c) # the interaction and transaction logs need the log module
+  set(nologs "")
+  list(APPEND files interactions.csv transactions.csv)
+endif()
+execute_process(COMMAND ${CXKIT} simulate ${SRC}/examples/scenarios/sample.json --customers 400
+                --replications 2 --threads 2 --out ${OUT} ${nologs}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cxkit simulate failed (${rc}): ${err}")
+endif()
+foreach(f ${files})
+  if(NOT EXISTS ${OUT}/${f})
+    message(FATAL_ERROR "missing ${OUT}/${f}")
+  endif()
+endforeach()
+file(STRINGS ${OUT}/series.csv lines)
+list(LENGTH lines n)
+if(NOT n EQUAL 53)
+  message(FATAL_ERROR "series.csv has ${n} lines, expected 53")
+endif()
+if(NOT nologs)
+  file(STRINGS ${OUT}/interactions.csv head LIMIT_COUNT 1)
+  if(NOT head MATCHES "^customer,time")
+    message(FATAL_ERROR "interactions.csv header: ${head}")
+  endif()
+endif()
+# bad input: a parameter out of range names the key, exits 1 and writes nothing
+file(WRITE ${OUT}/bad.json "{\"parameters\": {\"leadership\": 3}}")
+file(REMOVE_RECURSE ${OUT}/bad)
+execute_process(COMMAND ${CXKIT} simulate ${OUT}/bad.json --out ${OUT}/bad
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "parameters.leadership")
+  message(FATAL_ERROR "bad scenario: status ${rc}, message: ${err}")
+endif()
+if(EXISTS ${OUT}/bad)
+  message(FATAL_ERROR "a failed run created ${OUT}/bad")
+endif()
+file(WRITE ${OUT}/bad2.json "{\"parameters\": {\"leadership\": 0.5,}\n")
+execute_process(COMMAND ${CXKIT} simulate ${OUT}/bad2.json --out ${OUT}/bad
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "bad2.json:1:[0-9]+: malformed JSON")
+  message(FATAL_ERROR "malformed scenario: status ${rc}, message: ${err}")
+endif()
