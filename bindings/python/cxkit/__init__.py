@@ -7,6 +7,7 @@ Pythonic classes. Each module's layer lives in ``cxkit/<module>.py`` and is impo
 
 from . import core
 from . import sim
+from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time
 from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
@@ -23,4 +24,5 @@ __all__ = [
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
     "FormatError", "scores", "drivers",
+    "Log", "TransactionLog", "FIELDS", "CHANNELS", "parse_time", "format_time",
 ]
