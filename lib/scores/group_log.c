@@ -461,24 +461,38 @@ CX_API cx_status cx_gap_by(cx_gap_result *out, const char **labels, size_t *n_gr
         return cx__error_param(CX_ERANGE, "cap", "%zu groups do not fit in %zu", ng, cap);
     }
     const double *a = cx__log_f64(log, CX_FIELD_SELF_RATING), *b = cx__log_f64(log, CX_FIELD_CSAT);
-    size_t n = log->n;
+    size_t n = a && b ? log->n : 0;
+    /* Counting sort of the rows by group, then one pass per group over its own rows. */
     double *pa = cx__malloc_array(n ? n : 1, sizeof *pa),
            *pb = cx__malloc_array(n ? n : 1, sizeof *pb);
-    if (!pa || !pb) {
+    size_t *start = cx__calloc(ng + 1, sizeof *start);
+    if (!pa || !pb || !start) {
         cx__free(pa);
         cx__free(pb);
+        cx__free(start);
         return cx__enomem();
     }
-    for (size_t g = 0; g < ng; g++) {
-        size_t m = 0;
-        for (size_t i = 0; a && b && i < n; i++) {
-            int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
-            if (c == (int64_t)g) {
-                pa[m] = a[i];
-                pb[m++] = b[i];
-            }
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
+        if (c >= 0 && (size_t)c < ng)
+            start[c + 1]++;
+    }
+    for (size_t g = 0; g < ng; g++)
+        start[g + 1] += start[g];
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
+        if (c >= 0 && (size_t)c < ng) {
+            size_t j = start[c]++;
+            pa[j] = a[i];
+            pb[j] = b[i];
         }
-        cx__gap_compute(&out[g], pa, pb, m, superior, level); /* < 2 pairs: NaN statistics */
+    }
+    for (size_t g = ng; g > 0; g--) /* the scatter moved each start to its group's end */
+        start[g] = start[g - 1];
+    start[0] = 0;
+    for (size_t g = 0; g < ng; g++) {
+        size_t lo = start[g], m = start[g + 1] - lo;
+        cx__gap_compute(&out[g], pa + lo, pb + lo, m, superior, level); /* < 2 pairs: NaN */
         if (labels)
             labels[g] = by == -1   ? "overall"
                         : kc.codes ? cx__dict_str(&log->dict[by], g)
@@ -486,6 +500,7 @@ CX_API cx_status cx_gap_by(cx_gap_result *out, const char **labels, size_t *n_gr
     }
     cx__free(pa);
     cx__free(pb);
+    cx__free(start);
     *n_groups = ng;
     return CX_OK;
 }
