@@ -11,10 +11,12 @@
 
 #include <cxkit/cxkit.h>
 
+/* CPU time of this process: the build machine is shared, so wall time measures the
+ * neighbours as much as the code (the run script prints both kinds for the peers too). */
 static double now(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
