@@ -11,6 +11,7 @@ from . import core
 from .errors import *  # noqa: F401,F403  (Error and its subclasses)
 from . import pls
 from . import sim
+from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time
 from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
@@ -37,4 +38,6 @@ __all__ = [
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
     "FormatError", "scores", "drivers", "rng", "RNG",
+    "FormatError", "scores", "drivers",
+    "Log", "TransactionLog", "FIELDS", "CHANNELS", "parse_time", "format_time",
 ]
