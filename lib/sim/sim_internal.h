@@ -17,6 +17,7 @@ enum {
 };
 
 #define CX__SIM_TP_NAME_MAX 64
+#define CX__SIM_BLOCK       1024 /* customers per block (fixed: results depend on it) */
 
 typedef struct cx__sim_touchpoint {
     char name[CX__SIM_TP_NAME_MAX];
@@ -57,10 +58,15 @@ typedef struct cx__sim_org {
 
 CX_HIDDEN void cx__sim_org_at(cx__sim_org *org, const cx_sim_params *p, unsigned period);
 
-/* Employee states for every period, row-major [period * n_emp + j]. */
+/* One employee in one period (packed: a contact reads one cache line). */
+typedef struct cx__sim_staff_cell {
+    float att, auth, empathy, recovery, bias, engagement;
+} cx__sim_staff_cell;
+
+/* Employee states for every period, row-major cells[period * n_emp + j]. */
 typedef struct cx__sim_staff {
     size_t n_emp, periods;
-    float *att, *auth, *empathy, *recovery, *bias, *engagement;
+    cx__sim_staff_cell *cells;
 } cx__sim_staff;
 
 /* Fills staff (allocated by the caller through cx__sim_staff_alloc); returns CX_EUSER with the
