@@ -35,6 +35,7 @@
  *                                         Lua: a table in, the updated values as a new table
  *   (const char *const *IN_STRS, size_t IN_N)  list / tuple / numpy array of str (None = NULL) /
  *                                         Lua table of strings (false = NULL)
+ *   (const char *IN_BYTES, size_t IN_BYTES_N)  text with a length: str (UTF-8) or bytes / string
  * Scalar outputs named `out` are returned (several outputs: a list in Python, several values in
  * Lua); use CX_OUT_*(...) for other names, e.g. CX_OUT_U64(size_t *begin).
  */
@@ -51,7 +52,10 @@ CX_OUT_OWNED_STR(char **out)
     (const double *xs, size_t n), (const double *ys, size_t n), (const double *ws, size_t n),
     (const double *xs, size_t nx), (const double *ys, size_t ny), (const double *ws, size_t nw)
 };
-%apply (const int64_t *IN_I64, size_t IN_N) { (const int64_t *xs, size_t n) };
+%apply (const int64_t *IN_I64, size_t IN_N) {
+    (const int64_t *xs, size_t n), (const int64_t *xs, size_t nx), (const int64_t *ys, size_t ny)
+};
 %apply (double *OUT_F64, size_t OUT_N) { (double *out, size_t n) };
 %apply (int64_t *OUT_I64, size_t OUT_N) { (int64_t *out, size_t n) };
 %apply (const char *const *IN_STRS, size_t IN_N) { (const char *const *strs, size_t n) };
+%apply (const char *IN_BYTES, size_t IN_BYTES_N) { (const char *data, size_t len), (const char *s, size_t len) };

@@ -59,7 +59,8 @@ static size_t cx_selftest_count(size_t n)
 }
 
 /* Joins strings with sep; NULL entries are written as "<null>". Result released with cx_free. */
-static cx_status cx_selftest_join(char **out, const char *const *strs, size_t n, const char *sep)
+static cx_status cx_selftest_name(const char **out, int i);
+cx_status cx_selftest_join(char **out, const char *const *strs, size_t n, const char *sep)
 {
     size_t len = 1, seplen = strlen(sep);
     for (size_t i = 0; i < n; i++)
@@ -74,6 +75,16 @@ static cx_status cx_selftest_join(char **out, const char *const *strs, size_t n,
         strcat(s, strs[i] ? strs[i] : "<null>");
     }
     *out = s;
+    return CX_OK;
+}
+
+/* A borrowed string (static storage): must not be freed by the binding. */
+static cx_status cx_selftest_name(const char **out, int i)
+{
+    static const char *const names[] = {"zero", "one"};
+    if (i < 0 || i > 1)
+        return cx__error_param(CX_ERANGE, "i", "i must be 0 or 1");
+    *out = names[i];
     return CX_OK;
 }
 
@@ -180,6 +191,7 @@ cx_status cx_selftest_iota_i64(int64_t *out, size_t n, int64_t start);
 cx_status cx_selftest_scale(double *xs, size_t n, double k);
 %clear (double *xs, size_t n);
 size_t cx_selftest_count(size_t n);
+cx_status cx_selftest_name(const char **out, int i);
 cx_status cx_selftest_join(char **out, const char *const *strs, size_t n, const char *sep);
 cx_status cx_selftest_fail(int code, const char *message, const char *file, long line,
                            long column, const char *param);

@@ -41,8 +41,13 @@ static void cx_lua_push_error(lua_State *L, int code)
     }
     lua_pop(L, 1);
     const cx_error *e = cx_error_last();
-    const char *msg = e->code == (cx_status)code && e->message[0] ? e->message : cx_strerror(code);
-    lua_pushfstring(L, "cxkit: %s: %s", cx_status_name(code), msg);
+    int same = e->code == (cx_status)code;
+    const char *msg = same && e->message[0] ? e->message : cx_strerror(code);
+    if (same && e->file[0] && e->line > 0) /* where in the input: file:line:column: */
+        lua_pushfstring(L, "cxkit: %s: %s:%d:%d: %s", cx_status_name(code), e->file, (int)e->line,
+                        (int)e->column, msg);
+    else
+        lua_pushfstring(L, "cxkit: %s: %s", cx_status_name(code), msg);
 }
 
 /* ---- callbacks: helpers for trampolines (see docs/bindings.md) ---- */
@@ -168,7 +173,7 @@ CX_LUA_UINT(size_t)
 CX_OUT_I64(DECL)
 %enddef
 %define CX_OUT_STR(DECL)
-%typemap(in, numinputs=0) DECL (const char *tmp = NULL) %{ $1 = &tmp; %}
+%typemap(in, numinputs=0) DECL (const char *tmp = NULL) %{ $1 = ($1_ltype)&tmp; %}
 %typemap(argout) DECL %{
     if (*$1)
         lua_pushstring(L, *$1);
@@ -176,6 +181,9 @@ CX_OUT_I64(DECL)
         lua_pushnil(L);
     SWIG_arg++;
 %}
+/* Borrowed: nothing to free. Explicit, or SWIG would fall back to the `char **out` freearg
+ * (qualifiers stripped) and free library memory. */
+%typemap(freearg) DECL ""
 %enddef
 %define CX_OUT_OWNED_STR(DECL)
 %typemap(in, numinputs=0) DECL (char *tmp = NULL) %{ $1 = &tmp; %}
@@ -296,6 +304,13 @@ CX_LUA_TABLE_OUT(int64_t, OUT_I64, lua_pushinteger)
     $2 = len;
 }
 %typemap(freearg) (const char *const *IN_STRS, size_t IN_N) %{ free((void *)strs$argnum); %}
+
+/* A Lua string with its length (may hold any bytes). */
+%typemap(in, checkfn="lua_isstring") (const char *IN_BYTES, size_t IN_BYTES_N) {
+    size_t l = 0;
+    $1 = ($1_ltype)lua_tolstring(L, $input, &l);
+    $2 = l;
+}
 
 /* ---- callbacks ---- */
 %define CX_CALLBACK(FN, TRAMPOLINE)

@@ -113,7 +113,7 @@ static int cx_py_result_double(double *out, PyObject *r)
 %typemap(argout) DECL { $result = SWIG_Python_AppendOutput($result, PyLong_FromUnsignedLongLong((unsigned long long)*$1)); }
 %enddef
 %define CX_OUT_STR(DECL)
-%typemap(in, numinputs=0) DECL (const char *tmp = NULL) { $1 = &tmp; }
+%typemap(in, numinputs=0) DECL (const char *tmp = NULL) { $1 = ($1_ltype)&tmp; }
 %typemap(argout) DECL {
     if (*$1) {
         $result = SWIG_Python_AppendOutput($result, cx_py_decode(*$1));
@@ -121,6 +121,9 @@ static int cx_py_result_double(double *out, PyObject *r)
         $result = SWIG_Python_AppendOutput($result, SWIG_Py_Void());
     }
 }
+/* Borrowed: nothing to free. Explicit, or SWIG would fall back to the `char **out` freearg
+ * (qualifiers stripped) and free library memory. */
+%typemap(freearg) DECL ""
 %enddef
 %define CX_OUT_OWNED_STR(DECL)
 %typemap(in, numinputs=0) DECL (char *tmp = NULL) { $1 = &tmp; }
@@ -215,6 +218,28 @@ CX_PY_ARGOUT(int64_t, OUT_I64, NPY_INT64)
 %typemap(freearg) (const char *const *IN_STRS, size_t IN_N) {
     free((void *)strs$argnum);
     Py_XDECREF(seq$argnum);
+}
+
+/* Text or bytes with an explicit length: str (as UTF-8) or bytes. */
+%typemap(in) (const char *IN_BYTES, size_t IN_BYTES_N) {
+    if (PyBytes_Check($input)) {
+        char *p = NULL;
+        Py_ssize_t l = 0;
+        if (PyBytes_AsStringAndSize($input, &p, &l) < 0)
+            SWIG_fail;
+        $1 = p;
+        $2 = (size_t)l;
+    } else if (PyUnicode_Check($input)) {
+        Py_ssize_t l = 0;
+        const char *p = PyUnicode_AsUTF8AndSize($input, &l);
+        if (!p)
+            SWIG_fail;
+        $1 = ($1_ltype)p;
+        $2 = (size_t)l;
+    } else {
+        PyErr_Format(PyExc_TypeError, "expected str or bytes, got %s", Py_TYPE($input)->tp_name);
+        SWIG_fail;
+    }
 }
 
 /* ---- callbacks ---- */

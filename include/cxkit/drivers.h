@@ -83,9 +83,9 @@ typedef enum cx_driver_measure {
  *  without bootstrap, ::CX_ESTATE for FIRST/LAST when LMG was sampled. */
 CX_API cx_status cx_drivers_get(double *out, size_t p, const cx_drivers *d, int measure);
 
-/** Conditional dominance: out[j * p + k] = mean R² gain of driver j over subsets of size k
- *  (exact enumeration only, else ::CX_ESTATE). */
-CX_API cx_status cx_drivers_conditional(double *out, size_t p, const cx_drivers *d);
+/** Conditional dominance: out[j * p + k] = mean R² gain of driver j over subsets of size k;
+ *  @p n_out must be p * p (exact enumeration only, else ::CX_ESTATE). */
+CX_API cx_status cx_drivers_conditional(double *out, size_t n_out, const cx_drivers *d);
 
 /** Complete dominance: out[i * p + j] = 1 if i completely dominates j, -1 if j dominates i,
  *  0 otherwise (exact enumeration only). */
@@ -141,6 +141,28 @@ typedef struct cx_kano_result {
 /** Summarise one feature's answer pairs (::CX_ERANGE when no pair is complete). */
 CX_API cx_status cx_kano_feature(cx_kano_result *out, const double *functional,
                                  const double *dysfunctional, size_t n);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Binding-friendly forms: each array with its own length, flat numeric results. */
+/** @{ */
+
+/** cx_drivers_fit() with x as n x p row-major (n_x = n * p), y (n_y = n), w (n_w = n or 0). */
+CX_API cx_status cx_drivers_fit_columns(cx_drivers **out, const double *x, size_t n_x,
+                                        const double *y, size_t n_y, const double *w, size_t n_w,
+                                        size_t p, const cx_drivers_options *opts);
+/** cx_drivers_complete() as doubles (1, -1, 0) into out (n_out = p * p). */
+CX_API cx_status cx_drivers_complete_values(double *out, size_t n_out, const cx_drivers *d);
+/** cx_kano_classify() as doubles (-1 for incomplete pairs); n_out = n_f = n_d. */
+CX_API cx_status cx_kano_classify_values(double *out, size_t n_out, const double *functional,
+                                         size_t n_f, const double *dysfunctional, size_t n_d);
+/** cx_kano_feature() into out[0..9] = counts A O M I R Q, category, mixed, better, worse. */
+CX_API cx_status cx_kano_feature_values(double *out, size_t n_out, const double *functional,
+                                        size_t n_f, const double *dysfunctional, size_t n_d);
+/** cx_ipa_quadrants() as doubles; n_out = n_i = n_p. */
+CX_API cx_status cx_ipa_quadrants_values(double *out, size_t n_out, const double *importance,
+                                         size_t n_i, const double *performance, size_t n_p,
+                                         double importance_cut, double performance_cut);
+/** @} */
 
 CX_END_DECLS
 

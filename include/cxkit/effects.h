@@ -230,14 +230,27 @@ CX_API cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log
 CX_API cx_status cx_effects_spend(cx_effect_table **out, const cx_log *log, const cx_txlog *tx,
                                   const cx_effects_options *opts);
 
-/** Satisfaction -> retention: logistic regression of retention on the covariates (rows
- *  "coef"), and the zones of cx_zones_fit() on the predictor (rows "zone"). */
+/** Satisfaction -> retention: logistic regression of retention on opts->covariates at the
+ *  index contact (first with the predictor present); one row per term with odds ratios.
+ *  Customers lacking a covariate are left out (counted in the notes). */
 CX_API cx_status cx_effects_retention(cx_effect_table **out, const cx_log *log, const cx_txlog *tx,
                                       const cx_effects_options *opts);
 
-/** Churn as survival from the index contact: Kaplan-Meier summaries and log-rank test by
- *  experience segment (negative / neutral / positive), and a Cox model (Efron) on the
- *  covariates with hazard ratios and the proportional-hazards test. */
+/** Satisfaction -> retention zones: cx_zones_fit() on the predictor at the index contact; rows
+ *  defection, indifference, affection with their ranges (from = -inf for the first zone,
+ *  to = +inf for the last), slopes and observed retention. */
+CX_API cx_status cx_effects_zones(cx_effect_table **out, const cx_log *log, const cx_txlog *tx,
+                                  const cx_effects_options *opts);
+
+/** Churn as survival from the first rated contact: Kaplan-Meier curves (log-log intervals) by
+ *  experience segment (negative / neutral / positive), one row per step; the notes give each
+ *  segment's median and the log-rank test across the segments that have customers. */
+CX_API cx_status cx_effects_churn_curves(cx_effect_table **out, const cx_log *log,
+                                         const cx_txlog *tx, const cx_effects_options *opts);
+
+/** Churn: Cox model (Efron ties) of time to churn on opts->covariates, with hazard ratios and
+ *  the proportional-hazards test per covariate (global test in the notes).
+ *  ::CX_ERANGE when no customer churned (censoring everywhere). */
 CX_API cx_status cx_effects_churn(cx_effect_table **out, const cx_log *log, const cx_txlog *tx,
                                   const cx_effects_options *opts);
 /** @} */

@@ -271,6 +271,19 @@ typedef struct cx_scores cx_scores;
  */
 CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_group_options *opts);
 CX_API void cx_scores_free(cx_scores *t);
+/**
+ * Group ratings by precomputed integer group codes (e.g. from pandas.factorize): the fast path
+ * that cx_scores_group() and the bindings use.
+ * @param codes    n codes in 0..n_groups-1; a negative code marks a row to skip.
+ * @param ratings  n ratings (integers on scale_min..scale_max; NaN = absent, skipped).
+ * @param weights  n weights (finite, >= 0) or NULL.
+ * Groups are labelled "0", "1", ... in key column "group". All or nothing: ::CX_EINVAL names
+ * the first bad row.
+ */
+CX_API cx_status cx_scores_group_codes(cx_scores **out, const int64_t *codes, const double *ratings,
+                                       const double *weights, size_t n, size_t n_groups,
+                                       int scale_min, int scale_max);
+
 /** Number of groups. */
 CX_API size_t cx_scores_groups(const cx_scores *t);
 /** Number of key columns (n_by, plus one when a period was asked for). */
@@ -361,6 +374,45 @@ CX_API cx_status cx_gap_by(cx_gap_result *out, const char **labels, size_t *n_gr
 CX_API cx_status cx_servqual(double *item_gap, double dim_gap[CX_SERVQUAL_DIMS], double *overall,
                              double *weighted, const double *p, const double *e, const int *dim,
                              size_t n, size_t k, const double *importance);
+/** @} */
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Binding-friendly forms: every array comes with its own length (lengths must agree,
+ *  an empty weights array means unweighted); results are flat arrays. Used by the Python and
+ *  Lua bindings; C callers may prefer the functions above. */
+/** @{ */
+
+/** cx_acc_add_array() with separate lengths (n_weights 0: unweighted). */
+CX_API cx_status cx_acc_add_columns(cx_acc *acc, const double *ratings, size_t n_ratings,
+                                    const double *weights, size_t n_weights);
+
+/** cx_acc_nps() into out[0..8] = nps, se, lo, hi, promoters, passives, detractors, n, n_eff
+ *  (@p n_out must be 9), with buckets given as numbers. */
+CX_API cx_status cx_acc_nps_values(double *out, size_t n_out, const cx_acc *acc,
+                                   double detractor_max, double promoter_min, double level,
+                                   int method);
+
+/** cx_scores_group_codes() with separate lengths. */
+CX_API cx_status cx_scores_group_columns(cx_scores **out, const int64_t *codes, size_t n_codes,
+                                         const double *ratings, size_t n_ratings,
+                                         const double *weights, size_t n_weights, size_t n_groups,
+                                         int scale_min, int scale_max);
+
+/** cx_scores_shrink() into out = raw (G values), shrunk (G), prior (2): @p n_out = 2G + 2. */
+CX_API cx_status cx_scores_shrink_values(double *out, size_t n_out, const cx_scores *t, int kind,
+                                         double threshold);
+
+/** cx_gap_paired() into out[0..14] = n, mean_a, mean_b, gap, lo, hi, t, p_value, top_a, top_b,
+ *  top_diff, top_lo, top_hi, mcnemar_p (@p n_out must be 14). */
+CX_API cx_status cx_gap_paired_values(double *out, size_t n_out, const double *a, size_t n_a,
+                                      const double *b, size_t n_b, double superior, double level);
+
+/** cx_servqual() with flat arrays: out = item gaps (k), 5 dimension gaps, overall, weighted
+ *  (@p n_out = k + 7); p and e are n x k (n_p = n_e = n * k), dims has k entries (as numbers),
+ *  importance n x 5 or empty. */
+CX_API cx_status cx_servqual_values(double *out, size_t n_out, const double *p, size_t n_p,
+                                    const double *e, size_t n_e, const double *dims, size_t k,
+                                    const double *importance, size_t n_importance);
 /** @} */
 
 CX_END_DECLS

@@ -451,12 +451,13 @@ CX_API cx_status cx_drivers_get(double *out, size_t p, const cx_drivers *d, int 
     return CX_OK;
 }
 
-CX_API cx_status cx_drivers_conditional(double *out, size_t p, const cx_drivers *d)
+CX_API cx_status cx_drivers_conditional(double *out, size_t n_out, const cx_drivers *d)
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(d != NULL);
-    if (p != d->p)
-        return cx__error_param(CX_EINVAL, "p", "p must be the number of drivers (%zu)", d->p);
+    size_t p = d->p;
+    if (n_out != p * p)
+        return cx__error_param(CX_EINVAL, "n_out", "n_out must be p * p = %zu", p * p);
     if (!d->cond)
         return cx__error(CX_ESTATE, "conditional dominance needs the exact enumeration");
     memcpy(out, d->cond, p * p * sizeof *out);

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cxkit/cxkit.h>
@@ -384,6 +385,336 @@ START_TEST(acc_out_of_memory)
 }
 END_TEST
 
+START_TEST(perception_gap_paired)
+{
+    /* scipy.stats.ttest_rel: t = 2.0761369963434992, p = 0.09251500555042762 */
+    double a[] = {5, 4, 5, 3, 5, 4, NAN}, b[] = {4, 4, 3, 3, 5, 2, 1};
+    cx_gap_result r;
+    ck_assert_int_eq(cx_gap_paired(&r, a, b, 7, 5, 0.95), CX_OK);
+    NEAR(r.n, 6, 0);
+    NEAR(r.gap, 5.0 / 6.0, 1e-14);
+    NEAR(r.t, 2.0761369963434992, 1e-12);
+    NEAR(r.p_value, 0.09251500555042762, 1e-10);
+    NEAR(r.lo, -0.19846347693739952, 1e-9);
+    NEAR(r.hi, 1.8651301436040661, 1e-9);
+    NEAR(r.top_a, 0.5, 0);
+    NEAR(r.top_b, 1.0 / 6.0, 1e-15);
+    NEAR(r.top_diff, 2.0 / 6.0, 1e-15);
+    NEAR(r.mcnemar_p, 0.5, 1e-12); /* discordant 2 vs 0: 2 * 0.5^2 */
+    ck_assert(r.top_lo < r.top_diff && r.top_diff < r.top_hi);
+    cx_gap_result keep = r;
+    ck_assert_int_eq(cx_gap_paired(&r, a, b, 1, 5, 0.95), CX_ERANGE);
+    ck_assert(memcmp(&r, &keep, sizeof r) == 0);
+}
+END_TEST
+
+START_TEST(servqual_by_hand)
+{
+    /* 2 respondents, 6 items: dims 0,0,1,2,3,4 */
+    int dim[6] = {0, 0, 1, 2, 3, 4};
+    double p[12] = {5, 6, 4, 7, 5, 3, /**/ 6, 6, 5, 5, NAN, 4};
+    double e[12] = {6, 6, 6, 6, 5, 5, /**/ 7, 5, 7, 6, 6, 6};
+    double item[6], dg[5], overall, weighted;
+    double imp[10] = {20, 20, 20, 20, 20, /**/ 0, 50, 50, 0, 0};
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, &weighted, p, e, dim, 2, 6, imp), CX_OK);
+    NEAR(item[0], -1, 1e-15);
+    NEAR(item[1], 0.5, 1e-15);
+    NEAR(item[4], 0, 1e-15); /* only respondent 1 */
+    NEAR(dg[0], (-0.5 + 0.0) / 2, 1e-15);
+    NEAR(dg[1], -2, 1e-15);
+    NEAR(dg[2], 0, 1e-15);
+    NEAR(dg[3], 0, 1e-15);
+    NEAR(dg[4], -2, 1e-15);
+    NEAR(overall, (-0.25 - 2 + 0 + 0 - 2) / 5, 1e-15);
+    /* r1: equal weights over 5 dims: (-0.5 - 2 + 1 + 0 - 2) / 5 = -0.7;
+     * r2: 0.5 * (-2) + 0.5 * (-1) = -1.5 (assurance missing, weight 0) */
+    NEAR(weighted, (-0.7 - 1.5) / 2, 1e-15);
+    int bad[6] = {0, 0, 1, 2, 3, 5};
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, NULL, p, e, bad, 2, 6, NULL), CX_EINVAL);
+    imp[0] = -1;
+    ck_assert_int_eq(cx_servqual(item, dg, &overall, &weighted, p, e, dim, 2, 6, imp), CX_EINVAL);
+}
+END_TEST
+
+START_TEST(group_codes_equal_per_group_accumulators)
+{
+    enum { N = 3000, G = 5 };
+    static int64_t codes[N];
+    static double r[N], w[N];
+    sm_state = 4;
+    for (int i = 0; i < N; i++) {
+        codes[i] = (int64_t)(sm_next() % (G + 1)) - 1; /* -1: skipped */
+        r[i] = (i % 17 == 0) ? NAN : (double)(sm_next() % 11);
+        w[i] = 0.5 + sm_unif();
+    }
+    for (int weighted = 0; weighted < 2; weighted++) {
+        cx_scores *t;
+        ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, weighted ? w : NULL, N, G, 0, 10),
+                         CX_OK);
+        ck_assert_uint_eq(cx_scores_groups(t), G);
+        for (int g = 0; g < G; g++) {
+            cx_acc *a;
+            cx_acc_new(&a, 0, 10);
+            for (int i = 0; i < N; i++)
+                if (codes[i] == g && !isnan(r[i]))
+                    cx_acc_add(a, r[i], weighted ? w[i] : 1.0);
+            const cx_acc *b;
+            ck_assert_int_eq(cx_scores_acc(&b, t, (size_t)g), CX_OK);
+            cx_nps_result x, y;
+            cx_acc_nps(&x, a, NULL, 0.95, 0);
+            cx_acc_nps(&y, b, NULL, 0.95, 0);
+            NEAR(x.nps, y.nps, 1e-9);
+            NEAR(x.se, y.se, 1e-9);
+            ck_assert_uint_eq(cx_acc_count(a), cx_acc_count(b));
+            const char *label;
+            cx_scores_key(&label, t, (size_t)g, 0);
+            ck_assert_int_eq(atoi(label), g);
+            cx_acc_free(a);
+        }
+        cx_scores_free(t);
+    }
+    cx_scores *t = NULL;
+    r[5] = 11;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, N, G, 0, 10), CX_EINVAL);
+    ck_assert(strstr(cx_error_last()->message, "rating 5 ") != NULL);
+    r[5] = 1;
+    codes[7] = G;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, N, G, 0, 10), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "codes");
+    ck_assert_ptr_null(t);
+    ck_assert_int_eq(cx__alloc_live(), 0);
+}
+END_TEST
+
+START_TEST(shrinkage_pulls_small_groups)
+{
+    /* 30 agents with true top-box rates from Beta(8, 2); agent 0 has 3 ratings, all top box;
+     * agent 1 has 400 ratings at 90%. Raw ranks agent 0 first; shrunk must not. */
+    enum { G = 30 };
+    static int64_t codes[20000];
+    static double r[20000];
+    size_t n = 0;
+    sm_state = 8;
+    for (int g = 0; g < G; g++) {
+        int m = g == 0 ? 3 : (g == 1 ? 400 : 30 + (int)(sm_next() % 60));
+        double p = g == 0 ? 1.0 : (g == 1 ? 0.9 : 0.6 + 0.35 * sm_unif());
+        for (int i = 0; i < m; i++) {
+            codes[n] = g;
+            r[n++] = g == 1 ? (i < 360 ? 5 : 2) : (sm_unif() < p ? 5 : 2);
+        }
+    }
+    cx_scores *t;
+    ck_assert_int_eq(cx_scores_group_codes(&t, codes, r, NULL, n, G, 1, 5), CX_OK);
+    double raw[G], sh[G], prior[2];
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_TOP_BOX, 4), CX_OK);
+    NEAR(raw[0], 1.0, 0);
+    ck_assert(sh[0] < 0.95 && sh[0] < sh[1] + 0.05);
+    NEAR(sh[1], 0.9, 0.01); /* 400 ratings: hardly moved */
+    ck_assert(prior[0] > 0 && prior[1] > 0);
+    double mu = prior[0] / (prior[0] + prior[1]);
+    ck_assert(mu > 0.6 && mu < 0.9);
+    for (int g = 0; g < G; g++) /* posterior mean between raw and prior mean */
+        ck_assert(fabs(sh[g] - mu) <= fabs(raw[g] - mu) + 1e-12);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_MEAN, 0), CX_OK);
+    ck_assert(sh[0] < 5.0 && sh[0] > prior[0]);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G, t, CX_SCORE_TOP_BOX, 6), CX_EINVAL);
+    ck_assert_int_eq(cx_scores_shrink(raw, sh, prior, G - 1, t, CX_SCORE_TOP_BOX, 4), CX_EINVAL);
+    cx_scores_free(t);
+}
+END_TEST
+
+static const char group_csv[] =
+    "customer,time,employee,team,touchpoint,channel,csat,csat_min,csat_max,nps,self_rating\n"
+    "c1,2024-01-15T10:00:00Z,e1,t1,checkin,phone,5,1,5,10,5\n"
+    "c2,2024-01-20T10:00:00Z,e1,t1,checkin,phone,4,1,5,9,5\n"
+    "c3,2024-02-03T10:00:00Z,e2,t1,boarding,chat,2,1,5,3,4\n"
+    "c4,2024-02-28T23:59:59Z,e2,t1,checkin,,3,1,5,7,4\n"
+    "c5,2024-04-01T00:00:00Z,e3,t2,boarding,phone,,,,,\n"
+    "c6,2024-04-02T00:00:00Z,e3,t2,,phone,1,1,5,0,3\n"
+    "c7,2024-04-03T00:00:00Z,e3,t2,boarding,email,5,1,5,10,2\n";
+
+static cx_log *group_log(void)
+{
+    cx_log *log;
+    ck_assert_int_eq(cx_log_new(&log), CX_OK);
+    ck_assert_int_eq(cx_log_read_csv_buffer(log, group_csv, sizeof group_csv - 1, "g.csv", NULL),
+                     CX_OK);
+    return log;
+}
+
+START_TEST(group_log_by_touchpoint_and_month)
+{
+    cx_log *log = group_log();
+    cx_group_options o;
+    cx_group_options_init(&o, CX_GROUP_OPTIONS_VERSION);
+    int by[1] = {CX_FIELD_TOUCHPOINT};
+    o.by = by;
+    o.n_by = 1;
+    o.period = CX_PERIOD_MONTH;
+    cx_scores *t;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    /* checkin 2024-01 {5,4}, checkin 2024-02 {3}, boarding 2024-02 {2}, boarding 2024-04 {5};
+     * rows without a touchpoint or rating are skipped; touchpoint codes: checkin 0, boarding 1 */
+    ck_assert_uint_eq(cx_scores_groups(t), 4);
+    ck_assert_uint_eq(cx_scores_keys(t), 2);
+    const char *s;
+    cx_scores_key_name(&s, t, 1);
+    ck_assert_str_eq(s, "period");
+    const char *want[4][2] = {{"checkin", "2024-01"},
+                              {"checkin", "2024-02"},
+                              {"boarding", "2024-02"},
+                              {"boarding", "2024-04"}};
+    const double means[4] = {4.5, 3, 2, 5};
+    for (size_t g = 0; g < 4; g++) {
+        cx_scores_key(&s, t, g, 0);
+        ck_assert_str_eq(s, want[g][0]);
+        cx_scores_key(&s, t, g, 1);
+        ck_assert_str_eq(s, want[g][1]);
+        const cx_acc *a;
+        cx_scores_acc(&a, t, g);
+        double m;
+        ck_assert_int_eq(cx_acc_mean(&m, NULL, NULL, NULL, a, 0.95, 0), CX_OK);
+        NEAR(m, means[g], 1e-15);
+    }
+    int64_t start;
+    ck_assert_int_eq(cx_scores_period_start(&start, t, 1), CX_OK);
+    ck_assert_int_eq(start, 1706745600); /* 2024-02-01T00:00:00Z */
+    cx_scores_free(t);
+
+    /* NPS by channel and week (weeks start on Monday) */
+    int by2[1] = {CX_FIELD_CHANNEL};
+    o.by = by2;
+    o.rating_field = CX_FIELD_NPS;
+    o.period = CX_PERIOD_WEEK;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    cx_scores_key(&s, t, 0, 0);
+    ck_assert_str_eq(s, "phone");
+    cx_scores_key(&s, t, 0, 1);
+    ck_assert_str_eq(s, "2024-01-15"); /* a Monday */
+    const cx_acc *wk;
+    cx_scores_acc(&wk, t, 0);
+    ck_assert_uint_eq(cx_acc_count(wk), 2); /* Saturday 20th: same week as Monday 15th */
+    cx_scores_key(&s, t, 1, 1);
+    ck_assert_str_eq(s, "2024-04-01");
+    cx_scores_free(t);
+
+    /* quarter and the hash path (by customer x employee x team x touchpoint) agree */
+    int by3[4] = {CX_FIELD_CUSTOMER, CX_FIELD_EMPLOYEE, CX_FIELD_TEAM, CX_FIELD_TOUCHPOINT};
+    o.by = by3;
+    o.n_by = 4;
+    o.rating_field = CX_FIELD_CSAT;
+    o.period = CX_PERIOD_QUARTER;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    ck_assert_uint_eq(cx_scores_groups(t), 5);
+    cx_scores_key(&s, t, 4, 4);
+    ck_assert_str_eq(s, "2024-Q2");
+    cx_scores_free(t);
+
+    /* weights: one per row, negative -> error naming it */
+    double w[7] = {1, 1, 1, 1, 1, -1, 1};
+    o.n_by = 1;
+    o.by = by;
+    o.period = 0;
+    o.weights = w;
+    o.n_weights = 7;
+    t = NULL;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "weights");
+    o.n_weights = 6;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_EINVAL);
+    ck_assert_ptr_null(t);
+    o.weights = NULL;
+    int bad[1] = {CX_FIELD_CSAT};
+    o.by = bad;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_EINVAL);
+    cx_log_free(log);
+}
+END_TEST
+
+START_TEST(group_log_large_key_space_uses_hash_path)
+{
+    /* 3000 customers x 11 points > dense limit only with many keys; force it with 4 keys */
+    cx_log *log;
+    cx_log_new(&log);
+    cx_interaction row;
+    char cust[32], emp[32], team[32], tp[32];
+    sm_state = 3;
+    cx_acc *ref;
+    cx_acc_new(&ref, 0, 10);
+    for (int i = 0; i < 3000; i++) {
+        cx_interaction_init(&row, CX_INTERACTION_VERSION);
+        snprintf(cust, sizeof cust, "c%d", i % 2000);
+        snprintf(emp, sizeof emp, "e%d", i % 97);
+        snprintf(team, sizeof team, "t%d", i % 13);
+        snprintf(tp, sizeof tp, "p%d", i % 29);
+        row.customer = cust;
+        row.employee = emp;
+        row.team = team;
+        row.touchpoint = tp;
+        row.time = 1700000000 + i * 3600;
+        row.nps = (double)(sm_next() % 11);
+        cx_acc_add(ref, row.nps, 1);
+        ck_assert_int_eq(cx_log_append(log, &row), CX_OK);
+    }
+    cx_group_options o;
+    cx_group_options_init(&o, CX_GROUP_OPTIONS_VERSION);
+    int by[4] = {CX_FIELD_CUSTOMER, CX_FIELD_EMPLOYEE, CX_FIELD_TEAM, CX_FIELD_TOUCHPOINT};
+    o.by = by;
+    o.n_by = 4;
+    o.rating_field = CX_FIELD_NPS;
+    o.period = CX_PERIOD_DAY;
+    cx_scores *t;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    cx_acc *sum;
+    cx_acc_new(&sum, 0, 10);
+    for (size_t g = 0; g < cx_scores_groups(t); g++) {
+        const cx_acc *a;
+        cx_scores_acc(&a, t, g);
+        cx_acc_merge(sum, a);
+        if (g > 0) { /* ordered by customer code */
+            const char *p, *q;
+            cx_scores_key(&p, t, g - 1, 0);
+            cx_scores_key(&q, t, g, 0);
+            size_t cp, cq;
+            cx_log_dict_find(&cp, log, CX_FIELD_CUSTOMER, p);
+            cx_log_dict_find(&cq, log, CX_FIELD_CUSTOMER, q);
+            ck_assert(cp <= cq);
+        }
+    }
+    cx_nps_result x, y;
+    cx_acc_nps(&x, ref, NULL, 0.95, 0);
+    cx_acc_nps(&y, sum, NULL, 0.95, 0);
+    ck_assert(memcmp(&x, &y, sizeof x) == 0);
+    cx_scores_free(t);
+    cx_acc_free(ref);
+    cx_acc_free(sum);
+    cx_log_free(log);
+}
+END_TEST
+
+START_TEST(gap_by_employee)
+{
+    cx_log *log = group_log();
+    cx_gap_result r[8];
+    const char *labels[8];
+    size_t ng;
+    ck_assert_int_eq(cx_gap_by(NULL, NULL, &ng, 0, log, CX_FIELD_EMPLOYEE, 5, 0.95), CX_OK);
+    ck_assert_uint_eq(ng, 3);
+    ck_assert_int_eq(cx_gap_by(r, labels, &ng, 2, log, CX_FIELD_EMPLOYEE, 5, 0.95), CX_ERANGE);
+    ck_assert_int_eq(cx_gap_by(r, labels, &ng, 8, log, CX_FIELD_EMPLOYEE, 5, 0.95), CX_OK);
+    ck_assert_str_eq(labels[0], "e1");
+    NEAR(r[0].gap, 0.5, 1e-15);  /* self {5,5} vs customer {5,4} */
+    NEAR(r[1].gap, 1.5, 1e-15);  /* {4,4} vs {2,3} */
+    NEAR(r[2].gap, -0.5, 1e-15); /* {3,2} vs {1,5} */
+    ck_assert_int_eq(cx_gap_by(r, labels, &ng, 8, log, -1, 5, 0.95), CX_OK);
+    ck_assert_uint_eq(ng, 1);
+    NEAR(r[0].n, 6, 0);
+    NEAR(r[0].top_a, 2.0 / 6, 1e-15);
+    NEAR(r[0].top_b, 2.0 / 6, 1e-15);
+    cx_log_free(log);
+}
+END_TEST
+
 Suite *cx_suite_scores(void)
 {
     Suite *s = suite_create("scores");
@@ -401,6 +732,13 @@ Suite *cx_suite_scores(void)
     tcase_add_test(tc, acc_merge_is_exact_in_any_order);
     tcase_add_test(tc, acc_deserialize_rejects_damage);
     tcase_add_test(tc, acc_out_of_memory);
+    tcase_add_test(tc, perception_gap_paired);
+    tcase_add_test(tc, servqual_by_hand);
+    tcase_add_test(tc, group_codes_equal_per_group_accumulators);
+    tcase_add_test(tc, shrinkage_pulls_small_groups);
+    tcase_add_test(tc, group_log_by_touchpoint_and_month);
+    tcase_add_test(tc, group_log_large_key_space_uses_hash_path);
+    tcase_add_test(tc, gap_by_employee);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,8 +17,10 @@ describe("cxkit core", function()
   end)
 
   it("raises errors as 'cxkit: ECODE: message'", function()
-    assert.has_error(function() cx.selftest_fail(cx.CX_EPARSE, "bad quote", "x.csv", 3, 7, "") end,
-      "cxkit: EPARSE: bad quote")
+    -- (pcall, not assert.has_error: luassert strips a leading "file:line:" from messages)
+    local ok0, err0 = pcall(cx.selftest_fail, cx.CX_EPARSE, "bad quote", "x.csv", 3, 7, "")
+    assert.is_false(ok0)
+    assert.are.equal("cxkit: EPARSE: x.csv:3:7: bad quote", err0)
     assert.has_error(function() cx.selftest_fail(cx.CX_EINVAL, "k is NaN", "", 0, 0, "k") end,
       "cxkit: EINVAL: k is NaN")
     local ok, err = pcall(cx.selftest_fail, cx.CX_ENOTCONV, "slow", "", 0, 0, "")
@@ -68,6 +70,11 @@ describe("cxkit core", function()
     assert.are.equal("a-<null>-c", cx.selftest_join({"a", false, "c"}, "-"))
     assert.are.equal("", cx.selftest_join({}, ","))
     assert.has_error(function() cx.selftest_join({"a", 3}, ",") end)
+  end)
+
+  it("copies borrowed strings without freeing them", function()
+    for _ = 1, 3 do assert.are.equal("one", cx.selftest_name(1)) end
+    assert.has_error(function() cx.selftest_name(2) end, "cxkit: ERANGE: i must be 0 or 1")
   end)
 
   it("frees handles when they are collected", function()

@@ -56,9 +56,10 @@ def test_each_status_raises_its_class(code, cls, builtin):
 
 def test_parse_error_carries_file_line_column():
     with pytest.raises(cxkit.ParseError) as info:
-        core.cx_selftest_fail(core.CX_EPARSE, "x.csv:3:7: unterminated quote", "x.csv", 3, 7, "")
+        core.cx_selftest_fail(core.CX_EPARSE, "unterminated quote", "x.csv", 3, 7, "")
     e = info.value
     assert (e.file, e.line, e.column, e.param) == ("x.csv", 3, 7, "")
+    assert str(e) == "x.csv:3:7: unterminated quote" and e.message == "unterminated quote"
     assert isinstance(e, ValueError)
 
 
@@ -206,3 +207,10 @@ def test_error_last_is_readable():
         core.cx_selftest_fail(core.CX_EPARSE, "m", "data.csv", 12, 4, "")
     e = core.cx_error_last()
     assert (e.code, e.message, e.file, e.line, e.column) == (core.CX_EPARSE, "m", "data.csv", 12, 4)
+
+
+def test_borrowed_string_output_is_copied_not_freed():
+    for _ in range(3):  # a wrong free of static storage would crash here
+        assert core.cx_selftest_name(1) == "one"
+    with pytest.raises(cxkit.OutOfRange):
+        core.cx_selftest_name(2)

@@ -11,6 +11,8 @@ from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverge
                      NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
                      UserCallbackError)
 
+from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
+
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
 
@@ -20,5 +22,5 @@ __all__ = [
     "__version__", "version_info", "core", "sim",
     "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
     "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
-    "FormatError",
+    "FormatError", "scores", "drivers",
 ]

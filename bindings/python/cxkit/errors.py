@@ -35,6 +35,8 @@ class Error(Exception):
         self.param = param
 
     def __str__(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}:{self.column}: {self.message}"
         return self.message
 
     def __reduce__(self):
@@ -58,8 +60,7 @@ class IOFailure(Error, OSError):
         Error.__init__(self, code, message, file, line, column, param)
         self.filename = file or None
 
-    def __str__(self) -> str:
-        return self.message
+    __str__ = Error.__str__
 
 
 class ParseError(Error, ValueError):
