@@ -119,8 +119,10 @@ cx_status cx_sim_params_dup(cx_sim_params **out, const cx_sim_params *params)
         cx_sim_params_free(p);
         return cx__enomem();
     }
-    memcpy(p->tps, params->tps, params->n_tps * sizeof *p->tps);
-    memcpy(p->ivs, params->ivs, params->n_ivs * sizeof *p->ivs);
+    if (params->n_tps)
+        memcpy(p->tps, params->tps, params->n_tps * sizeof *p->tps);
+    if (params->n_ivs)
+        memcpy(p->ivs, params->ivs, params->n_ivs * sizeof *p->ivs);
     p->n_tps = p->cap_tps = params->n_tps;
     p->n_ivs = p->cap_ivs = params->n_ivs;
     if (!p->cap_tps)

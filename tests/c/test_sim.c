@@ -508,6 +508,21 @@ START_TEST(allocation_failures_leave_nothing_behind)
         cx__alloc_fail_after(-1, 0);
         if (st == CX_OK) {
             ck_assert_int_eq(failures, 0);
+            /* converting to logs fails cleanly at every allocation too */
+            for (long m = 0;; m++) {
+                cx_log *log = NULL;
+                cx_txlog *tx = NULL;
+                cx__alloc_fail_after(m, 0);
+                cx_status a = cx_sim_result_to_log(&log, r);
+                cx_status b = a == CX_OK ? cx_sim_result_to_txlog(&tx, r) : CX_ENOMEM;
+                cx__alloc_fail_after(-1, 0);
+                cx_log_free(log);
+                cx_txlog_free(tx);
+                if (a == CX_OK && b == CX_OK)
+                    break;
+                ck_assert(a == CX_ENOMEM || b == CX_ENOMEM);
+                ck_assert_int_lt(m, 10000);
+            }
             cx_sim_result_free(r);
             break;
         }
