@@ -51,7 +51,7 @@ static inline double rating(double v, double lo, double hi)
 
 /* Per-customer state. */
 typedef struct customer {
-    cx__sim_rng rng;
+    struct cx_rng rng;
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
     int channel; /* 0..4 = in_person .. self_service */
@@ -61,8 +61,8 @@ typedef struct customer {
 static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
 {
     const double *restrict x = ctx->p->v;
-    cx__sim_rng_seed(&c->rng, ctx->seed, i);
-    uint64_t d = cx__sim_next(&c->rng);
+    cx__rng_seed(&c->rng, ctx->seed, i);
+    uint64_t d = cx__rng_next(&c->rng);
     double us = cx__sim_u_hi(d), uc = cx__sim_u_lo(d);
     double aff = x[CX__SIM_P_SEGMENT_AFFLUENT_SHARE], prv = x[CX__SIM_P_SEGMENT_PRIVATE_SHARE];
     c->segment = us < prv ? 2 : (us < prv + aff ? 1 : 0);
@@ -74,17 +74,17 @@ static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
         }
     double seg_e = x[CX__SIM_P_SEGMENT_EXPECTATION_STEP] * c->segment;
     c->expectation = cx__sim_clamp01(x[CX__SIM_P_EXPECTATION_MEAN] + seg_e +
-                                     x[CX__SIM_P_EXPECTATION_SD] * cx__sim_normal(&c->rng));
-    c->bond =
-        cx__sim_clamp01(x[CX__SIM_P_BOND_MEAN] + x[CX__SIM_P_BOND_SD] * cx__sim_normal(&c->rng));
+                                     x[CX__SIM_P_EXPECTATION_SD] * cx__rng_std_normal(&c->rng));
+    c->bond = cx__sim_clamp01(x[CX__SIM_P_BOND_MEAN] +
+                              x[CX__SIM_P_BOND_SD] * cx__rng_std_normal(&c->rng));
     double smin = x[CX__SIM_P_SHARE_MIN];
-    double sh = x[CX__SIM_P_SHARE_MEAN] + x[CX__SIM_P_SHARE_SD] * cx__sim_normal(&c->rng);
+    double sh = x[CX__SIM_P_SHARE_MEAN] + x[CX__SIM_P_SHARE_SD] * cx__rng_std_normal(&c->rng);
     c->share = sh < smin ? smin : (sh > 1 ? 1 : sh);
     double mult = c->segment == 2 ? x[CX__SIM_P_SEGMENT_PRIVATE_WALLET]
                                   : (c->segment == 1 ? x[CX__SIM_P_SEGMENT_AFFLUENT_WALLET] : 1);
     double sdl = x[CX__SIM_P_WALLET_SDLOG];
     c->wallet =
-        x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__sim_normal(&c->rng) - 0.5 * sdl * sdl);
+        x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(&c->rng) - 0.5 * sdl * sdl);
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -104,7 +104,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     const cx__sim_org *o = &ctx->orgs[t];
     uint64_t d[CONTACT_DRAWS];
     for (int k = 0; k < CONTACT_DRAWS; k++)
-        d[k] = cx__sim_next(&c->rng);
+        d[k] = cx__rng_next(&c->rng);
 
     int ch = c->channel;
     if (ch != CX__SIM_NCHANNELS - 1 && cx__sim_u_hi(d[0]) < o->shift)
@@ -393,7 +393,7 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
             size_t ci = begin + k;
             acc[CX__ACC_ALIVE_START] += 1;
             cal[CX__CAL_CUSTOMER_PERIODS] += 1;
-            uint64_t d0 = cx__sim_next(&c->rng), d1 = cx__sim_next(&c->rng);
+            uint64_t d0 = cx__rng_next(&c->rng), d1 = cx__rng_next(&c->rng);
             if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
                 if (contact(blk, ctx, c, ci, t, acc, cal))
                     goto done;

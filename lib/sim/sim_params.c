@@ -425,11 +425,3 @@ int cx__sim_call_rule(const cx__sim_plugin *pl, double *out, size_t n_out, const
         }
     return 0;
 }
-
-double cx__sim_normal(cx__sim_rng *r)
-{
-    uint64_t x = cx__sim_next(r);
-    double u1 = ((double)(x >> 32) + 0.5) * 0x1p-32;
-    double u2 = (double)(x & 0xffffffffu) * 0x1p-32;
-    return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
-}

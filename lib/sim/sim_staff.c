@@ -42,16 +42,18 @@ cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint6
     for (size_t t = 0; t < s->periods; t++)
         cx__sim_org_at(&orgs[t], p, (unsigned)t);
     for (size_t j = 0; j < s->n_emp; j++) {
-        cx__sim_rng r;
-        cx__sim_rng_seed(&r, seed, EMPLOYEE_STREAM_BASE + j);
-        double offset = x[CX__SIM_P_ENGAGEMENT_SD] * cx__sim_normal(&r);
+        struct cx_rng r;
+        cx__rng_seed(&r, seed, EMPLOYEE_STREAM_BASE + j);
+        double offset = x[CX__SIM_P_ENGAGEMENT_SD] * cx__rng_std_normal(&r);
         double skill[SK_COUNT];
         for (int k = 0; k < SK_COUNT; k++)
             skill[k] = cx__sim_clamp01(x[CX__SIM_P_SKILL_MEAN] +
-                                       x[CX__SIM_P_SKILL_SD] * cx__sim_normal(&r));
+                                       x[CX__SIM_P_SKILL_SD] * cx__rng_std_normal(&r));
         double lsd = x[CX__SIM_P_LEARNING_SD];
-        double rate = x[CX__SIM_P_LEARNING_RATE] * exp(lsd * cx__sim_normal(&r) - 0.5 * lsd * lsd);
-        double bias = x[CX__SIM_P_SELF_BIAS_MEAN] + x[CX__SIM_P_SELF_BIAS_SD] * cx__sim_normal(&r);
+        double rate =
+            x[CX__SIM_P_LEARNING_RATE] * exp(lsd * cx__rng_std_normal(&r) - 0.5 * lsd * lsd);
+        double bias =
+            x[CX__SIM_P_SELF_BIAS_MEAN] + x[CX__SIM_P_SELF_BIAS_SD] * cx__rng_std_normal(&r);
         double eng = -1;
         for (size_t t = 0; t < s->periods; t++) {
             const cx__sim_org *o = &orgs[t];
