@@ -64,13 +64,19 @@ def _data(model: Model, df: pd.DataFrame, weights) -> "core.cx_pls_data":
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(df)
     d = core.cx_pls_data_new(len(df))
-    for name in model.indicators:
-        if name in df.columns:  # absent columns: the C library names them in its error
-            try:  # None / NaN are missing; text is an error, never silently missing
-                col = pd.to_numeric(df[name]).to_numpy(dtype=float)
+    present = [name for name in model.indicators if name in df.columns]
+    # absent columns are left to the C library, whose error names them
+    try:  # one conversion for the whole block; None / NaN are missing
+        block = np.asfortranarray(df[present].to_numpy(dtype=float))
+    except (ValueError, TypeError):  # text somewhere: name the column, never silently missing
+        for name in present:
+            try:
+                pd.to_numeric(df[name])
             except (ValueError, TypeError) as e:
                 raise ValueError(f"column {name!r} is not numeric: {e}") from None
-            core.cx_pls_data_add_column(d, name, col)
+        raise
+    for j, name in enumerate(present):
+        core.cx_pls_data_add_column(d, name, block[:, j])
     if weights is not None:
         w = df[weights] if isinstance(weights, str) else weights
         core.cx_pls_data_set_weights(d, np.asarray(w, dtype=float))
