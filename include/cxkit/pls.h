@@ -16,9 +16,10 @@
  * criteria) so that results can be compared with those tools to 1e-6 and better.
  *
  * Index conventions used by every getter: constructs in the order of their first declaration
- * (0 .. C-1); indicators in model order, block after block (0 .. K-1); C x C matrices are
- * row-major with rows = "from" and columns = "to". Entries that are not defined (R^2 of an
- * exogenous construct, the VIF of a path that does not exist) are NaN, as documented per getter.
+ * (0 .. C-1); indicators in the order they were added (block after block for parsed syntax, 0 ..
+ * K-1); C x C matrices are row-major with rows = "from" and columns = "to". Entries that are not
+ * defined (R^2 of an exogenous construct, the VIF of a path that does not exist) are NaN, as
+ * documented per getter.
  */
 #ifndef CX_PLS_H
 #define CX_PLS_H
