@@ -209,7 +209,7 @@ struct T {};
 %enddef
 
 /* ---- arrays: Lua tables in and out ---- */
-%define CX_LUA_TABLE_IN(CTYPE, NAME, TOFN, WHAT)
+%define CX_LUA_TABLE_IN(CTYPE, NAME, TOFN, WHAT, ONE)
 %typemap(in) (const CTYPE *NAME, size_t IN_N) (CTYPE *buf = NULL) {
     if (!lua_istable(L, $input)) {
         lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname must be a table of " WHAT, $argnum);
@@ -227,7 +227,7 @@ struct T {};
         buf[i] = (CTYPE)TOFN(L, -1, &ok);
         lua_pop(L, 1);
         if (!ok) {
-            lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname: element %d is not " WHAT,
+            lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname: element %d is not " ONE,
                             $argnum, (int)i + 1);
             SWIG_fail;
         }
@@ -237,8 +237,8 @@ struct T {};
 }
 %typemap(freearg) (const CTYPE *NAME, size_t IN_N) %{ free(buf$argnum); %}
 %enddef
-CX_LUA_TABLE_IN(double, IN_F64, lua_tonumberx, "numbers")
-CX_LUA_TABLE_IN(int64_t, IN_I64, lua_tointegerx, "integers")
+CX_LUA_TABLE_IN(double, IN_F64, lua_tonumberx, "numbers", "a number")
+CX_LUA_TABLE_IN(int64_t, IN_I64, lua_tointegerx, "integers", "an integer")
 
 /* Output arrays: the caller passes the length and receives a new table. */
 %define CX_LUA_TABLE_OUT(CTYPE, NAME, PUSH)
