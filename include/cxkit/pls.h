@@ -408,6 +408,20 @@ typedef struct cx_pls_boot_summary {
  */
 CX_API cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *boot,
                                          cx_pls_stat stat, size_t i, size_t j);
+/**
+ * Specific indirect effect along @p chain (construct indices from, mediator(s), to; at least 3,
+ * each consecutive pair a path of the model): the product of its path coefficients.
+ * @return ::CX_OK or ::CX_EINVAL naming the missing path or the bad entry.
+ */
+CX_API cx_status cx_pls_fit_specific_indirect(double *out, const cx_pls_fit *fit,
+                                              const int64_t *chain, size_t n_chain);
+/**
+ * Bootstrap summary of a specific indirect effect (the product of each replicate's paths; BCa
+ * from the jackknife products). @p fit is the fit the bootstrap was made from.
+ */
+CX_API cx_status cx_pls_boot_specific_indirect(cx_pls_boot_summary *out, const cx_pls_boot *boot,
+                                               const cx_pls_fit *fit, const int64_t *chain,
+                                               size_t n_chain);
 /** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n);
  *  NaN where a replicate has no value (a segment not drawn). */
 CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *boot,

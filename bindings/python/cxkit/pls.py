@@ -291,6 +291,11 @@ class PLSResult:
         df = pd.DataFrame(v, index=self.model.constructs, columns=["importance", "performance"])
         return df[(df.index != target) & (df["importance"] != 0)]
 
+    def specific_indirect(self, chain: Sequence[str]) -> float:
+        """Specific indirect effect along ``chain`` (from, mediator(s), to): product of paths."""
+        c = np.array([self.model.constructs.index(x) for x in chain], dtype=np.int64)
+        return float(core.cx_pls_fit_specific_indirect(self._fit, c))
+
     # ---- resampling
     def bootstrap(self, n_boot: int = 5000, *, seed: int = 1, threads: int = 0,
                   sign_change: str = "none", level: float = 0.95, bca: bool = True,
@@ -392,6 +397,15 @@ class BootstrapResult:
             pd.Index([k[0] for k in idx], name=names[0])
         return pd.DataFrame(rows, index=index, columns=["original", "mean", "sd", "t", "pct_lo",
                                                         "pct_hi", "bca_lo", "bca_hi", "n"])
+
+    def specific_indirect(self, chain: Sequence[str]) -> pd.Series:
+        """Bootstrap summary of the specific indirect effect along ``chain``."""
+        c = np.array([self.result.model.constructs.index(x) for x in chain], dtype=np.int64)
+        s = core.cx_pls_boot_summary()
+        core.cx_pls_boot_specific_indirect(s, self._boot, self.result._fit, c)
+        return pd.Series({"original": s.original, "mean": s.mean, "sd": s.sd, "t": s.t,
+                          "pct_lo": s.pct_lo, "pct_hi": s.pct_hi, "bca_lo": s.bca_lo,
+                          "bca_hi": s.bca_hi, "n": int(s.n)}, name=" -> ".join(chain))
 
     def replicates(self, kind: str, i: Union[int, str], j: Union[int, str] = 0) -> np.ndarray:
         """The successful replicates of one estimate (names or indices)."""
