@@ -13,8 +13,11 @@ from .errors import *  # noqa: F401,F403  (Error and its subclasses)
 # ---- module layers, one line each, alphabetical ----
 from . import clv  # noqa: E402,F401
 from . import drivers  # noqa: E402,F401
+from . import effects  # noqa: E402,F401
 from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time  # noqa: F401
 from . import pls  # noqa: E402,F401
+from . import rng  # noqa: E402,F401
+from .rng import RNG  # noqa: E402,F401
 from . import scores  # noqa: E402,F401
 from . import sim  # noqa: E402,F401
 
