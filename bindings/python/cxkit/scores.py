@@ -17,7 +17,7 @@ from . import core
 
 __all__ = [
     "Accumulator", "prop_ci", "prop_diff", "nps", "nps_counts", "nps_diff", "csat", "ces",
-    "distribution", "scores_by", "shrink", "gap", "servqual", "summarize",
+    "distribution", "scores_by", "shrink", "trend", "gap", "servqual", "summarize",
     "PROP_METHODS", "NPS_METHODS", "MEAN_METHODS",
 ]
 
@@ -275,6 +275,23 @@ def scores_by(df: pd.DataFrame, by=None, rating: str = "csat", metric: Optional[
     metric = metric or ("nps" if rating == "nps" else "csat")
     _, index, accs = _grouped(df, by, rating, scale, weights, period, time)
     return _table(index, accs, metric, threshold, level, method, buckets)
+
+
+def trend(df: pd.DataFrame, rating: str = "csat", period: str = "month", time: str = "time",
+          kind: str = "mean", scale=None, threshold=None) -> pd.Series:
+    """Linear trend of a score over calendar periods: weighted least squares of the
+    per-period estimates on time (in years) with inverse-variance weights. Returns slope per
+    year (NPS points, scale units or share), its SE and the two-sided p-value."""
+    scale = _default_scale(rating, scale)
+    thr = (scale[1] - 1) if threshold is None else threshold
+    t, index, _ = _grouped(df, None, rating, scale, None, period, time)
+    starts = pd.to_datetime(pd.Series(index.get_level_values("period")).map(
+        lambda s: s.replace("-Q1", "-01").replace("-Q2", "-04").replace("-Q3", "-07")
+        .replace("-Q4", "-10")), utc=True)
+    core.cx_scores_set_periods(t, np.ascontiguousarray(
+        (starts.astype("int64") // 10**9).to_numpy(dtype=np.int64)))
+    slope, se, p = core.cx_scores_trend(t, _method(_KINDS, kind), float(thr))
+    return pd.Series({"slope_per_year": slope, "se": se, "p_value": p})
 
 
 def shrink(df: pd.DataFrame, by="employee", rating: str = "csat", kind: str = "top_box",
