@@ -418,6 +418,13 @@ CX_API cx_status cx_scores_group_columns(cx_scores **out, const int64_t *codes, 
                                          const double *weights, size_t n_weights, size_t n_groups,
                                          int scale_min, int scale_max);
 
+/** cx_scores_group() with the options as arguments: @p by holds n_by field numbers, weights
+ *  has cx_log_rows() entries or none; scale 0, 0 for the default. */
+CX_API cx_status cx_scores_group_log(cx_scores **out, const cx_log *log, int rating_field,
+                                     const int64_t *by, size_t n_by, int period,
+                                     const double *weights, size_t n_weights, int scale_min,
+                                     int scale_max);
+
 /** cx_scores_shrink() into out = raw (G values), shrunk (G), prior (2): @p n_out = 2G + 2. */
 CX_API cx_status cx_scores_shrink_values(double *out, size_t n_out, const cx_scores *t, int kind,
                                          double threshold);

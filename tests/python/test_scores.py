@@ -239,3 +239,16 @@ def test_trend_matches_weighted_least_squares():
     assert r["slope_per_year"] == pytest.approx(fit.params[1], rel=1e-9)
     # statsmodels scales the covariance by the residual variance; ours assumes known variances
     assert r["se"] == pytest.approx(fit.bse[1] / np.sqrt(fit.scale), rel=1e-9)
+
+
+def test_scores_by_on_a_log_equals_the_dataframe_path(source_dir):
+    path = source_dir / "examples" / "data" / "interactions.csv"
+    log = cxkit.Log.from_csv(path)
+    df = pd.read_csv(path)
+    for rating, by in (("nps", ["touchpoint", "channel"]), ("csat", "employee")):
+        a = scores.scores_by(log, by=by, rating=rating, period="quarter")
+        b = scores.scores_by(df, by=by, rating=rating, period="quarter")
+        b = b[b["n"] > 0]
+        assert list(a.index) == list(b.index) or sorted(a.index) == sorted(b.index)
+        pd.testing.assert_frame_equal(a.sort_index(), b.sort_index(), check_names=False,
+                                      check_exact=False, rtol=1e-12)
