@@ -65,11 +65,15 @@ static void cx_lua_payload_free(void *payload)
     free(cb);
 }
 
-/* Push the callback's function on the running state's stack and return that state. */
+/* Push the callback's function on the running state's stack and return that state. Guarantees
+ * room for CX_LUA_CB_SLOTS more values (arguments); a trampoline pushing more calls
+ * lua_checkstack itself (never luaL_checkstack: it raises across library frames). */
+#define CX_LUA_CB_SLOTS 64
 static lua_State *cx_lua_cb_push(void *payload)
 {
     cx_lua_cb *cb = (cx_lua_cb *)payload;
     lua_State *L = cx_lua_running ? cx_lua_running : cb->main;
+    (void)lua_checkstack(L, CX_LUA_CB_SLOTS + 1);
     lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
     return L;
 }

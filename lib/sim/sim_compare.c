@@ -32,11 +32,12 @@ size_t cx_sim_comparison_periods(const cx_sim_comparison *cmp)
     return cmp ? cmp->periods : 0;
 }
 
-/* Seed of replication r: SplitMix64 of the base seed advanced r steps (distinct for each r). */
+/* Seed of replication r: the first output of the library generator on (seed, stream r). */
 static uint64_t rep_seed(uint64_t seed, size_t r)
 {
-    uint64_t x = seed + (uint64_t)r * 0x9e3779b97f4a7c15ull;
-    return cx__splitmix64(&x);
+    struct cx_rng g;
+    cx__rng_seed(&g, seed, (uint64_t)r);
+    return cx__rng_next(&g);
 }
 
 cx_status cx_sim_compare(cx_sim_comparison **out, const cx_sim_params *baseline,

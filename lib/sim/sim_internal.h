@@ -6,6 +6,7 @@
 #include <cxkit/sim.h>
 
 #include "internal.h"
+#include "rng_internal.h"
 
 #include <stdint.h>
 
@@ -17,6 +18,7 @@ enum {
 };
 
 #define CX__SIM_TP_NAME_MAX 64
+#define CX__SIM_BLOCK       1024 /* customers per block (fixed: results depend on it) */
 
 typedef struct cx__sim_touchpoint {
     char name[CX__SIM_TP_NAME_MAX];
@@ -57,10 +59,15 @@ typedef struct cx__sim_org {
 
 CX_HIDDEN void cx__sim_org_at(cx__sim_org *org, const cx_sim_params *p, unsigned period);
 
-/* Employee states for every period, row-major [period * n_emp + j]. */
+/* One employee in one period (packed: a contact reads one cache line). */
+typedef struct cx__sim_staff_cell {
+    float att, auth, empathy, recovery, bias, engagement;
+} cx__sim_staff_cell;
+
+/* Employee states for every period, row-major cells[period * n_emp + j]. */
 typedef struct cx__sim_staff {
     size_t n_emp, periods;
-    float *att, *auth, *empathy, *recovery, *bias, *engagement;
+    cx__sim_staff_cell *cells;
 } cx__sim_staff;
 
 /* Fills staff (allocated by the caller through cx__sim_staff_alloc); returns CX_EUSER with the
@@ -143,49 +150,8 @@ struct cx_sim_result {
     double start_time, period_seconds;
 };
 
-/* ---- random numbers: xoshiro256** (Blackman & Vigna 2018), state seeded by SplitMix64 ---- */
-
-typedef struct cx__sim_rng {
-    uint64_t s[4];
-} cx__sim_rng;
-
-static inline uint64_t cx__splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* Stream `stream` of `seed`: the four state words are consecutive SplitMix64 outputs started
- * from a mix of seed and stream (documented in docs/simulator.md). */
-static inline void cx__sim_rng_seed(cx__sim_rng *r, uint64_t seed, uint64_t stream)
-{
-    uint64_t x = seed;
-    uint64_t k = cx__splitmix64(&x);
-    x = k ^ (stream * 0xd1342543de82ef95ull + 0x632be59bd9b4e019ull);
-    for (int i = 0; i < 4; i++)
-        r->s[i] = cx__splitmix64(&x);
-}
-
-static inline uint64_t cx__sim_rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t cx__sim_next(cx__sim_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = cx__sim_rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = cx__sim_rotl(s[3], 45);
-    return result;
-}
+/* ---- random numbers: the library's xoshiro256** (lib/core/rng_internal.h), one generator per
+ * customer and per employee. Uniforms for the hot loop come from 32-bit halves of one draw. */
 
 /* Uniform in [0, 1) from the upper / lower 32 bits of a draw (two uniforms per draw). */
 static inline double cx__sim_u_hi(uint64_t x)
@@ -201,8 +167,6 @@ static inline double cx__sim_tri(uint64_t x)
 {
     return 2.449489742783178 * (cx__sim_u_hi(x) + cx__sim_u_lo(x) - 1.0);
 }
-/* Standard normal from one draw (Box-Muller with 32-bit halves); only for initial states. */
-CX_HIDDEN double cx__sim_normal(cx__sim_rng *r);
 
 static inline double cx__sim_clamp01(double x)
 {

@@ -51,7 +51,7 @@ static inline double rating(double v, double lo, double hi)
 
 /* Per-customer state. */
 typedef struct customer {
-    cx__sim_rng rng;
+    struct cx_rng rng;
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
     int channel; /* 0..4 = in_person .. self_service */
@@ -60,9 +60,9 @@ typedef struct customer {
 
 static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
 {
-    const double *x = ctx->p->v;
-    cx__sim_rng_seed(&c->rng, ctx->seed, i);
-    uint64_t d = cx__sim_next(&c->rng);
+    const double *restrict x = ctx->p->v;
+    cx__rng_seed(&c->rng, ctx->seed, i);
+    uint64_t d = cx__rng_next(&c->rng);
     double us = cx__sim_u_hi(d), uc = cx__sim_u_lo(d);
     double aff = x[CX__SIM_P_SEGMENT_AFFLUENT_SHARE], prv = x[CX__SIM_P_SEGMENT_PRIVATE_SHARE];
     c->segment = us < prv ? 2 : (us < prv + aff ? 1 : 0);
@@ -74,17 +74,17 @@ static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
         }
     double seg_e = x[CX__SIM_P_SEGMENT_EXPECTATION_STEP] * c->segment;
     c->expectation = cx__sim_clamp01(x[CX__SIM_P_EXPECTATION_MEAN] + seg_e +
-                                     x[CX__SIM_P_EXPECTATION_SD] * cx__sim_normal(&c->rng));
-    c->bond =
-        cx__sim_clamp01(x[CX__SIM_P_BOND_MEAN] + x[CX__SIM_P_BOND_SD] * cx__sim_normal(&c->rng));
+                                     x[CX__SIM_P_EXPECTATION_SD] * cx__rng_std_normal(&c->rng));
+    c->bond = cx__sim_clamp01(x[CX__SIM_P_BOND_MEAN] +
+                              x[CX__SIM_P_BOND_SD] * cx__rng_std_normal(&c->rng));
     double smin = x[CX__SIM_P_SHARE_MIN];
-    double sh = x[CX__SIM_P_SHARE_MEAN] + x[CX__SIM_P_SHARE_SD] * cx__sim_normal(&c->rng);
+    double sh = x[CX__SIM_P_SHARE_MEAN] + x[CX__SIM_P_SHARE_SD] * cx__rng_std_normal(&c->rng);
     c->share = sh < smin ? smin : (sh > 1 ? 1 : sh);
     double mult = c->segment == 2 ? x[CX__SIM_P_SEGMENT_PRIVATE_WALLET]
                                   : (c->segment == 1 ? x[CX__SIM_P_SEGMENT_AFFLUENT_WALLET] : 1);
     double sdl = x[CX__SIM_P_WALLET_SDLOG];
     c->wallet =
-        x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__sim_normal(&c->rng) - 0.5 * sdl * sdl);
+        x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(&c->rng) - 0.5 * sdl * sdl);
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -96,15 +96,15 @@ static const double *channel_bonds(const double *x)
 }
 
 /* One contact. Returns 0, or -1 after recording an error in blk. */
-static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *c, size_t ci, size_t t,
-                   double *acc, double *cal)
+static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
+                   size_t t, double *restrict acc, double *restrict cal)
 {
-    const double *x = ctx->p->v;
+    const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
     const cx__sim_org *o = &ctx->orgs[t];
     uint64_t d[CONTACT_DRAWS];
     for (int k = 0; k < CONTACT_DRAWS; k++)
-        d[k] = cx__sim_next(&c->rng);
+        d[k] = cx__rng_next(&c->rng);
 
     int ch = c->channel;
     if (ch != CX__SIM_NCHANNELS - 1 && cx__sim_u_hi(d[0]) < o->shift)
@@ -122,14 +122,14 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *c, size
     if (assisted) {
         j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
         at = t * ctx->n_emp + j;
-        const cx__sim_staff *s = ctx->staff;
+        const cx__sim_staff_cell *s = &ctx->staff->cells[at];
         double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
-        att = cx__sim_clamp01(s->att[at] + bsd * cx__sim_tri(d[2]));
-        auth = cx__sim_clamp01(s->auth[at] + bsd * cx__sim_tri(d[3]));
-        emp = s->empathy[at];
+        att = cx__sim_clamp01(s->att + bsd * cx__sim_tri(d[2]));
+        auth = cx__sim_clamp01(s->auth + bsd * cx__sim_tri(d[3]));
+        emp = s->empathy;
         perf = x[CX__SIM_P_PERF_BASE] + x[CX__SIM_P_PERF_ATTENTIVENESS] * att +
                x[CX__SIM_P_PERF_EMPATHY] * emp + x[CX__SIM_P_PERF_AUTHENTICITY] * auth;
-        rskill = s->recovery[at];
+        rskill = s->recovery;
     } else {
         perf = x[CX__SIM_P_SELF_SERVICE_QUALITY];
         rskill = x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
@@ -209,8 +209,9 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *c, size
     double rsd = x[CX__SIM_P_RATING_SD];
     double csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
     double self =
-        assisted ? rating(1 + 5 * (perf + ctx->staff->bias[at] + rsd * cx__sim_tri(d[8])), 1, 5)
-                 : NAN;
+        assisted
+            ? rating(1 + 5 * (perf + ctx->staff->cells[at].bias + rsd * cx__sim_tri(d[8])), 1, 5)
+            : NAN;
     double nb = x[CX__SIM_P_NPS_BOND_WEIGHT];
     double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
                             x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
@@ -292,80 +293,118 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *c, size
     return 0;
 }
 
-void cx__sim_block_run(cx__sim_block *blk, const cx__sim_ctx *ctx, size_t begin, size_t end)
+/* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
+ * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
+static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
+                      size_t t, uint64_t d0, uint64_t d1, double *restrict acc)
 {
-    const double *x = ctx->p->v;
+    const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    double *cal = blk->cal;
-    char buf[256];
-    for (size_t ci = begin; ci < end; ci++) {
-        customer c;
-        customer_init(&c, ctx, ci);
-        for (size_t t = 0; t < ctx->periods; t++) {
-            double *acc = &blk->acc[t * CX__ACC_COUNT];
-            acc[CX__ACC_ALIVE_START] += 1;
-            cal[CX__CAL_CUSTOMER_PERIODS] += 1;
-            uint64_t d0 = cx__sim_next(&c.rng), d1 = cx__sim_next(&c.rng);
-            if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
-                if (contact(blk, ctx, &c, ci, t, acc, cal))
-                    return;
-            /* purchase */
-            if (cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE]) {
-                double amount = c.wallet * c.share * (0.5 + cx__sim_u_hi(d1));
-                acc[CX__ACC_REVENUE] += amount;
-                if (ctx->record_transactions) {
-                    if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
-                        fail_nomem(blk);
-                        return;
-                    }
-                    cx__sim_tx *tx = &blk->txs[blk->n_txs++];
-                    tx->customer = (uint32_t)ci;
-                    tx->period = (uint32_t)t;
-                    tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
-                    tx->amount = (float)amount;
-                }
+    if (cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE]) {
+        double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
+        acc[CX__ACC_REVENUE] += amount;
+        if (ctx->record_transactions) {
+            if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+                fail_nomem(blk);
+                return -1;
             }
-            /* churn: competing causes */
-            double loose = 1 - c.bond;
-            double h_ind = x[CX__SIM_P_CHURN_INDIFFERENCE] * c.indifference * loose;
-            double h_dis =
-                x[CX__SIM_P_CHURN_DISSATISFACTION] * c.dissatisfaction * loose +
-                x[CX__SIM_P_CHURN_LOW_BOND] * (c.bond < LOW_BOND ? LOW_BOND - c.bond : 0);
-            double h_oth = x[CX__SIM_P_CHURN_BASE];
-            double h = h_ind + h_dis + h_oth;
-            if (h > 1) {
-                h_ind /= h;
-                h_dis /= h;
-                h_oth /= h;
-                h = 1;
-            }
-            if (churn_pl->fn) {
-                double in[5] = {c.bond, c.indifference, c.dissatisfaction, c.last_sat, h};
-                double hn;
-                if (cx__sim_call_rule(churn_pl, &hn, 1, in, 5, 0, 1, buf, sizeof buf)) {
-                    fail_plugin(blk, churn_pl, buf);
-                    return;
-                }
-                if (h > 0) {
-                    double f = hn / h;
-                    h_ind *= f;
-                    h_dis *= f;
-                    h_oth *= f;
-                } else {
-                    h_oth = hn;
-                }
-            }
-            double u = cx__sim_u_lo(d1);
-            if (u < h_ind + h_dis + h_oth) {
-                acc[u < h_ind ? CX__ACC_CHURN_IND
-                              : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
-                break;
-            }
-            acc[CX__ACC_ALIVE_END] += 1;
-            acc[CX__ACC_BOND_SUM] += c.bond;
-            acc[CX__ACC_SHARE_SUM] += c.share;
-            c.indifference *= x[CX__SIM_P_STOCK_DECAY];
-            c.dissatisfaction *= x[CX__SIM_P_STOCK_DECAY];
+            cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+            tx->customer = (uint32_t)ci;
+            tx->period = (uint32_t)t;
+            tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+            tx->amount = (float)amount;
         }
     }
+    /* churn: competing causes */
+    double loose = 1 - c->bond;
+    double h_ind = x[CX__SIM_P_CHURN_INDIFFERENCE] * c->indifference * loose;
+    double h_dis = x[CX__SIM_P_CHURN_DISSATISFACTION] * c->dissatisfaction * loose +
+                   x[CX__SIM_P_CHURN_LOW_BOND] * (c->bond < LOW_BOND ? LOW_BOND - c->bond : 0);
+    double h_oth = x[CX__SIM_P_CHURN_BASE];
+    double h = h_ind + h_dis + h_oth;
+    if (h > 1) {
+        h_ind /= h;
+        h_dis /= h;
+        h_oth /= h;
+        h = 1;
+    }
+    if (churn_pl->fn) {
+        double in[5] = {c->bond, c->indifference, c->dissatisfaction, c->last_sat, h};
+        double hn;
+        char buf[256];
+        if (cx__sim_call_rule(churn_pl, &hn, 1, in, 5, 0, 1, buf, sizeof buf)) {
+            fail_plugin(blk, churn_pl, buf);
+            return -1;
+        }
+        if (h > 0) {
+            double f = hn / h;
+            h_ind *= f;
+            h_dis *= f;
+            h_oth *= f;
+        } else {
+            h_oth = hn;
+        }
+    }
+    double u = cx__sim_u_lo(d1);
+    if (u < h_ind + h_dis + h_oth) {
+        acc[u < h_ind ? CX__ACC_CHURN_IND
+                      : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
+        return 1;
+    }
+    acc[CX__ACC_ALIVE_END] += 1;
+    acc[CX__ACC_BOND_SUM] += c->bond;
+    acc[CX__ACC_SHARE_SUM] += c->share;
+    c->indifference *= x[CX__SIM_P_STOCK_DECAY];
+    c->dissatisfaction *= x[CX__SIM_P_STOCK_DECAY];
+    return 0;
+}
+
+/* Period-major over a chunk of consecutive blocks: the chunk's customers are streamed in order
+ * and one period's employees stay in cache while every customer of the chunk meets them. Each
+ * customer draws from its own stream in the same order whatever the loop order, and each block's
+ * acc[t] sums its customers in increasing order, so results depend neither on the chunking nor on
+ * the number of threads. */
+void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                       size_t n_blocks)
+{
+    const double *restrict x = ctx->p->v;
+    size_t begin = first_block * CX__SIM_BLOCK, end = (first_block + n_blocks) * CX__SIM_BLOCK;
+    if (end > ctx->customers)
+        end = ctx->customers;
+    size_t n = end - begin;
+    customer *cs = cx__malloc_array(n, sizeof *cs);
+    unsigned char *alive = cx__malloc(n);
+    if (!cs || !alive) {
+        fail_nomem(&blks[first_block]);
+        goto done;
+    }
+    for (size_t k = 0; k < n; k++) {
+        customer_init(&cs[k], ctx, begin + k);
+        alive[k] = 1;
+    }
+    for (size_t t = 0; t < ctx->periods; t++) {
+        for (size_t k = 0; k < n; k++) {
+            if (!alive[k])
+                continue;
+            cx__sim_block *blk = &blks[first_block + k / CX__SIM_BLOCK];
+            double *acc = &blk->acc[t * CX__ACC_COUNT];
+            double *cal = blk->cal;
+            customer *c = &cs[k];
+            size_t ci = begin + k;
+            acc[CX__ACC_ALIVE_START] += 1;
+            cal[CX__CAL_CUSTOMER_PERIODS] += 1;
+            uint64_t d0 = cx__rng_next(&c->rng), d1 = cx__rng_next(&c->rng);
+            if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
+                if (contact(blk, ctx, c, ci, t, acc, cal))
+                    goto done;
+            int rc = period_end(blk, ctx, c, ci, t, d0, d1, acc);
+            if (rc < 0)
+                goto done;
+            if (rc)
+                alive[k] = 0;
+        }
+    }
+done:
+    cx__free(cs);
+    cx__free(alive);
 }

@@ -29,8 +29,9 @@ typedef struct cx__sim_block {
     const char *plugin; /* name of the failing plugin, or NULL */
 } cx__sim_block;
 
-/* Simulate customers [begin, end) into blk (blk->acc zeroed by the caller). */
-CX_HIDDEN void cx__sim_block_run(cx__sim_block *blk, const cx__sim_ctx *ctx, size_t begin,
-                                 size_t end);
+/* Simulate the customers of blocks [first_block, first_block + n_blocks) (accumulators zeroed
+ * by the caller); a failure is recorded in the status of the block where it happened. */
+CX_HIDDEN void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                                 size_t n_blocks);
 
 #endif /* CX_SIM_KERNEL_H */

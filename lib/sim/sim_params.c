@@ -119,8 +119,10 @@ cx_status cx_sim_params_dup(cx_sim_params **out, const cx_sim_params *params)
         cx_sim_params_free(p);
         return cx__enomem();
     }
-    memcpy(p->tps, params->tps, params->n_tps * sizeof *p->tps);
-    memcpy(p->ivs, params->ivs, params->n_ivs * sizeof *p->ivs);
+    if (params->n_tps)
+        memcpy(p->tps, params->tps, params->n_tps * sizeof *p->tps);
+    if (params->n_ivs)
+        memcpy(p->ivs, params->ivs, params->n_ivs * sizeof *p->ivs);
     p->n_tps = p->cap_tps = params->n_tps;
     p->n_ivs = p->cap_ivs = params->n_ivs;
     if (!p->cap_tps)
@@ -422,12 +424,4 @@ int cx__sim_call_rule(const cx__sim_plugin *pl, double *out, size_t n_out, const
             return 1;
         }
     return 0;
-}
-
-double cx__sim_normal(cx__sim_rng *r)
-{
-    uint64_t x = cx__sim_next(r);
-    double u1 = ((double)(x >> 32) + 0.5) * 0x1p-32;
-    double u2 = (double)(x & 0xffffffffu) * 0x1p-32;
-    return sqrt(-2 * log(u1)) * cos(6.283185307179586 * u2);
 }

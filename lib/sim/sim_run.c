@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BLOCK_CUSTOMERS 1024
+#define BLOCK_CUSTOMERS CX__SIM_BLOCK
 
 static const char *const SERIES_NAMES[CX_SIM_SERIES_COUNT] = {"active",
                                                               "retention",
@@ -64,7 +64,7 @@ cx_status cx_sim_options_init(cx_sim_options *opts, unsigned version)
 typedef struct run_state {
     const cx__sim_ctx *ctx;
     cx__sim_block *blocks;
-    size_t n_blocks;
+    size_t n_blocks, chunk; /* blocks per work item */
     atomic_size_t next, done;
     atomic_int stop;
 } run_state;
@@ -74,16 +74,15 @@ static void run_blocks(run_state *rs, int is_main, const cx_sim_options *opts, i
     for (;;) {
         if (atomic_load(&rs->stop))
             return;
-        size_t b = atomic_fetch_add(&rs->next, 1);
+        size_t b = atomic_fetch_add(&rs->next, rs->chunk);
         if (b >= rs->n_blocks)
             return;
-        size_t begin = b * BLOCK_CUSTOMERS, end = begin + BLOCK_CUSTOMERS;
-        if (end > rs->ctx->customers)
-            end = rs->ctx->customers;
-        cx__sim_block_run(&rs->blocks[b], rs->ctx, begin, end);
-        if (rs->blocks[b].status != CX_OK)
-            atomic_store(&rs->stop, 1);
-        size_t done = atomic_fetch_add(&rs->done, 1) + 1;
+        size_t nb = rs->n_blocks - b < rs->chunk ? rs->n_blocks - b : rs->chunk;
+        cx__sim_chunk_run(rs->blocks, rs->ctx, b, nb);
+        for (size_t k = b; k < b + nb; k++)
+            if (rs->blocks[k].status != CX_OK)
+                atomic_store(&rs->stop, 1);
+        size_t done = atomic_fetch_add(&rs->done, nb) + nb;
         if (is_main && opts->progress &&
             opts->progress((double)done, (double)rs->n_blocks, opts->progress_payload)) {
             *cancelled = 1;
@@ -162,8 +161,8 @@ static void summarise(cx_sim_result *res, const double *acc, const double *cal,
         S[CX_SIM_SERIES_REFERRALS * P + t] = a[CX__ACC_REFERRALS];
         double es = 0, as = 0;
         for (size_t j = 0; j < staff->n_emp; j++) {
-            es += staff->engagement[t * staff->n_emp + j];
-            as += staff->att[t * staff->n_emp + j];
+            es += staff->cells[t * staff->n_emp + j].engagement;
+            as += staff->cells[t * staff->n_emp + j].att;
         }
         S[CX_SIM_SERIES_ENGAGEMENT * P + t] = es / (double)staff->n_emp;
         S[CX_SIM_SERIES_ATTENTIVENESS * P + t] = as / (double)staff->n_emp;
@@ -297,6 +296,9 @@ cx_status cx_sim_run(cx_sim_result **out, const cx_sim_params *p, const cx_sim_o
     atomic_init(&rs.done, 0);
     atomic_init(&rs.stop, 0);
     unsigned nt = pick_threads(p, opts, nb);
+    /* work items of up to 32 blocks (employee rows stay hot), at least 4 items per thread */
+    rs.chunk = nb / (4 * (size_t)nt);
+    rs.chunk = rs.chunk < 1 ? 1 : (rs.chunk > 32 ? 32 : rs.chunk);
     pthread_t tids[256];
     unsigned started = 0;
     for (unsigned i = 1; i < nt; i++) {

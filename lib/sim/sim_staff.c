@@ -16,26 +16,15 @@ cx_status cx__sim_staff_alloc(cx__sim_staff *s, size_t n_emp, size_t periods)
     s->periods = periods;
     if (periods && n_emp > SIZE_MAX / periods)
         return cx__error_param(CX_ENOMEM, "employees", "employees x periods is too large");
-    size_t n = n_emp * periods;
-    float **arrays[] = {&s->att, &s->auth, &s->empathy, &s->recovery, &s->bias, &s->engagement};
-    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
-        *arrays[i] = cx__malloc_array(n, sizeof(float));
-        if (!*arrays[i]) {
-            cx__sim_staff_free(s);
-            return cx__enomem();
-        }
-    }
+    s->cells = cx__malloc_array(n_emp * periods, sizeof *s->cells);
+    if (!s->cells)
+        return cx__enomem();
     return CX_OK;
 }
 
 void cx__sim_staff_free(cx__sim_staff *s)
 {
-    cx__free(s->att);
-    cx__free(s->auth);
-    cx__free(s->empathy);
-    cx__free(s->recovery);
-    cx__free(s->bias);
-    cx__free(s->engagement);
+    cx__free(s->cells);
     memset(s, 0, sizeof *s);
 }
 
@@ -53,16 +42,18 @@ cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint6
     for (size_t t = 0; t < s->periods; t++)
         cx__sim_org_at(&orgs[t], p, (unsigned)t);
     for (size_t j = 0; j < s->n_emp; j++) {
-        cx__sim_rng r;
-        cx__sim_rng_seed(&r, seed, EMPLOYEE_STREAM_BASE + j);
-        double offset = x[CX__SIM_P_ENGAGEMENT_SD] * cx__sim_normal(&r);
+        struct cx_rng r;
+        cx__rng_seed(&r, seed, EMPLOYEE_STREAM_BASE + j);
+        double offset = x[CX__SIM_P_ENGAGEMENT_SD] * cx__rng_std_normal(&r);
         double skill[SK_COUNT];
         for (int k = 0; k < SK_COUNT; k++)
             skill[k] = cx__sim_clamp01(x[CX__SIM_P_SKILL_MEAN] +
-                                       x[CX__SIM_P_SKILL_SD] * cx__sim_normal(&r));
+                                       x[CX__SIM_P_SKILL_SD] * cx__rng_std_normal(&r));
         double lsd = x[CX__SIM_P_LEARNING_SD];
-        double rate = x[CX__SIM_P_LEARNING_RATE] * exp(lsd * cx__sim_normal(&r) - 0.5 * lsd * lsd);
-        double bias = x[CX__SIM_P_SELF_BIAS_MEAN] + x[CX__SIM_P_SELF_BIAS_SD] * cx__sim_normal(&r);
+        double rate =
+            x[CX__SIM_P_LEARNING_RATE] * exp(lsd * cx__rng_std_normal(&r) - 0.5 * lsd * lsd);
+        double bias =
+            x[CX__SIM_P_SELF_BIAS_MEAN] + x[CX__SIM_P_SELF_BIAS_SD] * cx__rng_std_normal(&r);
         double eng = -1;
         for (size_t t = 0; t < s->periods; t++) {
             const cx__sim_org *o = &orgs[t];
@@ -95,13 +86,13 @@ cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint6
             double auth = x[CX__SIM_P_AUTH_CULTURE] * o->culture +
                           x[CX__SIM_P_AUTH_SELFLESS] * skill[SK_SELFLESS] +
                           x[CX__SIM_P_AUTH_OUTLOOK] * skill[SK_OUTLOOK];
-            size_t at = t * s->n_emp + j;
-            s->att[at] = (float)cx__sim_clamp01(att);
-            s->auth[at] = (float)cx__sim_clamp01(auth);
-            s->empathy[at] = (float)skill[SK_EMPATHY];
-            s->recovery[at] = (float)(0.5 * (skill[SK_EMPATHY] + skill[SK_SELF_REGULATION]));
-            s->bias[at] = (float)(bias * (1 - x[CX__SIM_P_TALK_BIAS_REDUCTION] * o->talk));
-            s->engagement[at] = (float)eng;
+            cx__sim_staff_cell *cell = &s->cells[t * s->n_emp + j];
+            cell->att = (float)cx__sim_clamp01(att);
+            cell->auth = (float)cx__sim_clamp01(auth);
+            cell->empathy = (float)skill[SK_EMPATHY];
+            cell->recovery = (float)(0.5 * (skill[SK_EMPATHY] + skill[SK_SELF_REGULATION]));
+            cell->bias = (float)(bias * (1 - x[CX__SIM_P_TALK_BIAS_REDUCTION] * o->talk));
+            cell->engagement = (float)eng;
         }
     }
     cx__free(orgs);

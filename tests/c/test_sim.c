@@ -9,6 +9,7 @@
 
 #include <cxkit/cxkit.h>
 #include <cxkit/sim.h>
+#include <cxkit/drivers.h>
 #include "internal.h"
 #include "../../lib/sim/sim_internal.h"
 #include "suites.h"
@@ -507,6 +508,21 @@ START_TEST(allocation_failures_leave_nothing_behind)
         cx__alloc_fail_after(-1, 0);
         if (st == CX_OK) {
             ck_assert_int_eq(failures, 0);
+            /* converting to logs fails cleanly at every allocation too */
+            for (long m = 0;; m++) {
+                cx_log *log = NULL;
+                cx_txlog *tx = NULL;
+                cx__alloc_fail_after(m, 0);
+                cx_status a = cx_sim_result_to_log(&log, r);
+                cx_status b = a == CX_OK ? cx_sim_result_to_txlog(&tx, r) : CX_ENOMEM;
+                cx__alloc_fail_after(-1, 0);
+                cx_log_free(log);
+                cx_txlog_free(tx);
+                if (a == CX_OK && b == CX_OK)
+                    break;
+                ck_assert(a == CX_ENOMEM || b == CX_ENOMEM);
+                ck_assert_int_lt(m, 10000);
+            }
             cx_sim_result_free(r);
             break;
         }
@@ -629,6 +645,67 @@ START_TEST(outputs_are_cxkit_logs)
 }
 END_TEST
 
+/* Parameter recovery: with a linear satisfaction response (c+ = c-), fixed expectations, no
+ * failures and no empathy term, latent satisfaction is linear in the realised attentiveness and
+ * authenticity with slopes proportional to perf_attentiveness and perf_authenticity. cxkit's key
+ * driver analysis on the simulated interaction log (standardised betas, converted back with the
+ * drivers' standard deviations) must recover their ratio. */
+START_TEST(key_drivers_recover_performance_weights)
+{
+    cx_sim_params *p = small_params(6000, 10);
+    const char *names[] = {"expectation_sd", "expectation_adapt", "segment_expectation_step",
+                           "perf_empathy", "mix_self_service"};
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(cx_sim_params_set(p, names[i], 0), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "mix_chat", 0.3), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "expectation_mean", 0.5), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "sat_gain_pos", 1), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "sat_gain_neg", 1), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "sat_base", 0.5), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "behaviour_sd", 0.15), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "perf_attentiveness", 0.5), CX_OK);
+    ck_assert_int_eq(cx_sim_params_set(p, "perf_authenticity", 0.25), CX_OK);
+    ck_assert_int_eq(cx_sim_params_clear_touchpoints(p), CX_OK);
+    ck_assert_int_eq(cx_sim_params_add_touchpoint(p, "contact", 1, 0.5, 0), CX_OK);
+    cx_sim_result *r = run(p, 31, 2, 1);
+    cx_log *log = NULL;
+    ck_assert_int_eq(cx_sim_result_to_log(&log, r), CX_OK);
+    size_t n = cx_log_rows(log);
+    double *a = malloc(n * sizeof *a), *u = malloc(n * sizeof *u), *y = malloc(n * sizeof *y);
+    double *x = malloc(2 * n * sizeof *x);
+    ck_assert_int_eq(cx_log_get_f64(a, n, log, CX_FIELD_ATTENTIVENESS), CX_OK);
+    ck_assert_int_eq(cx_log_get_f64(u, n, log, CX_FIELD_AUTHENTICITY), CX_OK);
+    ck_assert_int_eq(cx_log_get_f64(y, n, log, CX_FIELD_CSAT), CX_OK);
+    double ma = 0, mu = 0;
+    for (size_t i = 0; i < n; i++) {
+        x[2 * i] = a[i];
+        x[2 * i + 1] = u[i];
+        ma += a[i] / (double)n;
+        mu += u[i] / (double)n;
+    }
+    double va = 0, vu = 0;
+    for (size_t i = 0; i < n; i++) {
+        va += (a[i] - ma) * (a[i] - ma);
+        vu += (u[i] - mu) * (u[i] - mu);
+    }
+    cx_drivers *d = NULL;
+    ck_assert_msg(cx_drivers_fit(&d, x, y, NULL, n, 2, NULL) == CX_OK, "%s",
+                  cx_error_last()->message);
+    double beta[2];
+    ck_assert_int_eq(cx_drivers_get(beta, 2, d, CX_DRIVER_BETA), CX_OK);
+    double ratio = (beta[0] / sqrt(va)) / (beta[1] / sqrt(vu)); /* raw slope ratio */
+    ck_assert_msg(fabs(ratio - 2.0) < 0.2, "slope ratio %g, truth 0.5 / 0.25 = 2", ratio);
+    cx_drivers_free(d);
+    free(a);
+    free(u);
+    free(y);
+    free(x);
+    cx_log_free(log);
+    cx_sim_result_free(r);
+    cx_sim_params_free(p);
+}
+END_TEST
+
 Suite *cx_suite_sim(void)
 {
     Suite *s = suite_create("sim");
@@ -647,6 +724,7 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, failing_plugins_are_named);
     tcase_add_test(tc, progress_can_cancel);
     tcase_add_test(tc, outputs_are_cxkit_logs);
+    tcase_add_test(tc, key_drivers_recover_performance_weights);
     tcase_add_test(tc, comparison_uses_common_random_numbers);
     tcase_add_test(tc, allocation_failures_leave_nothing_behind);
     suite_add_tcase(s, tc);

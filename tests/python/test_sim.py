@@ -59,3 +59,26 @@ def test_compare_coaching():
     assert csat.lower > 0 and csat.lower < csat.difference < csat.upper
     same = base.compare(sim.Scenario(customers=1000, periods=12, employees=30), replications=3)
     assert np.all(same.difference.fillna(0) == 0)
+
+
+def test_matches_independent_numpy_implementation():
+    """bench/sim/numpy_ref.py implements docs/simulator.md separately (numpy, other RNG): the
+    calibration statistics and the customer base agree within Monte Carlo error."""
+    import os
+    import sys
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "..", "bench", "sim"))
+    import numpy_ref
+    x = {p["name"]: p["default"] for p in sim.parameters()}
+    ref = numpy_ref.simulate(x, 30000, 30, 5000, seed=5)
+    res = sim.Scenario(customers=30000, periods=30, employees=5000).run(seed=5)
+    st, ser = res.stats(), res.series()
+    tol = {"mot_positive_increase": 0.02, "mot_negative_reduce": 0.02, "employee_superior": 0.02,
+           "customer_superior": 0.01, "csat_no_problem": 0.03, "csat_recovered_paradox": 0.1,
+           "churn_share_indifference": 0.05}
+    for k, t in tol.items():
+        assert abs(st[k] - ref[k]) < t, (k, st[k], ref[k])
+    assert abs(st["interactions"] / ref["interactions"] - 1) < 0.01
+    assert abs(ser.active.iloc[-1] / ref["active"][-1] - 1) < 0.01
+    assert abs(ser.csat.mean() - np.nanmean(ref["csat"])) < 0.03
+    assert abs(ser.revenue.sum() / ref["revenue"].sum() - 1) < 0.03

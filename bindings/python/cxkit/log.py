@@ -363,7 +363,7 @@ class Log:
                 data[name] = pd.arrays.BooleanArray(c == 1, c < 0)
             else:
                 data[name] = self.column(name)
-        return pd.DataFrame(data, columns=list(self.fields))
+        return pd.DataFrame(data)  # (a `columns=` argument takes a slow per-element path)
 
     @classmethod
     def from_dataframe(cls, df, *, columns: Optional[Mapping[str, str]] = None) -> "Log":
@@ -407,10 +407,11 @@ def _time_text(v) -> Optional[str]:
 
 
 def _utc_datetimes(pd, secs: np.ndarray):
+    """int64 seconds (TIME_ABSENT = NaT) -> tz-aware UTC datetime array, without a Python loop."""
     values = secs.view("datetime64[s]")
-    if int(pd.__version__.split(".")[0]) >= 2:
-        return pd.Series(values).dt.tz_localize("UTC")
-    return pd.Series(values.astype("datetime64[ns]")).dt.tz_localize("UTC")
+    if int(pd.__version__.split(".")[0]) < 2:  # pandas 1.x only has nanosecond resolution
+        values = values.astype("datetime64[ns]")
+    return pd.DatetimeIndex(values).tz_localize("UTC").array
 
 
 class TransactionLog:
