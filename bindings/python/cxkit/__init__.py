@@ -23,7 +23,6 @@ from . import effects  # noqa: E402,F401
 from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time  # noqa: F401
 from . import scores  # noqa: E402,F401
 from . import sim  # noqa: E402,F401
-from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
 from . import rng  # noqa: E402
 from .rng import RNG  # noqa: E402
 
