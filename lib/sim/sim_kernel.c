@@ -131,7 +131,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
                x[CX__SIM_P_PERF_EMPATHY] * emp + x[CX__SIM_P_PERF_AUTHENTICITY] * auth;
         rskill = s->recovery;
     } else {
-        perf = x[CX__SIM_P_SELF_SERVICE_QUALITY];
+        perf = x[CX__SIM_P_SELF_SERVICE_QUALITY] - x[CX__SIM_P_SELF_SERVICE_EMOTIONAL_GAP] * w;
         rskill = x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
     }
     perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
