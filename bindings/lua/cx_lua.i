@@ -65,11 +65,15 @@ static void cx_lua_payload_free(void *payload)
     free(cb);
 }
 
-/* Push the callback's function on the running state's stack and return that state. */
+/* Push the callback's function on the running state's stack and return that state. Guarantees
+ * room for CX_LUA_CB_SLOTS more values (arguments); a trampoline pushing more calls
+ * lua_checkstack itself (never luaL_checkstack: it raises across library frames). */
+#define CX_LUA_CB_SLOTS 64
 static lua_State *cx_lua_cb_push(void *payload)
 {
     cx_lua_cb *cb = (cx_lua_cb *)payload;
     lua_State *L = cx_lua_running ? cx_lua_running : cb->main;
+    (void)lua_checkstack(L, CX_LUA_CB_SLOTS + 1);
     lua_rawgeti(L, LUA_REGISTRYINDEX, cb->ref);
     return L;
 }
@@ -209,7 +213,7 @@ struct T {};
 %enddef
 
 /* ---- arrays: Lua tables in and out ---- */
-%define CX_LUA_TABLE_IN(CTYPE, NAME, TOFN, WHAT)
+%define CX_LUA_TABLE_IN(CTYPE, NAME, TOFN, WHAT, ONE)
 %typemap(in) (const CTYPE *NAME, size_t IN_N) (CTYPE *buf = NULL) {
     if (!lua_istable(L, $input)) {
         lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname must be a table of " WHAT, $argnum);
@@ -227,7 +231,7 @@ struct T {};
         buf[i] = (CTYPE)TOFN(L, -1, &ok);
         lua_pop(L, 1);
         if (!ok) {
-            lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname: element %d is not " WHAT,
+            lua_pushfstring(L, "cxkit: EINVAL: argument %d of $symname: element %d is not " ONE,
                             $argnum, (int)i + 1);
             SWIG_fail;
         }
@@ -237,8 +241,8 @@ struct T {};
 }
 %typemap(freearg) (const CTYPE *NAME, size_t IN_N) %{ free(buf$argnum); %}
 %enddef
-CX_LUA_TABLE_IN(double, IN_F64, lua_tonumberx, "numbers")
-CX_LUA_TABLE_IN(int64_t, IN_I64, lua_tointegerx, "integers")
+CX_LUA_TABLE_IN(double, IN_F64, lua_tonumberx, "numbers", "a number")
+CX_LUA_TABLE_IN(int64_t, IN_I64, lua_tointegerx, "integers", "an integer")
 
 /* Output arrays: the caller passes the length and receives a new table. */
 %define CX_LUA_TABLE_OUT(CTYPE, NAME, PUSH)

@@ -10,6 +10,7 @@
 #include <cxkit/errors.h>
 #include <cxkit/rng.h>
 #include <cxkit/log.h>
+#include <cxkit/clv.h>
 #include <cxkit/pls.h>
 
 #include <cxkit/survival.h>

@@ -155,8 +155,8 @@ CX_API cx_status cx_effect_table_find(size_t *col, const cx_effect_table *t, con
 /** One number (NaN marks "not applicable"; documented per analysis). */
 CX_API cx_status cx_effect_table_value(double *out, const cx_effect_table *t, size_t row,
                                        size_t col);
-/** One text cell (borrowed). */
-CX_API cx_status cx_effect_table_text(const char **out, const cx_effect_table *t, size_t row,
+/** One text cell into @p text (borrowed, valid while the table lives). */
+CX_API cx_status cx_effect_table_text(const char **text, const cx_effect_table *t, size_t row,
                                       size_t col);
 /** A whole numeric column into @p out (n == rows). */
 CX_API cx_status cx_effect_table_column(double *out, size_t n, const cx_effect_table *t,

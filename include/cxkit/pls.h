@@ -124,8 +124,26 @@ CX_API cx_status cx_pls_data_add_column(cx_pls_data *data, const char *name, con
  * 1 so that equal weights give exactly the unweighted results.
  */
 CX_API cx_status cx_pls_data_set_weights(cx_pls_data *data, const double *ws, size_t n);
+/** Use column @p name as the survey weights (as cx_pls_data_set_weights(); a missing value is
+ *  an error naming the column). @return ::CX_OK or ::CX_EINVAL naming the column. */
+CX_API cx_status cx_pls_data_set_weights_column(cx_pls_data *data, const char *name);
 /** Number of rows. */
 CX_API size_t cx_pls_data_n_rows(const cx_pls_data *data);
+/** Number of columns. */
+CX_API size_t cx_pls_data_n_columns(const cx_pls_data *data);
+/** Name of column @p i, or NULL when out of range (owned by the data). */
+CX_API const char *cx_pls_data_column_name(const cx_pls_data *data, size_t i);
+
+/**
+ * Read a numeric CSV file of survey data: a header line of column names, then one row per
+ * respondent; comma-separated, optional double quotes around fields (`""` inside quotes is a
+ * quote), CRLF or LF, an optional UTF-8 byte-order mark. Empty fields and `NA` are missing (NaN);
+ * any other field must be a number.
+ * @return ::CX_OK; ::CX_EIO if the file cannot be read; ::CX_EPARSE with file, line and column
+ *         (field number) for a non-numeric field, a row with the wrong number of fields, a
+ *         duplicate or empty column name, or no data rows; ::CX_ENOMEM.
+ */
+CX_API cx_status cx_pls_data_read_csv(cx_pls_data **out, const char *path);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -233,12 +251,10 @@ CX_API cx_status cx_pls_fit_scores(double *out, size_t n, const cx_pls_fit *fit)
 /** @{ */
 
 /**
- * Reliability per construct, each array of size C (any may be NULL): standardised Cronbach's
- * alpha, rho_A (Dijkstra & Henseler; 1 for mode B and single items), composite reliability
- * rho_C and AVE.
+ * Reliability per construct, C x 4 row-major: (standardised Cronbach's alpha, rho_A of Dijkstra
+ * & Henseler (1 for mode B and single items), composite reliability rho_C, AVE).
  */
-CX_API cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, double *ave,
-                                        size_t n, const cx_pls_fit *fit);
+CX_API cx_status cx_pls_fit_reliability(double *out, size_t n, const cx_pls_fit *fit);
 /** HTMT (absolute item correlations, as seminr), C x C symmetric, diagonal 1. */
 CX_API cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *fit);
 /** Fornell-Larcker matrix, C x C: sqrt(AVE) on the diagonal, construct correlations off it. */
@@ -272,23 +288,28 @@ CX_API cx_status cx_pls_fit_unstd_weights(double *out, size_t n, const cx_pls_fi
  * with v the unstandardised weights and min/max the scale ends (options or observed).
  */
 CX_API cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *fit);
+/** Unstandardised construct scores, n_used x C: sum_k v_k x_k with the unstandardised weights
+ *  (a weighted average of the block's items, on the items' own scale). */
+CX_API cx_status cx_pls_fit_unstd_scores(double *out, size_t n, const cx_pls_fit *fit);
 /** Index per construct, size C: the (weighted) mean of the respondent indices. */
 CX_API cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *fit);
 /**
- * Index per segment and construct, n_segments x C row-major. @p segment holds one label in
+ * Index per segment and construct, n_segments x C row-major. @p segments holds one label in
  * 0 .. n_segments-1 per data row (n_rows of the data, not n_used); rows dropped by casewise
  * deletion are skipped. A segment with no rows is ::CX_ERANGE naming it.
  */
 CX_API cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *fit,
-                                           const int *segment, size_t n_seg_labels,
+                                           const int64_t *segments, size_t n_labels,
                                            size_t n_segments);
 /**
- * Importance-performance map for construct @p target: importance[i] = total effect of i on
- * target in index units (standardised total effect x sd(index target) / sd(index i)),
- * 0 when i does not affect the target; performance[i] = mean index of i. Both size C.
+ * Importance-performance map for construct @p target, C x 2 row-major: (importance,
+ * performance) per construct. Importance = total effect on the target in index units
+ * (standardised total effect x sd(index target) / sd(index i)), 0 when i does not affect the
+ * target; performance = mean index of i.
  */
-CX_API cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n,
-                                 const cx_pls_fit *fit, size_t target);
+CX_API cx_status cx_pls_fit_ipma(double *out, size_t n, const cx_pls_fit *fit, size_t target);
+/** Data row (0-based) of each used row, size n_used (casewise deletion drops rows). */
+CX_API cx_status cx_pls_fit_used_rows(int64_t *out, size_t n, const cx_pls_fit *fit);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -326,7 +347,8 @@ typedef enum cx_pls_stat {
     CX_PLS_STAT_TOTAL_EFFECT = 3, /**< i = from, j = to. */
     CX_PLS_STAT_RSQUARED = 4,     /**< i = construct (endogenous). */
     CX_PLS_STAT_INDEX = 5,        /**< i = construct: mean 0-100 index. */
-    CX_PLS_STAT_HTMT = 6          /**< i < j constructs. */
+    CX_PLS_STAT_HTMT = 6,         /**< i < j constructs. */
+    CX_PLS_STAT_SEGMENT_INDEX = 7 /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
 } cx_pls_stat;
 
 /**
@@ -339,6 +361,16 @@ typedef enum cx_pls_stat {
  */
 CX_API cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *fit,
                                   const cx_pls_boot_options *opt);
+/**
+ * cx_pls_bootstrap() that also bootstraps the index of every construct per segment
+ * (::CX_PLS_STAT_SEGMENT_INDEX): @p segments holds one label in 0 .. n_segments-1 per data row
+ * (as cx_pls_fit_index_segments()). A replicate that draws no row of a segment has no value for
+ * that segment; summaries use the replicates that do.
+ * @return as cx_pls_bootstrap(); ::CX_EINVAL for bad labels.
+ */
+CX_API cx_status cx_pls_bootstrap_segments(cx_pls_boot **out, const cx_pls_fit *fit,
+                                           const cx_pls_boot_options *opt, const int64_t *segments,
+                                           size_t n_labels, size_t n_segments);
 /** Free a bootstrap result; NULL-safe. */
 CX_API void cx_pls_boot_free(cx_pls_boot *boot);
 
@@ -366,6 +398,7 @@ typedef struct cx_pls_boot_summary {
     double pct_hi;
     double bca_lo; /**< BCa interval (Efron 1987; jackknife acceleration); NaN if bca = 0. */
     double bca_hi;
+    size_t n; /**< replicates with a value for this estimate (NaN ones are skipped). */
 } cx_pls_boot_summary;
 
 /**
@@ -374,7 +407,8 @@ typedef struct cx_pls_boot_summary {
  */
 CX_API cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *boot,
                                          cx_pls_stat stat, size_t i, size_t j);
-/** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n). */
+/** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n);
+ *  NaN where a replicate has no value (a segment not drawn). */
 CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *boot,
                                             cx_pls_stat stat, size_t i, size_t j);
 /** @} */
@@ -383,29 +417,29 @@ CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_
 /** @name PLSpredict */
 /** @{ */
 
-/** Out-of-sample prediction errors for one endogenous indicator. */
-typedef struct cx_pls_predict_row {
-    size_t indicator; /**< indicator index (0 .. K-1). */
-    double pls_rmse;  /**< PLS prediction (earliest antecedents), indicator units. */
-    double pls_mae;
-    double lm_rmse; /**< linear benchmark: OLS of the item on all exogenous items. */
-    double lm_mae;
-    double q2_predict; /**< 1 - SSE(PLS) / SSE(training mean). */
-} cx_pls_predict_row;
+/** Columns of a cx_pls_predict() row. */
+enum {
+    CX_PLS_PRED_PLS_RMSE = 0, /**< PLS prediction ("earliest antecedents"), indicator units. */
+    CX_PLS_PRED_PLS_MAE = 1,
+    CX_PLS_PRED_LM_RMSE = 2, /**< linear benchmark: OLS of the item on all exogenous items. */
+    CX_PLS_PRED_LM_MAE = 3,
+    CX_PLS_PRED_Q2 = 4, /**< Q^2_predict = 1 - SSE(PLS) / SSE(training mean). */
+    CX_PLS_PRED_COLUMNS = 5
+};
 
 /**
  * PLSpredict (Shmueli et al. 2016, 2019): k-fold cross-validation; in each fold the model is
  * estimated on the other folds, the exogenous constructs' scores of the held-out rows are formed
  * with the training weights, means and sds, the endogenous scores predicted through the
- * structural model and the indicators through the loadings. Folds are assigned by a random
- * permutation from cx_rng(seed, 0): rows i of the permutation go to fold i mod k.
- * @param[out] out   one row per indicator of an endogenous construct (capacity @p n, which must
- *                   be at least that number; @p n_written receives it).
- * @return ::CX_OK; ::CX_EINVAL (k < 2 or more folds than rows, n too small); the status of a
- *         failing fold estimation.
+ * structural model and the indicators through the loadings. Folds come from a random
+ * permutation drawn from cx_rng(seed, 0): position i of the permutation goes to fold i mod k.
+ * @param[out] out  K x ::CX_PLS_PRED_COLUMNS row-major; rows of indicators of exogenous
+ *                  constructs (which are not predicted) are NaN.
+ * @return ::CX_OK; ::CX_EINVAL (k_folds < 2 or more folds than rows, n too small); the status of
+ *         a failing fold estimation (message names the fold).
  */
-CX_API cx_status cx_pls_predict(cx_pls_predict_row *out, size_t n, size_t *n_written,
-                                const cx_pls_fit *fit, int k_folds, uint64_t seed);
+CX_API cx_status cx_pls_predict(double *out, size_t n, const cx_pls_fit *fit, int k_folds,
+                                uint64_t seed);
 /** @} */
 
 CX_END_DECLS

@@ -285,7 +285,7 @@ static cx_status line_search(problem *pb, work *w, double f0, double a0, double 
     const double c1 = 1e-4, c2 = 0.9;
     size_t n = pb->n;
     double d0 = dot(w->gc, w->p, n);
-    ls_point prev = {0.0, f0, d0, 1}, lo, hi, cur;
+    ls_point prev = {0.0, f0, d0, 1}, lo = prev, hi = prev, cur = prev;
     double best_f = f0;
     *found = 0;
     int finite;

@@ -378,16 +378,38 @@ double cx__rng_beta(struct cx_rng *r, double a, double b)
 
 /* ---- Poisson ---- */
 
-/* Sequential-search inversion for a small mean. */
-static uint64_t poisson_inversion(struct cx_rng *r, double lambda)
+/* Constants of one Poisson distribution, computed once per fill rather than per draw. */
+typedef struct poisson_setup {
+    double lambda, p0;                     /* inversion: P(0) = e^-lambda */
+    double loglam, a, b, log_invalpha, vr; /* PTRS */
+} poisson_setup;
+
+static void poisson_prepare(poisson_setup *ps, double lambda)
 {
-    double p0 = exp(-lambda);
+    memset(ps, 0, sizeof *ps);
+    ps->lambda = lambda;
+    if (lambda < 10.0) {
+        ps->p0 = exp(-lambda);
+        return;
+    }
+    /* Hormann's PTRS constants */
+    double slam = sqrt(lambda);
+    ps->loglam = log(lambda);
+    ps->b = 0.931 + 2.53 * slam;
+    ps->a = -0.059 + 0.02483 * ps->b;
+    ps->log_invalpha = log(1.1239 + 1.1328 / (ps->b - 3.4));
+    ps->vr = 0.9277 - 3.6224 / (ps->b - 2.0);
+}
+
+/* Sequential-search inversion for a small mean. */
+static uint64_t poisson_inversion(struct cx_rng *r, const poisson_setup *ps)
+{
     for (;;) {
-        double u = cx__rng_uniform(r), p = p0, cdf = p0;
+        double u = cx__rng_uniform(r), p = ps->p0, cdf = ps->p0;
         uint64_t k = 0;
         while (u >= cdf && k < 1000) {
             k++;
-            p *= lambda / (double)k;
+            p *= ps->lambda / (double)k;
             cdf += p;
         }
         if (k < 1000) /* else u fell in the rounding gap above the summed cdf: draw again */
@@ -397,94 +419,132 @@ static uint64_t poisson_inversion(struct cx_rng *r, double lambda)
 
 /* PTRS: Hormann (1993), "The transformed rejection method for generating Poisson random
  * variables", Insurance: Mathematics and Economics 12, 39-45; for lambda >= 10. */
-static uint64_t poisson_ptrs(struct cx_rng *r, double lambda)
+static uint64_t poisson_ptrs(struct cx_rng *r, const poisson_setup *ps)
 {
-    double slam = sqrt(lambda), loglam = log(lambda);
-    double b = 0.931 + 2.53 * slam;
-    double a = -0.059 + 0.02483 * b;
-    double invalpha = 1.1239 + 1.1328 / (b - 3.4);
-    double vr = 0.9277 - 3.6224 / (b - 2.0);
+    double a = ps->a, b = ps->b, lambda = ps->lambda;
     for (;;) {
         double u = cx__rng_uniform(r) - 0.5;
         double v = cx__rng_uniform(r);
         double us = 0.5 - fabs(u);
         double k = floor((2.0 * a / us + b) * u + lambda + 0.43);
-        if (us >= 0.07 && v <= vr)
+        if (us >= 0.07 && v <= ps->vr)
             return (uint64_t)k;
         if (k < 0.0 || (us < 0.013 && v > us))
             continue;
-        if (log(v) + log(invalpha) - log(a / (us * us) + b) <=
-            -lambda + k * loglam - cx__lgamma(k + 1.0))
+        if (log(v) + ps->log_invalpha - log(a / (us * us) + b) <=
+            -lambda + k * ps->loglam - cx__lgamma(k + 1.0))
             return (uint64_t)k;
     }
 }
 
+static uint64_t poisson_draw(struct cx_rng *r, const poisson_setup *ps)
+{
+    if (ps->lambda <= 0.0)
+        return 0;
+    return ps->lambda < 10.0 ? poisson_inversion(r, ps) : poisson_ptrs(r, ps);
+}
+
 uint64_t cx__rng_poisson(struct cx_rng *r, double lambda)
 {
-    if (lambda <= 0.0)
-        return 0;
-    return lambda < 10.0 ? poisson_inversion(r, lambda) : poisson_ptrs(r, lambda);
+    poisson_setup ps;
+    poisson_prepare(&ps, lambda);
+    return poisson_draw(r, &ps);
 }
 
 /* ---- binomial ---- */
 
-/* Inversion by the recurrence P(k+1) = P(k) (n - k) p / ((k + 1) q), for n p < 10, p <= 1/2. */
-static uint64_t binomial_inversion(struct cx_rng *r, uint64_t n, double p)
+/* Constants of one binomial distribution (with p folded to <= 1/2), computed once per fill. */
+typedef struct binomial_setup {
+    uint64_t n;
+    double dn, p; /* p <= 1/2 after folding */
+    int flip;     /* 1: the draw counts failures */
+    int trivial;  /* 1: always `fixed` (n = 0, p = 0 or p = 1) */
+    uint64_t fixed;
+    double p0, s, ainv;                   /* inversion */
+    double a, b, c, alpha, lpq, m, h, vr; /* BTRS */
+} binomial_setup;
+
+static void binomial_prepare(binomial_setup *bs, uint64_t n, double p)
 {
-    double q = 1.0 - p, s = p / q, a = ((double)n + 1.0) * s;
-    double p0 = exp((double)n * log1p(-p));
+    memset(bs, 0, sizeof *bs);
+    bs->n = n;
+    bs->dn = (double)n;
+    if (n == 0 || p <= 0.0 || p >= 1.0) {
+        bs->trivial = 1;
+        bs->fixed = (n > 0 && p >= 1.0) ? n : 0;
+        return;
+    }
+    bs->flip = p > 0.5; /* draw failures instead of successes */
+    p = bs->flip ? 1.0 - p : p;
+    bs->p = p;
+    double q = 1.0 - p;
+    if (bs->dn * p < 10.0) { /* inversion */
+        bs->s = p / q;
+        bs->ainv = (bs->dn + 1.0) * bs->s;
+        bs->p0 = exp(bs->dn * log1p(-p));
+        return;
+    }
+    /* Hormann's BTRS constants */
+    double spq = sqrt(bs->dn * p * q);
+    bs->b = 1.15 + 2.53 * spq;
+    bs->a = -0.0873 + 0.0248 * bs->b + 0.01 * p;
+    bs->c = bs->dn * p + 0.5;
+    bs->alpha = (2.83 + 5.1 / bs->b) * spq;
+    bs->lpq = log(p / q);
+    bs->m = floor((bs->dn + 1.0) * p);
+    bs->h = cx__lgamma(bs->m + 1.0) + cx__lgamma(bs->dn - bs->m + 1.0);
+    bs->vr = 0.92 - 4.2 / bs->b;
+}
+
+/* Inversion by the recurrence P(k+1) = P(k) (n - k) p / ((k + 1) q), for n p < 10, p <= 1/2. */
+static uint64_t binomial_inversion(struct cx_rng *r, const binomial_setup *bs)
+{
     for (;;) {
-        double u = cx__rng_uniform(r), prob = p0;
+        double u = cx__rng_uniform(r), prob = bs->p0;
         uint64_t k = 0;
-        while (u >= prob && k <= n) {
+        while (u >= prob && k <= bs->n) {
             u -= prob;
             k++;
-            prob *= a / (double)k - s;
+            prob *= bs->ainv / (double)k - bs->s;
         }
-        if (k <= n) /* else rounding left u beyond the total mass: draw again */
+        if (k <= bs->n) /* else rounding left u beyond the total mass: draw again */
             return k;
     }
 }
 
 /* BTRS: Hormann (1993), "The generation of binomial random variates", J. Statist. Comput.
  * Simul. 46, 101-110; for n p >= 10, p <= 1/2. */
-static uint64_t binomial_btrs(struct cx_rng *r, uint64_t n, double p)
+static uint64_t binomial_btrs(struct cx_rng *r, const binomial_setup *bs)
 {
-    double dn = (double)n, q = 1.0 - p;
-    double spq = sqrt(dn * p * q);
-    double b = 1.15 + 2.53 * spq;
-    double a = -0.0873 + 0.0248 * b + 0.01 * p;
-    double c = dn * p + 0.5;
-    double alpha = (2.83 + 5.1 / b) * spq;
-    double lpq = log(p / q);
-    double m = floor((dn + 1.0) * p);
-    double h = cx__lgamma(m + 1.0) + cx__lgamma(dn - m + 1.0);
-    double vr = 0.92 - 4.2 / b;
+    double a = bs->a, b = bs->b, dn = bs->dn;
     for (;;) {
         double u = cx__rng_uniform(r) - 0.5;
         double v = cx__rng_uniform(r);
         double us = 0.5 - fabs(u);
-        double k = floor((2.0 * a / us + b) * u + c);
+        double k = floor((2.0 * a / us + b) * u + bs->c);
         if (k < 0.0 || k > dn)
             continue;
-        if (us >= 0.07 && v <= vr)
+        if (us >= 0.07 && v <= bs->vr)
             return (uint64_t)k;
-        v = log(v * alpha / (a / (us * us) + b));
-        if (v <= h - cx__lgamma(k + 1.0) - cx__lgamma(dn - k + 1.0) + (k - m) * lpq)
+        v = log(v * bs->alpha / (a / (us * us) + b));
+        if (v <= bs->h - cx__lgamma(k + 1.0) - cx__lgamma(dn - k + 1.0) + (k - bs->m) * bs->lpq)
             return (uint64_t)k;
     }
 }
 
+static uint64_t binomial_draw(struct cx_rng *r, const binomial_setup *bs)
+{
+    if (bs->trivial)
+        return bs->fixed;
+    uint64_t k = bs->dn * bs->p < 10.0 ? binomial_inversion(r, bs) : binomial_btrs(r, bs);
+    return bs->flip ? bs->n - k : k;
+}
+
 uint64_t cx__rng_binomial(struct cx_rng *r, uint64_t n, double p)
 {
-    if (n == 0 || p <= 0.0)
-        return 0;
-    if (p >= 1.0)
-        return n;
-    int flip = p > 0.5; /* draw failures instead of successes */
-    double pp = flip ? 1.0 - p : p;
-    uint64_t k = (double)n * pp < 10.0 ? binomial_inversion(r, n, pp) : binomial_btrs(r, n, pp);
-    return flip ? n - k : k;
+    binomial_setup bs;
+    binomial_prepare(&bs, n, p);
+    return binomial_draw(r, &bs);
 }
 
 /* ---- public API ---- */
@@ -679,8 +739,10 @@ cx_status cx_rng_fill_poisson(double *out, size_t n, cx_rng *rng, double lambda)
     CX_CHECK_ARG(rng != NULL);
     CX_CHECK_ARG(out != NULL || n == 0);
     CX_RNG_CHECK(check_poisson(lambda));
+    poisson_setup ps;
+    poisson_prepare(&ps, lambda);
     for (size_t i = 0; i < n; i++)
-        out[i] = (double)cx__rng_poisson(rng, lambda);
+        out[i] = (double)poisson_draw(rng, &ps);
     return CX_OK;
 }
 
@@ -689,7 +751,9 @@ cx_status cx_rng_fill_binomial(double *out, size_t n, cx_rng *rng, uint64_t tria
     CX_CHECK_ARG(rng != NULL);
     CX_CHECK_ARG(out != NULL || n == 0);
     CX_RNG_CHECK(check_binomial(trials, p));
+    binomial_setup bs;
+    binomial_prepare(&bs, trials, p);
     for (size_t i = 0; i < n; i++)
-        out[i] = (double)cx__rng_binomial(rng, trials, p);
+        out[i] = (double)binomial_draw(rng, &bs);
     return CX_OK;
 }

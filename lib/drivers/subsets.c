@@ -6,21 +6,39 @@
 
 #include "drivers_internal.h"
 
+/* ri -= f * rk over m entries; separate restrict pointers so the compiler vectorises it. */
+static void axpy_row(double *restrict ri, const double *restrict rk, double f, size_t m)
+{
+    for (size_t j = 0; j < m; j++)
+        ri[j] -= f * rk[j];
+}
+
 double cx__sweep(double *a, size_t m, size_t k, int reverse)
 {
     double d = a[k * m + k], inv = 1.0 / d, sgn = reverse ? -inv : inv;
-    double *rk = a + k * m;
+    double rk[CX_DRIVERS_EXACT_LIMIT + 1], *rkp = rk, *heap = NULL;
+    if (m > CX_DRIVERS_EXACT_LIMIT + 1) { /* sampled LMG with many drivers: update in place */
+        heap = a + k * m;
+        rkp = heap;
+    } else {
+        memcpy(rk, a + k * m, m * sizeof *rk);
+    }
     for (size_t i = 0; i < m; i++) {
         if (i == k)
             continue;
-        double *ri = a + i * m, aik = ri[k], f = aik * inv;
-        for (size_t j = 0; j < m; j++)
-            ri[j] -= f * rk[j];
+        double *ri = a + i * m, aik = ri[k];
+        if (heap) {
+            for (size_t j = 0; j < m; j++)
+                ri[j] -= aik * inv * rkp[j];
+        } else {
+            axpy_row(ri, rkp, aik * inv, m);
+        }
         ri[k] = aik * sgn;
     }
+    double *row = a + k * m;
     for (size_t j = 0; j < m; j++)
-        rk[j] *= sgn;
-    rk[k] = -inv;
+        row[j] = rkp[j] * sgn;
+    row[k] = -inv;
     return d;
 }
 

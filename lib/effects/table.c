@@ -187,13 +187,13 @@ cx_status cx_effect_table_value(double *out, const cx_effect_table *t, size_t ro
     return CX_OK;
 }
 
-cx_status cx_effect_table_text(const char **out, const cx_effect_table *t, size_t row, size_t col)
+cx_status cx_effect_table_text(const char **text, const cx_effect_table *t, size_t row, size_t col)
 {
-    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(text != NULL);
     cx_status st = cell_check(t, row, col, 1);
     if (st)
         return st;
-    *out = ((char **)t->cols[col])[row];
+    *text = ((char **)t->cols[col])[row];
     return CX_OK;
 }
 

@@ -64,7 +64,7 @@ cx_status cx_batch_set_f64(cx_batch *batch, int field, const double *xs, size_t 
     cx_status st = check_set(batch, field, xs, n);
     if (st != CX_OK)
         return st;
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     if (kind == CX_KIND_STRING)
         return cx__error_param(CX_EINVAL, "field", "%s is a string field", cx_field_name(field));
     void *tmp = cx__malloc_array(n, cx__kind_size(kind));
@@ -109,7 +109,7 @@ cx_status cx_batch_set_i64(cx_batch *batch, int field, const int64_t *xs, size_t
     cx_status st = check_set(batch, field, xs, n);
     if (st != CX_OK)
         return st;
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     if (kind == CX_KIND_STRING)
         return cx__error_param(CX_EINVAL, "field", "%s is a string field", cx_field_name(field));
     void *tmp = cx__malloc_array(n, cx__kind_size(kind));
@@ -148,7 +148,7 @@ cx_status cx_batch_set_str(cx_batch *batch, int field, const char *const *strs, 
     cx_status st = check_set(batch, field, strs, n);
     if (st != CX_OK)
         return st;
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     cx__dict *d = &batch->rows.dict[field];
     size_t mark = d->count;
     void *tmp = cx__malloc_array(n, cx__kind_size(kind));
@@ -219,7 +219,7 @@ cx_status cx_log_append_batch(cx_log *log, const cx_batch *batch)
     for (int f = 0; f < CX__NFIELDS && st == CX_OK; f++) {
         if (!log->col[f])
             continue;
-        int kind = cx_field_kind_of(f);
+        int kind = cx__kind(f);
         size_t es = cx__kind_size(kind);
         char *dst = (char *)log->col[f] + n0 * es;
         if (!b->col[f]) {

@@ -36,6 +36,15 @@ typedef struct reader {
     int col_of[CX__NFIELDS];
     int clear[CX__NFIELDS]; /* allocated columns the file does not set */
     int nclear;
+    /* string cells of the current record, interned after the other cells so that the
+     * dictionary slots (prefetched when the cell is read) have arrived by then */
+    struct pending {
+        const char *s, *start;
+        size_t len;
+        uint32_t hash;
+        int field;
+        int col;
+    } * pending;
 } reader;
 
 static cx_status fail_at(const reader *rd, const char *at, long field, const char *fmt, ...)
@@ -70,8 +79,10 @@ static void free_header(reader *rd)
             cx__free(rd->header[i]);
     cx__free(rd->header);
     cx__free(rd->field_of);
+    cx__free(rd->pending);
     rd->header = NULL;
     rd->field_of = NULL;
+    rd->pending = NULL;
 }
 
 static cx_status read_header(reader *rd, const cx_csv_options *opts)
@@ -161,11 +172,11 @@ static cx_status read_header(reader *rd, const cx_csv_options *opts)
 }
 
 /* Convert one cell into staging row r. Returns CX_OK or an error already recorded. */
-static cx_status put_cell(reader *rd, int f, size_t r, const cx__cell *cell, long col)
+static inline cx_status put_cell(reader *rd, int f, size_t r, const cx__cell *cell, long col)
 {
     cx_log *log = rd->log;
     void *dst = log->col[f];
-    switch (cx_field_kind_of(f)) {
+    switch (cx__kinds[f]) {
     case CX_KIND_DOUBLE: {
         double x = NAN;
         if (cell->len && cx__parse_double(cell->s, cell->len, &x) != 0)
@@ -234,11 +245,10 @@ static cx_status read_records(reader *rd, size_t *rows_out)
         if (r >= log->cap && (st = cx__log_reserve(log, r + 1)) != CX_OK)
             return st;
         for (int k = 0; k < rd->nclear; k++)
-            cx__column_fill_absent(log->col[rd->clear[k]], cx_field_kind_of(rd->clear[k]), r,
-                                   r + 1);
+            cx__column_fill_absent(log->col[rd->clear[k]], cx__kind(rd->clear[k]), r, r + 1);
         c->field = 1;
         int res = CX__CELL_MORE;
-        int i = 0;
+        int i = 0, npend = 0;
         while (res == CX__CELL_MORE) {
             cx__cell cell;
             res = cx__csv_cell(c, &cell);
@@ -248,8 +258,33 @@ static cx_status read_records(reader *rd, size_t *rows_out)
                 return fail_at(rd, cell.start, i + 1, "more fields than the header's %d",
                                rd->ncols);
             int f = rd->field_of[i++];
-            if (f >= 0 && (st = put_cell(rd, f, r, &cell, i)) != CX_OK)
+            if (f < 0)
+                continue;
+            /* strings not in the scratch buffer wait; everything else is converted now */
+            if (cx__kinds[f] == CX_KIND_STRING && cell.len && cell.s != c->scratch) {
+                struct pending *p = &rd->pending[npend++];
+                p->s = cell.s;
+                p->start = cell.start;
+                p->len = cell.len;
+                p->field = f;
+                p->col = i;
+                p->hash = cx__dict_hash(cell.s, cell.len);
+                cx__dict_prefetch(&log->dict[f], p->hash);
+                continue;
+            }
+            if ((st = put_cell(rd, f, r, &cell, i)) != CX_OK)
                 return st;
+        }
+        for (int k = 0; k < npend; k++) {
+            const struct pending *p = &rd->pending[k];
+            const char *why = cx__csv_text_problem(p->s, p->len);
+            if (why)
+                return fail_at(rd, p->start, p->col, "%s", why);
+            int32_t code;
+            if ((st = cx__dict_intern_hashed(&log->dict[p->field], p->s, p->len, p->hash, &code)) !=
+                CX_OK)
+                return st;
+            ((int32_t *)log->col[p->field])[r] = code;
         }
         if (i != rd->ncols)
             return fail_at(rd, rec, i, "%d fields where the header has %d", i, rd->ncols);
@@ -284,6 +319,11 @@ cx_status cx_log_read_csv_buffer(cx_log *log, const char *data, size_t len, cons
             st = cx__log_column_ensure(log, f, log->n);
         else if (log->col[f])
             rd.clear[rd.nclear++] = f;
+    }
+    if (st == CX_OK) {
+        rd.pending = cx__malloc_array((size_t)rd.ncols, sizeof *rd.pending);
+        if (!rd.pending)
+            st = cx__enomem();
     }
     size_t added = 0;
     if (st == CX_OK)

@@ -120,7 +120,7 @@ static cx_status write_log(cx__sink *s, const cx_log *log, const cx_csv_options 
             if (i && (st = cx__sink_put(s, &delim, 1)) != CX_OK)
                 break;
             const void *col = log->col[f];
-            switch (cx_field_kind_of(f)) {
+            switch (cx__kind(f)) {
             case CX_KIND_DOUBLE:
                 st = cx__sink_double(s, ((const double *)col)[r]);
                 break;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* A fast 64-bit multiply-mix hash over 8-byte words (ids are short). */
-static uint32_t hash_bytes(const char *s, size_t len)
+uint32_t cx__dict_hash(const char *s, size_t len)
 {
     uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)len;
     while (len >= 8) {
@@ -28,40 +28,55 @@ static uint32_t hash_bytes(const char *s, size_t len)
     return (uint32_t)h;
 }
 
+/* Whether code's string is s[0..len): lengths first, then bytes (short ids: inline). */
 static int same(const cx__dict *d, uint32_t code, const char *s, size_t len)
 {
     size_t off = d->offset[code];
-    return d->offset[code + 1] - off - 1 == len && memcmp(d->strings + off, s, len) == 0;
+    if (d->offset[code + 1] - off - 1 != len)
+        return 0;
+    const char *t = d->strings + off;
+    if (len <= 16) {
+        for (size_t i = 0; i < len; i++)
+            if (t[i] != s[i])
+                return 0;
+        return 1;
+    }
+    return memcmp(t, s, len) == 0;
+}
+
+static uint64_t slot_of(uint32_t h, uint32_t code)
+{
+    return (uint64_t)h << 32 | (uint64_t)(code + 1);
 }
 
 int32_t cx__dict_find(const cx__dict *d, const char *s, size_t len)
 {
     if (d->nslots == 0)
         return -1;
-    uint32_t h = hash_bytes(s, len);
+    uint32_t h = cx__dict_hash(s, len);
     size_t mask = d->nslots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t v = d->slots[i];
+        uint64_t v = d->slots[i];
         if (v == 0)
             return -1;
-        if (d->hash[v - 1] == h && same(d, v - 1, s, len))
-            return (int32_t)(v - 1);
+        if ((uint32_t)(v >> 32) == h && same(d, (uint32_t)v - 1, s, len))
+            return (int32_t)((uint32_t)v - 1);
     }
 }
 
-static void place(uint32_t *slots, size_t nslots, uint32_t h, uint32_t code)
+static void place(uint64_t *slots, size_t nslots, uint32_t h, uint32_t code)
 {
     size_t mask = nslots - 1;
     size_t i = h & mask;
     while (slots[i])
         i = (i + 1) & mask;
-    slots[i] = code + 1;
+    slots[i] = slot_of(h, code);
 }
 
 static cx_status grow_slots(cx__dict *d)
 {
     size_t n = d->nslots ? d->nslots * 2 : 64;
-    uint32_t *slots = cx__calloc(n, sizeof *slots);
+    uint64_t *slots = cx__calloc(n, sizeof *slots);
     if (!slots)
         return cx__enomem();
     for (size_t c = 0; c < d->count; c++)
@@ -93,15 +108,19 @@ static cx_status grow_codes(cx__dict *d)
 
 cx_status cx__dict_intern(cx__dict *d, const char *s, size_t len, int32_t *code)
 {
-    uint32_t h = hash_bytes(s, len);
+    return cx__dict_intern_hashed(d, s, len, cx__dict_hash(s, len), code);
+}
+
+cx_status cx__dict_intern_hashed(cx__dict *d, const char *s, size_t len, uint32_t h, int32_t *code)
+{
     if (d->nslots) {
         size_t mask = d->nslots - 1;
         for (size_t i = h & mask;; i = (i + 1) & mask) {
-            uint32_t v = d->slots[i];
+            uint64_t v = d->slots[i];
             if (v == 0)
                 break;
-            if (d->hash[v - 1] == h && same(d, v - 1, s, len)) {
-                *code = (int32_t)(v - 1);
+            if ((uint32_t)(v >> 32) == h && same(d, (uint32_t)v - 1, s, len)) {
+                *code = (int32_t)((uint32_t)v - 1);
                 return CX_OK;
             }
         }

@@ -38,7 +38,7 @@ cx_status cx_log_dup(cx_log **out, const cx_log *log)
     c->sorted = log->sorted;
     for (int f = 0; f < CX__NFIELDS; f++) {
         if (log->col[f]) {
-            size_t bytes = cx__kind_size(cx_field_kind_of(f)) * log->n;
+            size_t bytes = cx__kind_size(cx__kind(f)) * log->n;
             c->col[f] = cx__malloc(bytes);
             if (!c->col[f]) {
                 cx_log_free(c);
@@ -68,7 +68,7 @@ int cx_log_is_sorted(const cx_log *log)
 static int present(const cx_log *log, int f, size_t r)
 {
     const void *c = log->col[f];
-    switch (cx_field_kind_of(f)) {
+    switch (cx__kind(f)) {
     case CX_KIND_DOUBLE:
         return !isnan(((const double *)c)[r]);
     case CX_KIND_TIME:
@@ -153,7 +153,7 @@ cx_status cx__log_reserve(cx_log *log, size_t rows)
     for (int f = 0; f < CX__NFIELDS; f++) {
         if (!log->col[f])
             continue;
-        void *p = cx__realloc_array(log->col[f], cap, cx__kind_size(cx_field_kind_of(f)));
+        void *p = cx__realloc_array(log->col[f], cap, cx__kind_size(cx__kind(f)));
         if (!p)
             return cx__enomem(); /* columns that grew stay valid; cap is unchanged */
         log->col[f] = p;
@@ -166,7 +166,7 @@ cx_status cx__log_column_ensure(cx_log *log, int field, size_t n_fill)
 {
     if (log->col[field])
         return CX_OK;
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     size_t cap = log->cap ? log->cap : 16;
     void *p = cx__malloc_array(cap, cx__kind_size(kind));
     if (!p)
@@ -181,7 +181,7 @@ void cx__log_row_clear(cx_log *log, size_t r)
 {
     for (int f = 0; f < CX__NFIELDS; f++)
         if (log->col[f])
-            cx__column_fill_absent(log->col[f], cx_field_kind_of(f), r, r + 1);
+            cx__column_fill_absent(log->col[f], cx__kind(f), r, r + 1);
 }
 
 static double dval(const cx_log *log, int f, size_t r)
@@ -201,7 +201,7 @@ int cx__log_row_check(const cx_log *log, size_t r, char *msg, size_t cap)
         return CX_FIELD_TIME;
     }
     for (int f = 0; f < CX__NFIELDS; f++) {
-        if (cx_field_kind_of(f) != CX_KIND_DOUBLE || !log->col[f])
+        if (cx__kind(f) != CX_KIND_DOUBLE || !log->col[f])
             continue;
         double x = ((const double *)log->col[f])[r];
         if (isinf(x)) {
@@ -409,7 +409,7 @@ cx_status cx_log_get_f64(double *out, size_t n, const cx_log *log, int field)
     if (st != CX_OK)
         return st;
     CX_CHECK_ARG(out != NULL || n == 0);
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     if (kind == CX_KIND_STRING)
         return cx__error_param(CX_EINVAL, "field", "%s is a string field; use cx_log_get_i64",
                                cx_field_name(field));
@@ -448,7 +448,7 @@ cx_status cx_log_get_i64(int64_t *out, size_t n, const cx_log *log, int field)
     if (st != CX_OK)
         return st;
     CX_CHECK_ARG(out != NULL || n == 0);
-    int kind = cx_field_kind_of(field);
+    int kind = cx__kind(field);
     if (kind == CX_KIND_DOUBLE)
         return cx__error_param(CX_EINVAL, "field", "%s is a double field; use cx_log_get_f64",
                                cx_field_name(field));
@@ -482,7 +482,7 @@ const double *cx_log_column_f64(const cx_log *log, int field)
 static cx_status check_string_field(const cx_log *log, int field)
 {
     CX_CHECK_ARG(log != NULL);
-    if (cx_field_kind_of(field) != CX_KIND_STRING)
+    if (cx__kind(field) != CX_KIND_STRING)
         return cx__error_param(CX_EINVAL, "field", "field %d is not a string field", field);
     return CX_OK;
 }

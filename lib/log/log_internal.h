@@ -39,10 +39,11 @@ typedef struct cx__dict {
     size_t count;     /* number of strings (codes 0 .. count-1) */
     size_t count_cap; /* capacity of offset (count_cap + 1 entries) and hash */
     size_t *offset;   /* count + 1 byte offsets into strings; NULL while empty */
-    uint32_t *hash;   /* hash of each string, so that rehashing never rereads the bytes */
+    uint32_t *hash;   /* hash of each string, so that truncation never rereads the bytes */
     char *strings;    /* the strings back to back, each NUL-terminated */
     size_t bytes_len, bytes_cap;
-    uint32_t *slots; /* nslots entries: code + 1, or 0 for an empty slot */
+    uint64_t *slots; /* nslots entries: hash << 32 | (code + 1), or 0 for an empty slot; the
+                        hash beside the code saves a cache miss per probe */
     size_t nslots;   /* a power of two, or 0 */
 } cx__dict;
 
@@ -63,29 +64,36 @@ struct cx_txlog {
     cx__dict customers;
 };
 
+/* Kind of each field (the same table as cx_field_kind_of, without the call through the PLT). */
+CX_HIDDEN extern const unsigned char cx__kinds[CX__NFIELDS];
+static inline int cx__kind(int field)
+{
+    return field >= 0 && field < CX__NFIELDS ? cx__kinds[field] : 0;
+}
+
 /* ---- typed column access (NULL when the field is absent in every row or of another kind) ---- */
 
 static inline const double *cx__log_f64(const cx_log *log, int field)
 {
-    return (field >= 0 && field < CX__NFIELDS && cx_field_kind_of(field) == CX_KIND_DOUBLE)
+    return (field >= 0 && field < CX__NFIELDS && cx__kind(field) == CX_KIND_DOUBLE)
                ? (const double *)log->col[field]
                : NULL;
 }
 static inline const int64_t *cx__log_time(const cx_log *log, int field)
 {
-    return (field >= 0 && field < CX__NFIELDS && cx_field_kind_of(field) == CX_KIND_TIME)
+    return (field >= 0 && field < CX__NFIELDS && cx__kind(field) == CX_KIND_TIME)
                ? (const int64_t *)log->col[field]
                : NULL;
 }
 static inline const int32_t *cx__log_codes(const cx_log *log, int field)
 {
-    return (field >= 0 && field < CX__NFIELDS && cx_field_kind_of(field) == CX_KIND_STRING)
+    return (field >= 0 && field < CX__NFIELDS && cx__kind(field) == CX_KIND_STRING)
                ? (const int32_t *)log->col[field]
                : NULL;
 }
 static inline const int8_t *cx__log_i8(const cx_log *log, int field)
 {
-    int k = cx_field_kind_of(field);
+    int k = cx__kind(field);
     return (k == CX_KIND_BOOL || k == CX_KIND_CHANNEL) ? (const int8_t *)log->col[field] : NULL;
 }
 static inline const char *cx__dict_str(const cx__dict *d, size_t code)
@@ -101,6 +109,21 @@ CX_HIDDEN size_t cx__kind_size(int kind); /* bytes per element of a column of th
 
 /* Code of s[0..len) (no NUL inside), adding it when new. CX_ENOMEM leaves d unchanged. */
 CX_HIDDEN cx_status cx__dict_intern(cx__dict *d, const char *s, size_t len, int32_t *code);
+/* The same with the string's hash already computed (cx__dict_hash), so that a caller can
+ * prefetch the slot (cx__dict_prefetch) and do other work while it arrives. */
+CX_HIDDEN uint32_t cx__dict_hash(const char *s, size_t len);
+CX_HIDDEN cx_status cx__dict_intern_hashed(cx__dict *d, const char *s, size_t len, uint32_t h,
+                                           int32_t *code);
+static inline void cx__dict_prefetch(const cx__dict *d, uint32_t h)
+{
+#if defined(__GNUC__)
+    if (d->nslots)
+        __builtin_prefetch(&d->slots[h & (d->nslots - 1)]);
+#else
+    (void)d;
+    (void)h;
+#endif
+}
 /* Code of s or -1. */
 CX_HIDDEN int32_t cx__dict_find(const cx__dict *d, const char *s, size_t len);
 /* Forget codes >= count (rollback of a failed append); never allocates. */

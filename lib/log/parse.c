@@ -112,6 +112,15 @@ static int ieq(const char *s, size_t len, const char *word)
 
 int cx__parse_bool(const char *s, size_t len, int *out)
 {
+    /* the writer's spellings first, without a loop */
+    if (len == 3 && s[0] == 'y' && s[1] == 'e' && s[2] == 's') {
+        *out = 1;
+        return 0;
+    }
+    if (len == 2 && s[0] == 'n' && s[1] == 'o') {
+        *out = 0;
+        return 0;
+    }
     static const char *const yes[] = {"1", "yes", "true", "y", "t"};
     static const char *const no[] = {"0", "no", "false", "n", "f"};
     for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
@@ -129,6 +138,30 @@ int cx__parse_bool(const char *s, size_t len, int *out)
 
 int cx__parse_channel(const char *s, size_t len, int *out)
 {
+    /* canonical lower-case names first: one length switch and one comparison */
+    static const char *const canonical[] = {"",      "in_person",    "phone", "chat",
+                                            "email", "self_service", "other"};
+    int guess = -1;
+    switch (len) {
+    case 4:
+        guess = CX_CHANNEL_CHAT;
+        break;
+    case 5:
+        guess = s[0] == 'p' ? CX_CHANNEL_PHONE : s[0] == 'e' ? CX_CHANNEL_EMAIL : CX_CHANNEL_OTHER;
+        break;
+    case 9:
+        guess = CX_CHANNEL_IN_PERSON;
+        break;
+    case 12:
+        guess = CX_CHANNEL_SELF_SERVICE;
+        break;
+    default:
+        break;
+    }
+    if (guess > 0 && memcmp(s, canonical[guess], len) == 0) {
+        *out = guess;
+        return 0;
+    }
     static const struct {
         const char *name;
         int channel;

@@ -150,7 +150,7 @@ cx_status cx_log_sort(cx_log *log)
     if (st == CX_OK) {
         size_t sizes[CX__NFIELDS];
         for (int f = 0; f < CX__NFIELDS; f++)
-            sizes[f] = cx__kind_size(cx_field_kind_of(f));
+            sizes[f] = cx__kind_size(cx__kind(f));
         apply_perm(log->col, sizes, CX__NFIELDS, perm, log->n, scratch);
         log->sorted = 1;
     }
@@ -275,7 +275,7 @@ cx_status cx_log_select(cx_log **out, const cx_log *log, const cx_log_filter *fi
     for (int f = 0; f < CX__NFIELDS && st == CX_OK; f++) {
         if (!log->col[f] || k == 0)
             continue;
-        int kind = cx_field_kind_of(f);
+        int kind = cx__kind(f);
         size_t es = cx__kind_size(kind);
         char *dst = cx__malloc_array(k, es);
         if (!dst) {

@@ -192,18 +192,19 @@ cx_status cx_txlog_sort(cx_txlog *tx)
 
 /* ---- CSV ---- */
 
+/* hdr names the columns (NULL while reading the header); columns past nhdr have no name. */
 static cx_status tx_fail(const cx__csv *c, const char *at, long col, const char *const *hdr,
-                         const char *fmt, ...) CX_PRINTF(5, 6);
+                         int nhdr, const char *fmt, ...) CX_PRINTF(6, 7);
 
 static cx_status tx_fail(const cx__csv *c, const char *at, long col, const char *const *hdr,
-                         const char *fmt, ...)
+                         int nhdr, const char *fmt, ...)
 {
     char msg[300];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (hdr && col > 0)
+    if (hdr && col > 0 && col <= nhdr)
         return cx__error_at(CX_EPARSE, c->name, cx__csv_line(c, at), col, "column '%s': %s",
                             hdr[col - 1], msg);
     return cx__error_at(CX_EPARSE, c->name, cx__csv_line(c, at), col, "%s", msg);
@@ -238,11 +239,11 @@ static cx_status tx_read(cx_txlog *tx, cx__csv *c, const cx_csv_options *opts)
         r = cx__csv_cell(c, &cell);
         if (r < 0) {
             st = r == CX__CELL_NOMEM ? cx__enomem()
-                                     : tx_fail(c, c->err_at, c->field, NULL, "%s", c->err_msg);
+                                     : tx_fail(c, c->err_at, c->field, NULL, 0, "%s", c->err_msg);
             break;
         }
         if (ncols == TX_MAX_COLUMNS) {
-            st = tx_fail(c, cell.start, ncols + 1, NULL, "more than 256 columns");
+            st = tx_fail(c, cell.start, ncols + 1, NULL, 0, "more than 256 columns");
             break;
         }
         char *h = cx__realloc(hdr_store, hdr_len + cell.len + 1);
@@ -261,12 +262,12 @@ static cx_status tx_read(cx_txlog *tx, cx__csv *c, const cx_csv_options *opts)
             f++;
         ncols++;
         if (f < TX_NFIELDS && col_of[f]) {
-            st = tx_fail(c, cell.start, ncols, NULL, "duplicate column '%.*s'", CLIP(cell.len),
+            st = tx_fail(c, cell.start, ncols, NULL, 0, "duplicate column '%.*s'", CLIP(cell.len),
                          cell.s);
             break;
         }
         if (f == TX_NFIELDS && opts && !opts->ignore_unknown_columns) {
-            st = tx_fail(c, cell.start, ncols, NULL, "unknown column '%.*s'", CLIP(cell.len),
+            st = tx_fail(c, cell.start, ncols, NULL, 0, "unknown column '%.*s'", CLIP(cell.len),
                          cell.s);
             break;
         }
@@ -288,7 +289,7 @@ static cx_status tx_read(cx_txlog *tx, cx__csv *c, const cx_csv_options *opts)
         if (*rec == '\n' || *rec == '\r') {
             if (cx__csv_only_newlines_left(c))
                 break;
-            st = tx_fail(c, rec, 0, NULL, "empty line");
+            st = tx_fail(c, rec, 0, NULL, 0, "empty line");
             break;
         }
         if ((st = reserve(tx, r + 1)) != CX_OK)
@@ -304,19 +305,20 @@ static cx_status tx_read(cx_txlog *tx, cx__csv *c, const cx_csv_options *opts)
             cx__cell cell;
             res = cx__csv_cell(c, &cell);
             if (res < 0) {
-                st = res == CX__CELL_NOMEM ? cx__enomem()
-                                           : tx_fail(c, c->err_at, c->field, hdr, "%s", c->err_msg);
+                st = res == CX__CELL_NOMEM
+                         ? cx__enomem()
+                         : tx_fail(c, c->err_at, c->field, hdr, ncols, "%s", c->err_msg);
                 break;
             }
             if (i >= ncols) {
-                st = tx_fail(c, cell.start, i + 1, NULL, "more fields than the header has");
+                st = tx_fail(c, cell.start, i + 1, NULL, 0, "more fields than the header has");
                 break;
             }
             int f = field_of[i++];
             if (f == TX_CUSTOMER) {
                 const char *why = cx__csv_text_problem(cell.s, cell.len);
                 if (why)
-                    st = tx_fail(c, cell.start, i, hdr, "%s", why);
+                    st = tx_fail(c, cell.start, i, hdr, ncols, "%s", why);
                 /* intern now: the cell may live in the scratch buffer */
                 int32_t code = -1;
                 if (st == CX_OK && cell.len)
@@ -329,31 +331,31 @@ static cx_status tx_read(cx_txlog *tx, cx__csv *c, const cx_csv_options *opts)
                 if (cell.len) {
                     cx_status ts = cx__parse_time(cell.s, cell.len, &t);
                     if (ts != CX_OK)
-                        st = tx_fail(c, cell.start, i, hdr,
+                        st = tx_fail(c, cell.start, i, hdr, ncols,
                                      "'%.*s' is not an ISO-8601 time or epoch seconds",
                                      CLIP(cell.len), cell.s);
                 }
             } else if (f == TX_AMOUNT && cell.len) {
                 if (cx__parse_double(cell.s, cell.len, &amount) != 0)
-                    st = tx_fail(c, cell.start, i, hdr, "'%.*s' is not a number", CLIP(cell.len),
-                                 cell.s);
+                    st = tx_fail(c, cell.start, i, hdr, ncols, "'%.*s' is not a number",
+                                 CLIP(cell.len), cell.s);
                 else if (isinf(amount))
-                    st = tx_fail(c, cell.start, i, hdr, "amount '%.*s' is not finite",
+                    st = tx_fail(c, cell.start, i, hdr, ncols, "amount '%.*s' is not finite",
                                  CLIP(cell.len), cell.s);
             }
         }
         if (st != CX_OK)
             break;
         if (i != ncols) {
-            st = tx_fail(c, rec, i, NULL, "%d fields where the header has %d", i, ncols);
+            st = tx_fail(c, rec, i, NULL, 0, "%d fields where the header has %d", i, ncols);
             break;
         }
         if (!cust) {
-            st = tx_fail(c, cust_at, col_of[TX_CUSTOMER], hdr, "customer is required");
+            st = tx_fail(c, cust_at, col_of[TX_CUSTOMER], hdr, ncols, "customer is required");
             break;
         }
         if (t == CX_TIME_ABSENT) {
-            st = tx_fail(c, time_at, col_of[TX_TIME], hdr, "time is required");
+            st = tx_fail(c, time_at, col_of[TX_TIME], hdr, ncols, "time is required");
             break;
         }
         tx->customer[r] = (int32_t)cust_len;

@@ -103,27 +103,71 @@ cx_status cx_pls_data_set_weights(cx_pls_data *d, const double *ws, size_t n)
     return CX_OK;
 }
 
+cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
+{
+    CX_CHECK_ARG(d != NULL);
+    CX_CHECK_ARG(name != NULL);
+    size_t c = find_col(d, name);
+    if (c == (size_t)-1)
+        return cx__error_param(CX_EINVAL, name, "no column '%s' for the weights", name);
+    cx_status st = cx_pls_data_set_weights(d, d->cols[c], d->n);
+    if (st == CX_EINVAL)
+        return cx__error_param(CX_EINVAL, name, "weights column '%s': %s", name,
+                               cx_error_last()->message);
+    return st;
+}
+
 /* Weighted correlation matrix with multiplicities; see pls_internal.h. Sums are of standardised
  * (centred) values, so the one-pass formula loses nothing to cancellation. */
-size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
-                    const unsigned *counts, size_t n, size_t K)
+/* AVX2 clone where the CPU has it: the same operations in the same order (no FMA contraction),
+ * so results are bit-identical to the baseline build, only wider vectors. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+size_t
+cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+             const unsigned *counts, size_t n, size_t K)
 {
     double N = 0;
     memset(S, 0, K * K * sizeof(double));
     memset(mz, 0, K * sizeof(double));
-    for (size_t r = 0; r < n; r++) {
-        double f = (counts ? counts[r] : 1.0) * (wt ? wt[r] : 1.0);
-        if (f == 0)
-            continue;
-        const double *x = z + r * K;
-        N += f;
-        for (size_t k = 0; k < K; k++) {
-            double fx = f * x[k];
-            mz[k] += fx;
-            double *row = S + k * K;
-            for (size_t l = 0; l <= k; l++)
-                row[l] += fx * x[l];
+    /* rows are accumulated four at a time: one load and store of S per four products, which is
+     * what bounds this loop (it is the whole cost of a bootstrap replicate on large data) */
+    const double *xr[4];
+    double fr[4];
+    int m = 0;
+    for (size_t r = 0; r <= n; r++) {
+        if (r < n) {
+            double f = (counts ? counts[r] : 1.0) * (wt ? wt[r] : 1.0);
+            if (f == 0)
+                continue;
+            xr[m] = z + r * K;
+            fr[m] = f;
+            N += f;
+            if (++m < 4)
+                continue;
         }
+        if (m == 4) {
+            const double *x0 = xr[0], *x1 = xr[1], *x2 = xr[2], *x3 = xr[3];
+            for (size_t k = 0; k < K; k++) {
+                double a0 = fr[0] * x0[k], a1 = fr[1] * x1[k], a2 = fr[2] * x2[k],
+                       a3 = fr[3] * x3[k];
+                mz[k] += (a0 + a1) + (a2 + a3);
+                double *row = S + k * K;
+                for (size_t l = 0; l <= k; l++)
+                    row[l] += (a0 * x0[l] + a1 * x1[l]) + (a2 * x2[l] + a3 * x3[l]);
+            }
+        } else {
+            for (int q = 0; q < m; q++)
+                for (size_t k = 0; k < K; k++) {
+                    double fx = fr[q] * xr[q][k];
+                    mz[k] += fx;
+                    double *row = S + k * K;
+                    for (size_t l = 0; l <= k; l++)
+                        row[l] += fx * xr[q][l];
+                }
+        }
+        m = 0;
     }
     for (size_t k = 0; k < K; k++)
         mz[k] /= N;
@@ -132,11 +176,13 @@ size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const do
     for (size_t k = 0; k < K; k++)
         for (size_t l = 0; l <= k; l++)
             S[k * K + l] = (S[k * K + l] - N * mz[k] * mz[l]) / div;
+    /* in z units the full-sample variance is 1; below 1e-10 the column is constant up to the
+     * rounding of the one-pass formula (a resample that drew a single distinct value) */
     size_t bad = (size_t)-1;
     for (size_t k = 0; k < K; k++) {
         double v = S[k * K + k];
         sz[k] = v > 0 ? sqrt(v) : 0;
-        if (!(v > 1e-24) && bad == (size_t)-1)
+        if (!(v > 1e-10) && bad == (size_t)-1)
             bad = k;
     }
     if (bad != (size_t)-1)

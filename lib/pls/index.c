@@ -38,6 +38,16 @@ static size_t unstd(double *v, const cx_pls_model *m, const double *w, const dou
     return (size_t)-1;
 }
 
+/* unstd() with the error for a block whose weights sum to 0 */
+static cx_status unstd_checked(double *v, const cx_pls_fit *f)
+{
+    size_t bad = unstd(v, f->model, f->est.w, f->sd);
+    if (bad != (size_t)-1)
+        return cx__error_param(CX_ERANGE, f->model->cname[bad],
+                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+    return CX_OK;
+}
+
 void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w, const double *mean,
                          const double *sd, const double *lo, const double *hi)
 {
@@ -68,29 +78,24 @@ cx_status cx_pls_fit_unstd_weights(double *out, size_t n, const cx_pls_fit *f)
     double *v = cx__malloc_array(f->K, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
-    if (bad != (size_t)-1) {
-        cx__free(v);
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
-    }
-    memcpy(out, v, f->K * sizeof(double));
+    if ((st = unstd_checked(v, f)) == CX_OK)
+        memcpy(out, v, f->K * sizeof(double));
     cx__free(v);
-    return CX_OK;
+    return st;
 }
 
-/* index scores of all used rows into out (n x C), via v */
-static cx_status index_rows(double *out, const cx_pls_fit *f)
+/* index scores (rescale = 1) or unstandardised scores sum_k v_k x_k (rescale = 0) of all used
+ * rows into out (n x C) */
+static cx_status index_rows(double *out, const cx_pls_fit *f, int rescale)
 {
     size_t K = f->K, C = f->C;
     double *v = cx__malloc_array(K + 2 * C, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
-    if (bad != (size_t)-1) {
+    cx_status st = unstd_checked(v, f);
+    if (st != CX_OK) {
         cx__free(v);
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+        return st;
     }
     double *lo = v + K, *rng = lo + C;
     for (size_t j = 0; j < C; j++)
@@ -108,14 +113,14 @@ static cx_status index_rows(double *out, const cx_pls_fit *f)
             double x = f->z[r * K + k] * f->sd[k] + f->mean[k];
             y[f->model->iconstruct[k]] += v[k] * x;
         }
-        for (size_t j = 0; j < C; j++)
+        for (size_t j = 0; rescale && j < C; j++)
             y[j] = 100 * (y[j] - lo[j]) / rng[j];
     }
     cx__free(v);
     return CX_OK;
 }
 
-cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
+static cx_status rows_out(double *out, size_t n, const cx_pls_fit *f, int rescale)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
@@ -125,11 +130,21 @@ cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
     double *tmp = cx__malloc_array(f->n * f->C, sizeof(double));
     if (!tmp)
         return cx__enomem();
-    st = index_rows(tmp, f);
+    st = index_rows(tmp, f, rescale);
     if (st == CX_OK)
         memcpy(out, tmp, f->n * f->C * sizeof(double));
     cx__free(tmp);
     return st;
+}
+
+cx_status cx_pls_fit_index_scores(double *out, size_t n, const cx_pls_fit *f)
+{
+    return rows_out(out, n, f, 1);
+}
+
+cx_status cx_pls_fit_unstd_scores(double *out, size_t n, const cx_pls_fit *f)
+{
+    return rows_out(out, n, f, 0);
 }
 
 cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *f)
@@ -142,17 +157,16 @@ cx_status cx_pls_fit_index(double *out, size_t n, const cx_pls_fit *f)
     double *v = cx__malloc_array(f->K, sizeof(double));
     if (!v)
         return cx__enomem();
-    size_t bad = unstd(v, f->model, f->est.w, f->sd);
+    st = unstd_checked(v, f);
     cx__free(v);
-    if (bad != (size_t)-1)
-        return cx__error_param(CX_ERANGE, f->model->cname[bad],
-                               "the weights of '%s' sum to 0: no index", f->model->cname[bad]);
+    if (st != CX_OK)
+        return st;
     cx__pls_index_means(out, f->model, f->est.w, f->mean, f->sd, f->lo, f->hi);
     return CX_OK;
 }
 
-cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, const int *segment,
-                                    size_t n_seg_labels, size_t n_segments)
+cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f,
+                                    const int64_t *segment, size_t n_seg_labels, size_t n_segments)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
@@ -166,15 +180,15 @@ cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, 
         return cx__error_param(CX_EINVAL, "segment", "%zu segment labels for %zu data rows",
                                n_seg_labels, f->n_rows);
     for (size_t r = 0; r < f->n_rows; r++)
-        if (segment[r] < 0 || (size_t)segment[r] >= n_segments)
+        if (segment[r] < 0 || (uint64_t)segment[r] >= n_segments)
             return cx__error_param(CX_EINVAL, "segment",
-                                   "segment label %d in row %zu is outside 0..%zu", segment[r],
-                                   r + 1, n_segments - 1);
+                                   "segment label %lld in row %zu is outside 0..%zu",
+                                   (long long)segment[r], r + 1, n_segments - 1);
     double *y = cx__malloc_array(f->n * C + n_segments * (C + 1), sizeof(double));
     if (!y)
         return cx__enomem();
     double *acc = y + f->n * C, *wsum = acc + n_segments * C;
-    if ((st = index_rows(y, f)) != CX_OK) {
+    if ((st = index_rows(y, f, 1)) != CX_OK) {
         cx__free(y);
         return st;
     }
@@ -198,17 +212,15 @@ cx_status cx_pls_fit_index_segments(double *out, size_t n, const cx_pls_fit *f, 
     return CX_OK;
 }
 
-cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n, const cx_pls_fit *f,
-                          size_t target)
+cx_status cx_pls_fit_ipma(double *out, size_t n, const cx_pls_fit *f, size_t target)
 {
     CX_CHECK_ARG(f != NULL);
-    CX_CHECK_ARG(importance != NULL);
-    CX_CHECK_ARG(performance != NULL);
+    CX_CHECK_ARG(out != NULL);
     size_t C = f->C, K = f->K;
     if (target >= C)
         return cx__error_param(CX_EINVAL, "target", "target %zu is not a construct (0..%zu)",
                                target, C - 1);
-    cx_status st = need(n, C);
+    cx_status st = need(n, 2 * C);
     if (st != CX_OK)
         return st;
     double *perf = cx__malloc_array(2 * C, sizeof(double));
@@ -228,9 +240,21 @@ cx_status cx_pls_fit_ipma(double *importance, double *performance, size_t n, con
     for (size_t j = 0; j < C; j++)
         sdi[j] = 100 / sdi[j];
     for (size_t i = 0; i < C; i++) {
-        importance[i] = i == target ? 0.0 : f->est.total[i * C + target] * sdi[target] / sdi[i];
-        performance[i] = perf[i];
+        out[2 * i] = i == target ? 0.0 : f->est.total[i * C + target] * sdi[target] / sdi[i];
+        out[2 * i + 1] = perf[i];
     }
     cx__free(perf);
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_used_rows(int64_t *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    cx_status st = need(n, f->n);
+    if (st != CX_OK)
+        return st;
+    for (size_t i = 0; i < f->n; i++)
+        out[i] = (int64_t)f->rows[i];
     return CX_OK;
 }

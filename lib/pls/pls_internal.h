@@ -92,6 +92,9 @@ CX_HIDDEN cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d);
 CX_HIDDEN size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
                               const unsigned *counts, size_t n, size_t K);
 
+/* quality.c: HTMT from a correlation matrix (out C x C, mono scratch C). */
+CX_HIDDEN void cx__pls_htmt_S(double *out, const cx_pls_model *m, const double *S, double *mono);
+
 /* index.c */
 CX_HIDDEN void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w,
                                    const double *mean, const double *sd, const double *lo,

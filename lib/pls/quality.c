@@ -13,13 +13,9 @@ static cx_status need(size_t n, size_t want)
     return CX_OK;
 }
 
-cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, double *ave, size_t n,
-                                 const cx_pls_fit *f)
+/* alpha, rho_A, rho_C, AVE of every construct into r (C x 4) */
+static void reliability(double *r, const cx_pls_fit *f)
 {
-    CX_CHECK_ARG(f != NULL);
-    cx_status st = need(n, f->C);
-    if (st != CX_OK)
-        return st;
     const cx_pls_model *m = f->model;
     size_t K = f->K;
     for (size_t j = 0; j < f->C; j++) {
@@ -38,30 +34,27 @@ cx_status cx_pls_fit_reliability(double *alpha, double *rho_a, double *rho_c, do
                     sr += f->S[k * K + q];
         }
         double kb = (double)nb;
-        if (alpha)
-            alpha[j] = nb > 1 ? kb / (kb - 1) * (1 - kb / sr) : 1.0;
-        if (rho_c)
-            rho_c[j] = nb > 1 ? sl * sl / (sl * sl + s1l2) : 1.0;
-        if (ave)
-            ave[j] = nb > 1 ? sl2 / kb : 1.0;
-        if (rho_a)
-            rho_a[j] = f->est.rho_a[j];
+        r[j * 4 + 0] = nb > 1 ? kb / (kb - 1) * (1 - kb / sr) : 1.0;
+        r[j * 4 + 1] = f->est.rho_a[j];
+        r[j * 4 + 2] = nb > 1 ? sl * sl / (sl * sl + s1l2) : 1.0;
+        r[j * 4 + 3] = nb > 1 ? sl2 / kb : 1.0;
     }
-    return CX_OK;
 }
 
-cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
+cx_status cx_pls_fit_reliability(double *out, size_t n, const cx_pls_fit *f)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
-    size_t C = f->C, K = f->K;
-    cx_status st = need(n, C * C);
+    cx_status st = need(n, 4 * f->C);
     if (st != CX_OK)
         return st;
-    const cx_pls_model *m = f->model;
-    double *mono = cx__malloc_array(C, sizeof(double));
-    if (!mono)
-        return cx__enomem();
+    reliability(out, f);
+    return CX_OK;
+}
+
+void cx__pls_htmt_S(double *out, const cx_pls_model *m, const double *S, double *mono)
+{
+    size_t C = m->nc, K = m->ni;
     /* mean absolute off-diagonal correlation within each block (1 for a single item) */
     for (size_t j = 0; j < C; j++) {
         double s = 0;
@@ -69,7 +62,7 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
         for (size_t k = 0; k < K; k++)
             for (size_t l = k + 1; l < K; l++)
                 if (m->iconstruct[k] == j && m->iconstruct[l] == j) {
-                    s += fabs(f->S[k * K + l]);
+                    s += fabs(S[k * K + l]);
                     c++;
                 }
         mono[j] = c ? s / (double)c : 1.0;
@@ -82,7 +75,7 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
             for (size_t k = 0; k < K; k++)
                 for (size_t l = 0; l < K; l++)
                     if (m->iconstruct[k] == i && m->iconstruct[l] == j) {
-                        s += fabs(f->S[k * K + l]);
+                        s += fabs(S[k * K + l]);
                         c++;
                     }
             double h = s / (double)c / sqrt(mono[i] * mono[j]);
@@ -90,6 +83,19 @@ cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
             out[j * C + i] = h;
         }
     }
+}
+
+cx_status cx_pls_fit_htmt(double *out, size_t n, const cx_pls_fit *f)
+{
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(out != NULL);
+    cx_status st = need(n, f->C * f->C);
+    if (st != CX_OK)
+        return st;
+    double *mono = cx__malloc_array(f->C, sizeof(double));
+    if (!mono)
+        return cx__enomem();
+    cx__pls_htmt_S(out, f->model, f->S, mono);
     cx__free(mono);
     return CX_OK;
 }
@@ -102,14 +108,14 @@ cx_status cx_pls_fit_fornell_larcker(double *out, size_t n, const cx_pls_fit *f)
     cx_status st = need(n, C * C);
     if (st != CX_OK)
         return st;
-    double *ave = cx__malloc_array(C, sizeof(double));
-    if (!ave)
+    double *rel = cx__malloc_array(4 * C, sizeof(double));
+    if (!rel)
         return cx__enomem();
-    cx_pls_fit_reliability(NULL, NULL, NULL, ave, C, f);
+    reliability(rel, f);
     for (size_t i = 0; i < C; i++)
         for (size_t j = 0; j < C; j++)
-            out[i * C + j] = i == j ? sqrt(ave[i]) : f->est.rc[i * C + j];
-    cx__free(ave);
+            out[i * C + j] = i == j ? sqrt(rel[i * 4 + 3]) : f->est.rc[i * C + j];
+    cx__free(rel);
     return CX_OK;
 }
 
@@ -134,72 +140,63 @@ static cx_status vif_of(double *vif, const double *R, size_t ld, const size_t *i
     return st;
 }
 
-cx_status cx_pls_fit_vif_outer(double *out, size_t n, const cx_pls_fit *f)
+/* VIFs of the items within each block (inner = 0: res is K) or of the predecessors of each
+ * construct (inner = 1: res is C x C, from x to; untouched where there is no path). */
+static cx_status vif_all(double *res, const cx_pls_fit *f, int inner)
 {
-    CX_CHECK_ARG(f != NULL);
-    CX_CHECK_ARG(out != NULL);
-    size_t K = f->K;
-    cx_status st = need(n, K);
-    if (st != CX_OK)
-        return st;
-    size_t *idx = cx__malloc_array(K, sizeof(size_t));
-    double *v = cx__malloc_array(K, sizeof(double));
-    if (!idx || !v) {
-        cx__free(idx);
-        cx__free(v);
-        return cx__enomem();
-    }
-    for (size_t j = 0; j < f->C && st == CX_OK; j++) {
+    size_t G = f->C, N = inner ? f->C : f->K;
+    const double *R = inner ? f->est.rc : f->S;
+    size_t *idx = cx__malloc_array(N, sizeof(size_t));
+    double *v = cx__malloc_array(N, sizeof(double));
+    cx_status st = CX_OK;
+    if (!idx || !v)
+        st = cx__enomem();
+    for (size_t g = 0; g < G && st == CX_OK; g++) {
         size_t m = 0;
-        for (size_t k = 0; k < K; k++)
-            if (f->model->iconstruct[k] == j)
-                idx[m++] = k;
-        st = vif_of(v, f->S, K, idx, m);
+        for (size_t i = 0; i < N; i++)
+            if (inner ? f->adj[i * G + g] != 0 : f->model->iconstruct[i] == g)
+                idx[m++] = i;
+        if (m == 0)
+            continue;
+        st = vif_of(v, R, N, idx, m);
         if (st == CX_ESINGULAR)
-            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
-                                 "the indicators of '%s' are collinear", f->model->cname[j]);
+            st = cx__error_param(CX_ESINGULAR, f->model->cname[g], "the %s of '%s' are collinear",
+                                 inner ? "predecessors" : "indicators", f->model->cname[g]);
         for (size_t p = 0; st == CX_OK && p < m; p++)
-            out[idx[p]] = v[p];
+            res[inner ? idx[p] * G + g : idx[p]] = v[p];
     }
     cx__free(idx);
     cx__free(v);
     return st;
 }
 
-cx_status cx_pls_fit_vif_inner(double *out, size_t n, const cx_pls_fit *f)
+static cx_status vif_out(double *out, size_t n, const cx_pls_fit *f, int inner)
 {
     CX_CHECK_ARG(f != NULL);
     CX_CHECK_ARG(out != NULL);
-    size_t C = f->C;
-    cx_status st = need(n, C * C);
+    size_t size = inner ? f->C * f->C : f->K;
+    cx_status st = need(n, size);
     if (st != CX_OK)
         return st;
-    size_t *idx = cx__malloc_array(C, sizeof(size_t));
-    double *v = cx__malloc_array(C, sizeof(double));
-    if (!idx || !v) {
-        cx__free(idx);
-        cx__free(v);
+    double *res = cx__malloc_array(size, sizeof(double));
+    if (!res)
         return cx__enomem();
-    }
-    for (size_t i = 0; i < C * C; i++)
-        out[i] = NAN;
-    for (size_t j = 0; j < C && st == CX_OK; j++) {
-        size_t m = 0;
-        for (size_t i = 0; i < C; i++)
-            if (f->adj[i * C + j])
-                idx[m++] = i;
-        if (m == 0)
-            continue;
-        st = vif_of(v, f->est.rc, C, idx, m);
-        if (st == CX_ESINGULAR)
-            st = cx__error_param(CX_ESINGULAR, f->model->cname[j],
-                                 "the predecessors of '%s' are collinear", f->model->cname[j]);
-        for (size_t p = 0; st == CX_OK && p < m; p++)
-            out[idx[p] * C + j] = v[p];
-    }
-    cx__free(idx);
-    cx__free(v);
+    for (size_t i = 0; i < size; i++)
+        res[i] = NAN;
+    if ((st = vif_all(res, f, inner)) == CX_OK)
+        memcpy(out, res, size * sizeof(double));
+    cx__free(res);
     return st;
+}
+
+cx_status cx_pls_fit_vif_outer(double *out, size_t n, const cx_pls_fit *f)
+{
+    return vif_out(out, n, f, 0);
+}
+
+cx_status cx_pls_fit_vif_inner(double *out, size_t n, const cx_pls_fit *f)
+{
+    return vif_out(out, n, f, 1);
 }
 
 cx_status cx_pls_fit_fsquare(double *out, size_t n, const cx_pls_fit *f)

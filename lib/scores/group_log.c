@@ -32,7 +32,9 @@ typedef struct key_col {
     const int32_t *codes;
     const int8_t *chan;
     const int64_t *time;
-    int64_t pmin; /* smallest period code */
+    int64_t pmin;            /* smallest period code */
+    int64_t dmin;            /* first day (days since the epoch) covered by day_code */
+    const int32_t *day_code; /* period code - pmin for each day dmin.. (NULL: compute) */
     uint64_t card;
 } key_col;
 
@@ -43,7 +45,13 @@ static int64_t key_of(const key_col *k, size_t i, int period)
     if (k->chan)
         return k->chan[i] > 0 ? k->chan[i] : -1;
     int64_t t = k->time[i];
-    return t == CX_TIME_ABSENT ? -1 : cx__period_code(t, period) - k->pmin;
+    if (t == CX_TIME_ABSENT)
+        return -1;
+    if (k->day_code) { /* one table lookup instead of calendar arithmetic per row */
+        int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        return k->day_code[d - k->dmin];
+    }
+    return cx__period_code(t, period) - k->pmin;
 }
 
 static cx_status resolve_scale(int *smin, int *smax, const cx_log *log, const cx_group_options *o,
@@ -177,7 +185,7 @@ CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_gr
     if (st != CX_OK)
         return st;
     const double *rating = cx__log_f64(log, opts->rating_field);
-    int smin, smax;
+    int smin = 0, smax = 0;
     st = resolve_scale(&smin, &smax, log, opts, rating);
     if (st != CX_OK)
         return st;
@@ -187,6 +195,7 @@ CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_gr
     cx_acc_free(probe);
 
     size_t n = log->n, nk = 0, k = (size_t)(smax - smin) + 1;
+    int32_t *day_table = NULL;
     key_col keys[MAX_KEYS];
     int period = opts->period;
     for (size_t q = 0; q < opts->n_by; q++, nk++) {
@@ -208,15 +217,29 @@ CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_gr
         memset(kc, 0, sizeof *kc);
         kc->field = -1;
         kc->time = cx__log_time(log, CX_FIELD_TIME);
-        int64_t lo = INT64_MAX, hi = INT64_MIN;
-        for (size_t i = 0; rating && kc->time && i < n; i++)
-            if (!isnan(rating[i]) && kc->time[i] != CX_TIME_ABSENT) {
-                int64_t c = cx__period_code(kc->time[i], period);
-                lo = c < lo ? c : lo;
-                hi = c > hi ? c : hi;
+        int64_t tlo = INT64_MAX, thi = INT64_MIN;
+        for (size_t i = 0; rating && kc->time && i < n; i++) {
+            int64_t t = kc->time[i];
+            if (!isnan(rating[i]) && t != CX_TIME_ABSENT) {
+                tlo = t < tlo ? t : tlo;
+                thi = t > thi ? t : thi;
             }
-        kc->pmin = lo == INT64_MAX ? 0 : lo;
-        kc->card = lo == INT64_MAX ? 1 : (uint64_t)(hi - lo) + 1;
+        }
+        int64_t lo = tlo == INT64_MAX ? 0 : cx__period_code(tlo, period);
+        int64_t hi = tlo == INT64_MAX ? 0 : cx__period_code(thi, period);
+        kc->pmin = lo;
+        kc->card = (uint64_t)(hi - lo) + 1;
+        if (tlo != INT64_MAX && thi - tlo < (int64_t)400 * 366 * 86400) {
+            int64_t d0 = cx__period_code(tlo, CX_PERIOD_DAY),
+                    d1 = cx__period_code(thi, CX_PERIOD_DAY);
+            day_table = cx__malloc_array((size_t)(d1 - d0 + 1), sizeof *day_table);
+            if (!day_table)
+                return cx__enomem();
+            for (int64_t d = d0; d <= d1; d++)
+                day_table[d - d0] = (int32_t)(cx__period_code(d * 86400, period) - lo);
+            kc->day_code = day_table;
+            kc->dmin = d0;
+        }
     }
     uint64_t space = 1;
     int overflow = 0;
@@ -225,8 +248,10 @@ CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_gr
             overflow = 1;
         space *= keys[q].card;
     }
-    if (overflow)
+    if (overflow) {
+        cx__free(day_table);
         return cx__error_param(CX_ENOTSUP, "by", "too many key combinations");
+    }
 
     /* Pass 1: composite key per row -> dense slot or hashed group id. */
     int dense = space <= DENSE_LIMIT / k;
@@ -391,6 +416,7 @@ CX_API cx_status cx_scores_group(cx_scores **out, const cx_log *log, const cx_gr
     }
     *out = t;
 done:
+    cx__free(day_table);
     cx__free(cnt);
     cx__free(sw);
     cx__free(sw2);
@@ -435,24 +461,38 @@ CX_API cx_status cx_gap_by(cx_gap_result *out, const char **labels, size_t *n_gr
         return cx__error_param(CX_ERANGE, "cap", "%zu groups do not fit in %zu", ng, cap);
     }
     const double *a = cx__log_f64(log, CX_FIELD_SELF_RATING), *b = cx__log_f64(log, CX_FIELD_CSAT);
-    size_t n = log->n;
+    size_t n = a && b ? log->n : 0;
+    /* Counting sort of the rows by group, then one pass per group over its own rows. */
     double *pa = cx__malloc_array(n ? n : 1, sizeof *pa),
            *pb = cx__malloc_array(n ? n : 1, sizeof *pb);
-    if (!pa || !pb) {
+    size_t *start = cx__calloc(ng + 1, sizeof *start);
+    if (!pa || !pb || !start) {
         cx__free(pa);
         cx__free(pb);
+        cx__free(start);
         return cx__enomem();
     }
-    for (size_t g = 0; g < ng; g++) {
-        size_t m = 0;
-        for (size_t i = 0; a && b && i < n; i++) {
-            int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
-            if (c == (int64_t)g) {
-                pa[m] = a[i];
-                pb[m++] = b[i];
-            }
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
+        if (c >= 0 && (size_t)c < ng)
+            start[c + 1]++;
+    }
+    for (size_t g = 0; g < ng; g++)
+        start[g + 1] += start[g];
+    for (size_t i = 0; i < n; i++) {
+        int64_t c = by == -1 ? 0 : key_of(&kc, i, 0);
+        if (c >= 0 && (size_t)c < ng) {
+            size_t j = start[c]++;
+            pa[j] = a[i];
+            pb[j] = b[i];
         }
-        cx__gap_compute(&out[g], pa, pb, m, superior, level); /* < 2 pairs: NaN statistics */
+    }
+    for (size_t g = ng; g > 0; g--) /* the scatter moved each start to its group's end */
+        start[g] = start[g - 1];
+    start[0] = 0;
+    for (size_t g = 0; g < ng; g++) {
+        size_t lo = start[g], m = start[g + 1] - lo;
+        cx__gap_compute(&out[g], pa + lo, pb + lo, m, superior, level); /* < 2 pairs: NaN */
         if (labels)
             labels[g] = by == -1   ? "overall"
                         : kc.codes ? cx__dict_str(&log->dict[by], g)
@@ -460,6 +500,7 @@ CX_API cx_status cx_gap_by(cx_gap_result *out, const char **labels, size_t *n_gr
     }
     cx__free(pa);
     cx__free(pb);
+    cx__free(start);
     *n_groups = ng;
     return CX_OK;
 }

@@ -79,6 +79,42 @@ START_TEST(jump_matches_matrix_power)
 }
 END_TEST
 
+/* The samplers' first draws for (1, 0), frozen from this implementation (identical at -O0 and
+ * -O2): they guard the promise that a seed's draws never change across versions and platforms.
+ * Changing an algorithm on purpose means updating these and saying so in the release notes. */
+START_TEST(sampler_draws_are_frozen)
+{
+    static const double normal[3] = {0x1.c70b02dde00aap-1, -0x1.d561ee6718e57p-3,
+                                     0x1.e960bd2f5a86dp-3};
+    static const double gamma03[3] = {0x1.bd1e3542ae607p-5, 0x1.a3606c0a9818dp-5,
+                                      0x1.2982774f5b08p-5};
+    static const double gamma4[3] = {0x1.8c01857aec72bp+1, 0x1.de7f644bc82ccp+0,
+                                     0x1.c86b14ef7f92bp+0};
+    static const double beta[3] = {0x1.72201a2175d91p-3, 0x1.d3a4f9ab1a045p-1,
+                                   0x1.8acd5619776ccp-2};
+    static const uint64_t pois[6] = {2, 3, 7, 482, 524, 509}, binom[6] = {5, 10, 6, 644, 707, 708};
+    cx_rng *r = NULL;
+    ck_assert_int_eq(cx_rng_new(&r, 1, 0), CX_OK);
+    double x;
+    uint64_t k;
+    for (int i = 0; i < 3; i++)
+        ck_assert(cx_rng_normal(&x, r, 0.0, 1.0) == CX_OK && x == normal[i]);
+    for (int i = 0; i < 3; i++)
+        ck_assert(cx_rng_gamma(&x, r, 0.3, 1.0) == CX_OK && x == gamma03[i]);
+    for (int i = 0; i < 3; i++)
+        ck_assert(cx_rng_gamma(&x, r, 4.0, 1.0) == CX_OK && x == gamma4[i]);
+    for (int i = 0; i < 3; i++)
+        ck_assert(cx_rng_beta(&x, r, 0.5, 0.5) == CX_OK && x == beta[i]);
+    for (int i = 0; i < 6; i++)
+        ck_assert(cx_rng_poisson(&k, r, i < 3 ? 3.5 : 500.0) == CX_OK && k == pois[i]);
+    for (int i = 0; i < 6; i++)
+        ck_assert(cx_rng_binomial(&k, r, i < 3 ? 20 : 1000, i < 3 ? 0.3 : 0.7) == CX_OK &&
+                  k == binom[i]);
+    ck_assert_uint_eq(cx_rng_below(r, 1000000007u), 370820922u);
+    cx_rng_free(r);
+}
+END_TEST
+
 START_TEST(dup_continues_the_sequence)
 {
     cx_rng *a = NULL, *b = NULL;
@@ -536,6 +572,7 @@ Suite *cx_suite_rng(void)
     tcase_add_test(tc, xoshiro_reference_vector);
     tcase_add_test(tc, seeding_golden_values);
     tcase_add_test(tc, jump_matches_matrix_power);
+    tcase_add_test(tc, sampler_draws_are_frozen);
     tcase_add_test(tc, dup_continues_the_sequence);
     tcase_add_test(tc, streams_differ_and_are_uncorrelated);
     tcase_add_test(tc, fills_equal_repeated_draws);

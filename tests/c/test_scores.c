@@ -711,7 +711,33 @@ START_TEST(gap_by_employee)
     NEAR(r[0].n, 6, 0);
     NEAR(r[0].top_a, 2.0 / 6, 1e-15);
     NEAR(r[0].top_b, 2.0 / 6, 1e-15);
+    ck_assert_int_eq(cx_gap_by(r, labels, &ng, 8, log, CX_FIELD_TEAM, 5, 0.95), CX_OK);
+    ck_assert_uint_eq(ng, 2);
+    NEAR(r[0].gap, (0.5 * 2 + 1.5 * 2) / 4, 1e-15); /* t1: e1 and e2 */
+    NEAR(r[1].n, 2, 0);                             /* t2: two complete pairs of e3 */
+    /* out of memory anywhere: an error, nothing leaked */
+    for (long k = 0; k < 40; k++) {
+        cx_group_options o;
+        cx_group_options_init(&o, CX_GROUP_OPTIONS_VERSION);
+        int by[1] = {CX_FIELD_TOUCHPOINT};
+        o.by = by;
+        o.n_by = 1;
+        o.period = CX_PERIOD_MONTH;
+        cx_scores *t = NULL;
+        cx__alloc_fail_after(k, 0);
+        cx_status st = cx_scores_group(&t, log, &o);
+        cx_status st2 = cx_gap_by(r, labels, &ng, 8, log, CX_FIELD_EMPLOYEE, 5, 0.95);
+        cx__alloc_fail_after(-1, 0);
+        ck_assert(st == CX_OK || st == CX_ENOMEM);
+        ck_assert(st2 == CX_OK || st2 == CX_ENOMEM);
+        if (st == CX_OK) {
+            double raw[8], sh[8];
+            cx_scores_shrink(raw, sh, NULL, cx_scores_groups(t), t, CX_SCORE_MEAN, 0);
+        }
+        cx_scores_free(t);
+    }
     cx_log_free(log);
+    ck_assert_int_eq(cx__alloc_live(), 0);
 }
 END_TEST
 

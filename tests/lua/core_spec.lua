@@ -53,7 +53,7 @@ describe("cxkit core", function()
     assert.are.equal(2 ^ 53 + 2, cx.selftest_isum({2 ^ 53 // 1, 2}) + 0.0)
     assert.are.equal("integer", math.type(cx.selftest_isum({1, 2})))
     assert.has_error(function() cx.selftest_sum({1, "x"}) end,
-      "cxkit: EINVAL: argument 2 of selftest_sum: element 2 is not numbers")
+      "cxkit: EINVAL: argument 2 of selftest_sum: element 2 is not a number")
     assert.has_error(function() cx.selftest_isum({1, 2.5}) end)
   end)
 

@@ -25,6 +25,7 @@ def no_leaks():
     import gc
 
     from cxkit import core
+    gc.collect()  # objects of earlier tests
     before = core.cx_selftest_alloc_live()
     yield
     gc.collect()

@@ -1,0 +1,65 @@
+/* Times cx_log_read_csv (and cx_txlog_read_csv with --tx) on a file: best of N runs, as MB/s
+ * and rows/s. Output is one line of key=value pairs for bench/csv/run to parse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cxkit/cxkit.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_csv FILE [REPEATS] [--tx]\n");
+        return 2;
+    }
+    const char *path = argv[1];
+    int repeats = argc > 2 ? atoi(argv[2]) : 3;
+    int tx = argc > 3 && strcmp(argv[3], "--tx") == 0;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        perror(path);
+        return 1;
+    }
+    double best = 1e300;
+    size_t rows = 0;
+    for (int i = 0; i < (repeats > 0 ? repeats : 1); i++) {
+        double t0 = now();
+        cx_status st;
+        if (tx) {
+            cx_txlog *t = NULL;
+            st = cx_txlog_new(&t);
+            if (st == CX_OK)
+                st = cx_txlog_read_csv(t, path, NULL);
+            rows = cx_txlog_rows(t);
+            cx_txlog_free(t);
+        } else {
+            cx_log *log = NULL;
+            st = cx_log_new(&log);
+            if (st == CX_OK)
+                st = cx_log_read_csv(log, path, NULL);
+            rows = cx_log_rows(log);
+            cx_log_free(log);
+        }
+        double dt = now() - t0;
+        if (st != CX_OK) {
+            const cx_error *e = cx_error_last();
+            fprintf(stderr, "%s:%ld:%ld: %s\n", e->file, e->line, e->column, e->message);
+            return 1;
+        }
+        if (dt < best)
+            best = dt;
+    }
+    double mb = (double)sb.st_size / 1e6;
+    printf("seconds=%.4f rows=%zu mb=%.1f mb_per_s=%.1f rows_per_s=%.0f\n", best, rows, mb,
+           mb / best, (double)rows / best);
+    return 0;
+}

@@ -1,0 +1,159 @@
+-- cxkit.pls: PLS path modelling on Lua tables (the C API is include/cxkit/pls.h).
+--
+--   local cx = require("cxkit")
+--   local res = cx.pls.estimate(syntax, { CUSA1 = {...}, CUSA2 = {...}, ... }, { scale = {1, 10} })
+--   res.paths["Satisfaction"]["Loyalty"], res.rsquared.Loyalty, res.index.Satisfaction
+--   local boot = res:bootstrap({ n_boot = 5000, seed = 1 })
+--   boot:summary("path", "Satisfaction", "Loyalty")  --> { original=, sd=, t=, pct_lo=, ... }
+local cx = ...
+
+local pls = {}
+
+local schemes = { path = cx.CX_PLS_SCHEME_PATH, factorial = cx.CX_PLS_SCHEME_FACTORIAL,
+                  centroid = cx.CX_PLS_SCHEME_CENTROID }
+local missing = { mean = cx.CX_PLS_MISSING_MEAN, casewise = cx.CX_PLS_MISSING_CASEWISE }
+local signs = { none = cx.CX_PLS_SIGN_NONE, construct = cx.CX_PLS_SIGN_CONSTRUCT,
+                individual = cx.CX_PLS_SIGN_INDIVIDUAL }
+local stats = { weight = cx.CX_PLS_STAT_WEIGHT, loading = cx.CX_PLS_STAT_LOADING,
+                path = cx.CX_PLS_STAT_PATH, total_effect = cx.CX_PLS_STAT_TOTAL_EFFECT,
+                rsquared = cx.CX_PLS_STAT_RSQUARED, index = cx.CX_PLS_STAT_INDEX,
+                htmt = cx.CX_PLS_STAT_HTMT }
+
+local function pick(map, key, what)
+  local v = map[key]
+  if v == nil then error("cxkit: EINVAL: unknown " .. what .. " '" .. tostring(key) .. "'", 3) end
+  return v
+end
+
+-- { name -> value } for per-construct and per-indicator arrays; { from -> { to -> v } } for C x C
+local function by_name(names, values)
+  local t = {}
+  for i, n in ipairs(names) do t[n] = values[i] end
+  return t
+end
+
+local function matrix(names, values)
+  local C, t = #names, {}
+  for i, a in ipairs(names) do
+    t[a] = {}
+    for j, b in ipairs(names) do t[a][b] = values[(i - 1) * C + j] end
+  end
+  return t
+end
+
+local Result = {}
+Result.__index = Result
+
+function pls.estimate(syntax, data, opts)
+  opts = opts or {}
+  local m = cx.pls_model_parse(syntax, opts.source_name)
+  local C, K = cx.pls_model_n_constructs(m), cx.pls_model_n_indicators(m)
+  local constructs, indicators, owner = {}, {}, {}
+  for i = 0, C - 1 do constructs[#constructs + 1] = cx.pls_model_construct_name(m, i) end
+  for k = 0, K - 1 do
+    indicators[#indicators + 1] = cx.pls_model_indicator_name(m, k)
+    owner[#owner + 1] = constructs[cx.pls_model_indicator_construct(m, k) + 1]
+  end
+  local n
+  for _, name in ipairs(indicators) do
+    if data[name] then n = n or #data[name] end
+  end
+  if not n then error("cxkit: EINVAL: the data have none of the model's indicators", 2) end
+  local d = cx.pls_data_new(n)
+  for _, name in ipairs(indicators) do
+    if data[name] then cx.pls_data_add_column(d, name, data[name]) end
+  end
+  if opts.weights then
+    local w = type(opts.weights) == "string" and data[opts.weights] or opts.weights
+    cx.pls_data_set_weights(d, w)
+  end
+  local o = cx.pls_options()
+  cx.pls_options_init(o)
+  o.scheme = pick(schemes, opts.scheme or "path", "scheme")
+  o.missing = pick(missing, opts.missing or "mean", "missing treatment")
+  if opts.max_iter then o.max_iter = opts.max_iter end
+  if opts.tolerance then o.tolerance = opts.tolerance end
+  if opts.consistent then o.consistent = 1 end
+  if opts.missing_code then
+    o.use_missing_code = 1
+    o.missing_code = opts.missing_code
+  end
+  if opts.scale then o.scale_min, o.scale_max = opts.scale[1], opts.scale[2] end
+  local f = cx.pls_fit_estimate(m, d, o)
+  local info = cx.pls_fit_info()
+  cx.pls_fit_get_info(info, f)
+  local rel = cx.pls_fit_reliability(4 * C, f)
+  local r = setmetatable({
+    fit = f, constructs = constructs, indicators = indicators, indicator_construct = owner,
+    n_rows = info.n_rows, n_used = info.n_used, n_missing_cells = info.n_missing_cells,
+    iterations = info.iterations,
+    outer_weights = by_name(indicators, cx.pls_fit_outer_weights(K, f)),
+    loadings = by_name(indicators, cx.pls_fit_loadings(K, f)),
+    paths = matrix(constructs, cx.pls_fit_paths(C * C, f)),
+    total_effects = matrix(constructs, cx.pls_fit_total_effects(C * C, f)),
+    htmt = matrix(constructs, cx.pls_fit_htmt(C * C, f)),
+    rsquared = {}, adj_rsquared = {}, reliability = {},
+    index = by_name(constructs, cx.pls_fit_index(C, f)),
+  }, Result)
+  local r2, ar2 = cx.pls_fit_rsquared(C, f), cx.pls_fit_adj_rsquared(C, f)
+  for i, c in ipairs(constructs) do
+    if r2[i] == r2[i] then -- not NaN: endogenous
+      r.rsquared[c], r.adj_rsquared[c] = r2[i], ar2[i]
+    end
+    r.reliability[c] = { alpha = rel[4 * i - 3], rhoA = rel[4 * i - 2], rhoC = rel[4 * i - 1],
+                         AVE = rel[4 * i] }
+  end
+  return r
+end
+
+-- Construct scores as an array of rows { construct -> score }.
+function Result:scores()
+  local C = #self.constructs
+  local v = cx.pls_fit_scores(self.n_used * C, self.fit)
+  local rows = {}
+  for r = 1, self.n_used do
+    local row = {}
+    for j, c in ipairs(self.constructs) do row[c] = v[(r - 1) * C + j] end
+    rows[r] = row
+  end
+  return rows
+end
+
+local Boot = {}
+Boot.__index = Boot
+
+function Result:bootstrap(opts)
+  opts = opts or {}
+  local o = cx.pls_boot_options()
+  cx.pls_boot_options_init(o)
+  if opts.n_boot then o.n_boot = opts.n_boot end
+  if opts.seed then o.seed = opts.seed end
+  if opts.threads then o.n_threads = opts.threads end
+  if opts.level then o.level = opts.level end
+  if opts.bca == false then o.bca = 0 end
+  o.sign_change = pick(signs, opts.sign_change or "none", "sign change")
+  local b = cx.pls_bootstrap(self.fit, o)
+  local info = cx.pls_boot_info()
+  cx.pls_boot_get_info(info, b)
+  return setmetatable({ boot = b, result = self, n_ok = info.n_ok, n_failed = info.n_failed,
+                        threads_used = info.threads_used }, Boot)
+end
+
+local function position(list, name)
+  for i, v in ipairs(list) do if v == name then return i - 1 end end
+  error("cxkit: EINVAL: unknown name '" .. tostring(name) .. "'", 3)
+end
+
+-- summary("path", from, to) / ("loading", indicator) / ("index", construct) ...
+function Boot:summary(kind, a, b)
+  local res = self.result
+  local per_item = kind == "weight" or kind == "loading"
+  local i = position(per_item and res.indicators or res.constructs, a)
+  local j = b and position(res.constructs, b) or 0
+  local s = cx.pls_boot_summary()
+  cx.pls_boot_get_summary(s, self.boot, pick(stats, kind, "statistic"), i, j)
+  return { original = s.original, mean = s.mean, sd = s.sd, t = s.t, pct_lo = s.pct_lo,
+           pct_hi = s.pct_hi, bca_lo = s.bca_lo, bca_hi = s.bca_hi }
+end
+
+cx.pls = pls

@@ -1,0 +1,94 @@
+/*
+ * Internals of the customer-base models: the per-kind table of likelihoods and predictions, the
+ * compressed data set a fit iterates over, and the hypergeometric series they share.
+ */
+#ifndef CX_CLV_INTERNAL_H
+#define CX_CLV_INTERNAL_H
+
+#include <cxkit/clv.h>
+
+#include "internal.h"
+
+#define CX__CLV_MAXP 4
+
+/* Compressed data: distinct (x, tx, T) rows with their total weight. */
+typedef struct cx__clv_data {
+    size_t n;
+    const double *x, *tx, *T, *w;
+    double total_w; /* sum of weights */
+    double max_x;   /* largest frequency (for per-frequency tables) */
+} cx__clv_data;
+
+/* Sum over rows of w * loglik at natural parameters p, and when grad != NULL the gradient with
+ * respect to log-parameters (d/dlog p_j = p_j d/dp_j). Returns CX_OK or an error (e.g. a series
+ * that did not converge) that the optimiser treats as a step too far. */
+typedef cx_status (*cx__clv_ll_fn)(double *ll, double *grad, const double *p,
+                                   const cx__clv_data *d);
+
+typedef struct cx__clv_kind_info {
+    int kind;
+    const char *name;
+    size_t np;
+    const char *param_names[CX__CLV_MAXP];
+    cx__clv_ll_fn ll;
+} cx__clv_kind_info;
+
+const cx__clv_kind_info *cx__clv_info(int kind);
+
+/* Time-invariant covariates (Fader & Hardie's note on covariates in Pareto/NBD and BG/NBD):
+ * columns zp (kp purchase covariates) and zd (kd dropout covariates) of n customers,
+ * column-major; coefficients coef = [gamma_purchase (kp), gamma_dropout (kd, or 2 kd for
+ * BG/NBD: on a, then on b)] with their standard errors. */
+typedef struct cx__clv_cov {
+    size_t n, kp, kd, ncoef;
+    double *zp, *zd;
+    double *coef, *coef_se;
+} cx__clv_cov;
+
+struct cx_clv_model {
+    const cx__clv_kind_info *info;
+    double p[CX__CLV_MAXP];
+    double vcov[CX__CLV_MAXP * CX__CLV_MAXP];
+    int has_vcov;
+    int fitted;
+    cx_clv_fit_report report;
+    cx__clv_cov *cov; /* NULL without covariates */
+};
+
+void cx__clv_cov_free(cx__clv_cov *c);
+
+/* Parameters of customer i under the covariates (p_i from the base p and coef). */
+void cx__clv_cov_params(double *pi, const cx_clv_model *m, const double *coef, size_t i);
+
+/* Fit with covariates (lib/clv/covariates.c); same contract as cx_clv_model_fit. */
+cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx, const double *T,
+                          const double *w, size_t n, const cx_clv_fit_options *opts);
+
+/* Validate data columns for a kind: names the column and row of the first bad value. T may be
+ * NULL for kinds that do not use it. */
+cx_status cx__clv_check_data(int kind, const double *x, const double *tx, const double *T,
+                             const double *w, size_t n);
+
+/* Log-likelihood functions (lib/clv/ll_*.c). */
+cx_status cx__ll_bgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__ll_mbgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__ll_bgbb(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__ll_sbg(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__ll_gg(double *ll, double *grad, const double *p, const cx__clv_data *d);
+
+cx_status cx__bgbb_row(double *logl, double *grad, const double *p, double x, double tx, double n);
+
+/* Pareto/NBD per-customer pieces: log of the likelihood bracket and P(alive). */
+cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, double tx,
+                       double T);
+
+/* Gauss hypergeometric 2F1(a, b; c; z) for 0 <= z < 1 by its series (Euler-transformed when
+ * that converges faster); CX_ERANGE if it does not converge. */
+cx_status cx__hyp2f1(double *out, double a, double b, double c, double z);
+
+/* Adaptive Gauss-Legendre integral of f over [lo, hi] to relative tolerance rel_tol. */
+cx_status cx__integrate(double *out, double (*f)(double, void *), void *ctx, double lo, double hi,
+                        double rel_tol);
+
+#endif /* CX_CLV_INTERNAL_H */

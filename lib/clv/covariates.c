@@ -1,0 +1,323 @@
+/*
+ * Time-invariant covariates for BG/NBD and Pareto/NBD (Fader & Hardie 2007, "Incorporating
+ * time-invariant covariates into the Pareto/NBD and BG/NBD models"): each customer's scale or
+ * dropout parameters are the base parameters times exp(coefficients . covariates). The
+ * likelihood of a customer is the covariate-free one at their own parameters, so the per-row
+ * gradients in log-parameters give the coefficient gradients by the chain rule.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "clv_internal.h"
+#include "linalg.h"
+#include "optim.h"
+
+static void cov_free(cx__clv_cov *c)
+{
+    if (!c)
+        return;
+    cx__free(c->zp);
+    cx__free(c->zd);
+    cx__free(c->coef);
+    cx__free(c->coef_se);
+    cx__free(c);
+}
+
+void cx__clv_cov_free(cx__clv_cov *c)
+{
+    cov_free(c);
+}
+
+CX_API cx_status cx_clv_model_set_covariates(cx_clv_model *model, const double *purchase,
+                                             size_t k_purchase, const double *dropout,
+                                             size_t k_dropout, size_t n)
+{
+    CX_CHECK_ARG(model != NULL);
+    const int kind = model->info->kind;
+    if (kind != CX_CLV_BGNBD && kind != CX_CLV_PARETO_NBD)
+        return cx__error_param(CX_ENOTSUP, "model",
+                               "covariates are supported for BG/NBD and Pareto/NBD, not %s",
+                               model->info->name);
+    if (k_purchase == 0 && k_dropout == 0) {
+        cov_free(model->cov);
+        model->cov = NULL;
+        model->fitted = 0;
+        return CX_OK;
+    }
+    if ((k_purchase && !purchase) || (k_dropout && !dropout))
+        return cx__error_param(CX_EINVAL, k_purchase && !purchase ? "purchase" : "dropout",
+                               "covariate columns are NULL");
+    if (n == 0)
+        return cx__error_param(CX_EINVAL, "n", "no customers");
+    for (size_t i = 0; i < k_purchase * n; i++)
+        if (!isfinite(purchase[i]))
+            return cx__error_param(CX_EINVAL, "purchase",
+                                   "purchase covariate %zu of customer %zu is not finite", i / n,
+                                   i % n);
+    for (size_t i = 0; i < k_dropout * n; i++)
+        if (!isfinite(dropout[i]))
+            return cx__error_param(CX_EINVAL, "dropout",
+                                   "dropout covariate %zu of customer %zu is not finite", i / n,
+                                   i % n);
+    cx__clv_cov *c = cx__calloc(1, sizeof *c);
+    if (!c)
+        return cx__enomem();
+    c->n = n;
+    c->kp = k_purchase;
+    c->kd = k_dropout;
+    c->ncoef = k_purchase + (kind == CX_CLV_BGNBD ? 2 : 1) * k_dropout;
+    c->zp = cx__malloc_array(k_purchase * n + 1, sizeof *c->zp);
+    c->zd = cx__malloc_array(k_dropout * n + 1, sizeof *c->zd);
+    c->coef = cx__calloc(c->ncoef, sizeof *c->coef);
+    c->coef_se = cx__calloc(c->ncoef, sizeof *c->coef_se);
+    if (!c->zp || !c->zd || !c->coef || !c->coef_se) {
+        cov_free(c);
+        return cx__enomem();
+    }
+    if (k_purchase)
+        memcpy(c->zp, purchase, k_purchase * n * sizeof *purchase);
+    if (k_dropout)
+        memcpy(c->zd, dropout, k_dropout * n * sizeof *dropout);
+    cov_free(model->cov);
+    model->cov = c;
+    model->fitted = 0;
+    model->has_vcov = 0;
+    return CX_OK;
+}
+
+CX_API size_t cx_clv_model_coef_count(const cx_clv_model *model)
+{
+    return model && model->cov ? model->cov->ncoef : 0;
+}
+
+static cx_status coef_n(const cx_clv_model *model, size_t n)
+{
+    const size_t k = cx_clv_model_coef_count(model);
+    if (n != k)
+        return cx__error_param(CX_EINVAL, "n", "the model has %zu covariate coefficients, not %zu",
+                               k, n);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_coefs(double *out, size_t n, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(model != NULL);
+    CX_CHECK_ARG(out != NULL || n == 0);
+    cx_status st = coef_n(model, n);
+    if (st == CX_OK && n)
+        memcpy(out, model->cov->coef, n * sizeof *out);
+    return st;
+}
+
+CX_API cx_status cx_clv_model_coef_stderr(double *out, size_t n, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(model != NULL);
+    CX_CHECK_ARG(out != NULL || n == 0);
+    cx_status st = coef_n(model, n);
+    if (st != CX_OK)
+        return st;
+    if (!model->fitted || !model->has_vcov)
+        return cx__error(CX_ESTATE, "no standard errors: fit the model first");
+    if (n)
+        memcpy(out, model->cov->coef_se, n * sizeof *out);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_set_coefs(cx_clv_model *model, const double *coefs, size_t n)
+{
+    CX_CHECK_ARG(model != NULL);
+    CX_CHECK_ARG(coefs != NULL || n == 0);
+    cx_status st = coef_n(model, n);
+    if (st != CX_OK)
+        return st;
+    for (size_t j = 0; j < n; j++)
+        if (!isfinite(coefs[j]))
+            return cx__error_param(CX_EINVAL, "coefs", "coefficient %zu is not finite", j);
+    if (n)
+        memcpy(model->cov->coef, coefs, n * sizeof *coefs);
+    model->has_vcov = 0;
+    model->fitted = 1;
+    return CX_OK;
+}
+
+void cx__clv_cov_params(double *pi, const cx_clv_model *m, const double *coef, size_t i)
+{
+    const cx__clv_cov *c = m->cov;
+    memcpy(pi, m->p, m->info->np * sizeof *pi);
+    double sp = 0.0;
+    for (size_t k = 0; k < c->kp; k++)
+        sp += coef[k] * c->zp[k * c->n + i];
+    pi[1] *= exp(-sp);
+    if (m->info->kind == CX_CLV_PARETO_NBD) {
+        double sd = 0.0;
+        for (size_t k = 0; k < c->kd; k++)
+            sd += coef[c->kp + k] * c->zd[k * c->n + i];
+        pi[3] *= exp(-sd);
+    } else {
+        double sa = 0.0, sb = 0.0;
+        for (size_t k = 0; k < c->kd; k++) {
+            sa += coef[c->kp + k] * c->zd[k * c->n + i];
+            sb += coef[c->kp + c->kd + k] * c->zd[k * c->n + i];
+        }
+        pi[2] *= exp(sa);
+        pi[3] *= exp(sb);
+    }
+}
+
+typedef struct cov_ctx {
+    cx_clv_model *m;
+    const double *x, *tx, *T, *w;
+    size_t n;
+    double total_w, penalizer;
+} cov_ctx;
+
+/* Mean negative log-likelihood (+ penalty) over theta = [log base params, coefficients]. */
+static cx_status cov_objective(double *f, double *grad, double *hess, const double *theta,
+                               size_t dim, void *vctx)
+{
+    (void)hess;
+    cov_ctx *c = vctx;
+    cx_clv_model *m = c->m;
+    const cx__clv_cov *cv = m->cov;
+    const size_t np = m->info->np;
+    for (size_t j = 0; j < np; j++) {
+        if (!(fabs(theta[j]) < 700.0)) {
+            *f = INFINITY;
+            return CX_OK;
+        }
+    }
+    cx_clv_model view = *m;
+    for (size_t j = 0; j < np; j++)
+        view.p[j] = exp(theta[j]);
+    const double *coef = theta + np;
+    double sum = 0.0;
+    if (grad)
+        memset(grad, 0, dim * sizeof *grad);
+    for (size_t i = 0; i < c->n; i++) {
+        const double wi = c->w ? c->w[i] : 1.0;
+        if (wi == 0.0)
+            continue;
+        double pi[CX__CLV_MAXP], g[CX__CLV_MAXP], ll, one = 1.0;
+        cx__clv_cov_params(pi, &view, coef, i);
+        cx__clv_data d = {1, &c->x[i], &c->tx[i], &c->T[i], &one, 1.0, c->x[i]};
+        cx_status st = m->info->ll(&ll, grad ? g : NULL, pi, &d);
+        if (st == CX_ERANGE) {
+            *f = INFINITY;
+            return CX_OK;
+        }
+        if (st != CX_OK)
+            return st;
+        sum += wi * ll;
+        if (!grad)
+            continue;
+        for (size_t j = 0; j < np; j++)
+            grad[j] -= wi * g[j];
+        for (size_t k = 0; k < cv->kp; k++) /* alpha_i = alpha exp(-g_p z) */
+            grad[np + k] += wi * g[1] * cv->zp[k * cv->n + i];
+        if (m->info->kind == CX_CLV_PARETO_NBD) {
+            for (size_t k = 0; k < cv->kd; k++) /* beta_i = beta exp(-g_d z) */
+                grad[np + cv->kp + k] += wi * g[3] * cv->zd[k * cv->n + i];
+        } else {
+            for (size_t k = 0; k < cv->kd; k++) { /* a_i = a exp(g_a z), b_i = b exp(g_b z) */
+                grad[np + cv->kp + k] -= wi * g[2] * cv->zd[k * cv->n + i];
+                grad[np + cv->kp + cv->kd + k] -= wi * g[3] * cv->zd[k * cv->n + i];
+            }
+        }
+    }
+    double pen = 0.0;
+    for (size_t j = 0; j < dim; j++) {
+        const double v = j < np ? exp(theta[j]) : theta[j];
+        pen += v * v;
+        if (grad)
+            grad[j] = grad[j] / c->total_w + c->penalizer * 2.0 * v * (j < np ? v : 1.0);
+    }
+    *f = -sum / c->total_w + c->penalizer * pen;
+    if (!isfinite(*f))
+        *f = INFINITY;
+    return CX_OK;
+}
+
+cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx, const double *T,
+                          const double *w, size_t n, const cx_clv_fit_options *opts)
+{
+    cx__clv_cov *cv = model->cov;
+    if (n != cv->n)
+        return cx__error_param(
+            CX_EINVAL, "n", "the covariates describe %zu customers but %zu were given", cv->n, n);
+    /* start from the fit without covariates (cheap on compressed rows), coefficients 0 */
+    cx_clv_model *base = NULL;
+    cx_status st = cx_clv_model_new(&base, model->info->kind);
+    if (st != CX_OK)
+        return st;
+    cx_clv_fit_options bo = *opts;
+    if ((st = cx_clv_model_fit(base, x, tx, T, w, n, &bo)) != CX_OK) {
+        cx_clv_model_free(base);
+        return st;
+    }
+    const size_t np = model->info->np, dim = np + cv->ncoef;
+    double *mem = cx__calloc(3 * dim + 2 * dim * dim, sizeof *mem);
+    if (!mem) {
+        cx_clv_model_free(base);
+        return cx__enomem();
+    }
+    double *theta = mem, *hess = mem + dim, *inv = hess + dim * dim;
+    for (size_t j = 0; j < np; j++)
+        theta[j] = log(base->p[j]);
+    cov_ctx ctx = {model, x, tx, T, w, n, 0.0, opts->penalizer};
+    for (size_t i = 0; i < n; i++)
+        ctx.total_w += w ? w[i] : 1.0;
+    cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
+    oo.max_iter = opts->max_iter;
+    oo.gtol = opts->gtol;
+    oo.use_hessian = 0;
+    cx__optim_report orep;
+    st = cx__minimize(theta, dim, cov_objective, &ctx, &oo, &orep);
+    if (st == CX_ENOTCONV)
+        st = cx__error(CX_ENOTCONV, "%s fit with covariates did not converge: %s",
+                       model->info->name, orep.reason);
+    int has_vcov = 0;
+    if (st == CX_OK) {
+        cov_ctx plain = ctx;
+        plain.penalizer = 0.0;
+        if (cx__hessian_fd(hess, theta, dim, cov_objective, &plain) == CX_OK) {
+            for (size_t k = 0; k < dim * dim; k++)
+                hess[k] *= ctx.total_w;
+            if (cx__chol(hess, dim) == CX_OK && cx__chol_inverse(hess, dim, inv) == CX_OK)
+                has_vcov = 1;
+        }
+    }
+    if (st == CX_OK) {
+        double ll = -orep.f * ctx.total_w;
+        double pen = 0.0;
+        for (size_t j = 0; j < dim; j++) {
+            const double v = j < np ? exp(theta[j]) : theta[j];
+            pen += v * v;
+        }
+        ll += opts->penalizer * pen * ctx.total_w;
+        for (size_t j = 0; j < np; j++)
+            model->p[j] = exp(theta[j]);
+        memcpy(cv->coef, theta + np, cv->ncoef * sizeof *theta);
+        model->has_vcov = has_vcov;
+        if (has_vcov) {
+            for (size_t i = 0; i < np; i++)
+                for (size_t j = 0; j < np; j++)
+                    model->vcov[i * np + j] = inv[i * dim + j] * model->p[i] * model->p[j];
+            for (size_t k = 0; k < cv->ncoef; k++)
+                cv->coef_se[k] = sqrt(inv[(np + k) * dim + np + k]);
+        }
+        memset(&model->report, 0, sizeof model->report);
+        model->report.loglik = ll;
+        model->report.iterations = orep.iterations;
+        model->report.evaluations = orep.evaluations;
+        model->report.grad_norm = orep.grad_norm;
+        model->report.starts_converged = 1;
+        model->report.n_rows = (size_t)(ctx.total_w + 0.5);
+        model->report.n_unique = n;
+        model->report.converged = 1;
+        model->report.reason = "converged";
+        model->fitted = 1;
+    }
+    cx__free(mem);
+    cx_clv_model_free(base);
+    return st;
+}

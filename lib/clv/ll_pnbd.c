@@ -1,0 +1,168 @@
+/*
+ * Pareto/NBD log-likelihood (Schmittlein, Morrison & Colombo 1987) with analytic gradient.
+ *
+ * With D(y) = (alpha+y)^-(r+x) (beta+y)^-s and k = r+s+x the likelihood bracket of
+ * REFERENCE.md 5.1 is
+ *     B = D(T) + s * int_tx^T (alpha+y)^-(r+x) (beta+y)^-(s+1) dy,
+ * and the tail integral from y to infinity equals G(y) D(y) / k where G comes from the Euler
+ * transform of the 2F1 of Fader & Hardie's note 008: for alpha >= beta, G = 2F1(1, r+x; k+1; z)
+ * with z = (alpha-beta)/(alpha+y); otherwise G = (alpha+y)/(beta+y) 2F1(1, s+1; k+1; z) with
+ * z = (beta-alpha)/(beta+y). Every term of
+ * that series is positive with ratio (e+n)/(k+1+n) z < z, so it converges without
+ * cancellation for any frequency, and the bracket becomes
+ *     B = D(T) (1 - (s/k) G(T)) + (s/k) G(tx) D(tx),
+ * a sum of two positive terms (the first is the alive-at-T part) combined in log space.
+ * Derivatives of G with respect to e, k and z are accumulated along the series.
+ */
+#include <math.h>
+
+#include "clv_internal.h"
+#include "special.h"
+
+#define SERIES_MAX 200000
+
+typedef struct gser {
+    double v, de, dc, dz; /* G and its partials with respect to e, c = k+1 and z */
+} gser;
+
+static cx_status series_g(gser *out, double e, double c, double z)
+{
+    double term = 1.0, sum = 1.0, se = 0.0, sc = 0.0, de = 0.0, dc = 0.0, dz = 0.0;
+    for (int n = 0; n < SERIES_MAX; n++) {
+        const double ratio = (e + n) / (c + n) * z;
+        se += 1.0 / (e + n);
+        sc += 1.0 / (c + n);
+        term *= ratio;
+        sum += term;
+        de += term * se;
+        dc -= term * sc;
+        dz += term * (n + 1);
+        /* the ratios grow towards z, so the remaining tail is below term * z / (1 - z) */
+        if (term * z <= 1e-17 * sum * (1.0 - z))
+            break;
+        if (n == SERIES_MAX - 1)
+            return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
+    }
+    out->v = sum;
+    out->de = de;
+    out->dc = dc;
+    out->dz = z > 0 ? dz / z : 0.0;
+    /* at z = 0 the derivative in z is the first coefficient e / c */
+    if (z == 0)
+        out->dz = e / c;
+    return CX_OK;
+}
+
+/* G(y) with its gradient with respect to (r, alpha, s, beta). */
+static cx_status g_at(double *gv, double gg[4], const double *p, double x, double y)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double c = r + s + x + 1.0;
+    gser g;
+    cx_status st;
+    if (alpha >= beta) {
+        const double z = (alpha - beta) / (alpha + y);
+        if ((st = series_g(&g, r + x, c, z)) != CX_OK)
+            return st;
+        gg[0] = g.de + g.dc;
+        gg[1] = g.dz * (beta + y) / ((alpha + y) * (alpha + y));
+        gg[2] = g.dc;
+        gg[3] = -g.dz / (alpha + y);
+    } else {
+        const double z = (beta - alpha) / (beta + y);
+        if ((st = series_g(&g, s + 1.0, c, z)) != CX_OK)
+            return st;
+        /* this branch carries the extra factor rho = (alpha+y)/(beta+y) */
+        const double rho = (alpha + y) / (beta + y), v = g.v * rho;
+        gg[0] = rho * g.dc;
+        gg[1] = -rho * g.dz / (beta + y) + v / (alpha + y);
+        gg[2] = rho * (g.de + g.dc);
+        gg[3] = rho * g.dz * (alpha + y) / ((beta + y) * (beta + y)) - v / (beta + y);
+        g.v = v;
+    }
+    *gv = g.v;
+    return CX_OK;
+}
+
+/* log B and its gradient (natural parameters), P(alive) = D(T)/B. */
+static cx_status bracket(double *logb, double gb[4], double *palive, const double *p, double x,
+                         double tx, double T)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double k = r + s + x, w = s / k;
+    const double lDT = -(r + x) * log(alpha + T) - s * log(beta + T);
+    const double lDx = -(r + x) * log(alpha + tx) - s * log(beta + tx);
+    double GT, gT[4], Gx, gx[4];
+    cx_status st;
+    if ((st = g_at(&GT, gT, p, x, T)) != CX_OK || (st = g_at(&Gx, gx, p, x, tx)) != CX_OK)
+        return st;
+    const double m = lDx > lDT ? lDx : lDT;
+    const double dT = exp(lDT - m), dx = exp(lDx - m);
+    const double aliveT = dT * (1.0 - w * GT), deadT = w * Gx * dx;
+    if (!(aliveT > 0.0))
+        return cx__error(CX_ERANGE, "Pareto/NBD bracket lost precision (x = %g)", x);
+    const double B = aliveT + deadT;
+    *logb = m + log(B);
+    if (palive)
+        *palive = dT / B;
+    if (gb) {
+        /* d log D(y): (-log(alpha+y), -(r+x)/(alpha+y), -log(beta+y), -s/(beta+y)) */
+        const double dlDT[4] = {-log(alpha + T), -(r + x) / (alpha + T), -log(beta + T),
+                                -s / (beta + T)};
+        const double dlDx[4] = {-log(alpha + tx), -(r + x) / (alpha + tx), -log(beta + tx),
+                                -s / (beta + tx)};
+        const double dw[4] = {-s / (k * k), 0.0, (r + x) / (k * k), 0.0};
+        for (int j = 0; j < 4; j++) {
+            const double dB = aliveT * dlDT[j] - dT * (dw[j] * GT + w * gT[j]) + deadT * dlDx[j] +
+                              dx * (dw[j] * Gx + w * gx[j]);
+            gb[j] = dB / B;
+        }
+    }
+    return CX_OK;
+}
+
+cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, double tx, double T)
+{
+    double lb;
+    cx_status st = bracket(&lb, NULL, palive, p, x, tx, T);
+    if (st != CX_OK)
+        return st;
+    if (logl)
+        *logl = cx__lgamma(p[0] + x) - cx__lgamma(p[0]) + p[0] * log(p[1]) + p[2] * log(p[3]) + lb;
+    return CX_OK;
+}
+
+cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_data *d)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double lgr = cx__lgamma(r), dgr = cx__digamma(r);
+    const double head = r * log(alpha) + s * log(beta);
+    double sum = 0.0, g[4] = {0, 0, 0, 0};
+    double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
+    for (size_t i = 0; i < d->n; i++) {
+        const double x = d->x[i], w = d->w[i];
+        if (x != cur_x) {
+            cur_x = x;
+            lgx = cx__lgamma(r + x) - lgr;
+            dgx = cx__digamma(r + x) - dgr;
+        }
+        double lb, gb[4];
+        cx_status st = bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i]);
+        if (st != CX_OK)
+            return st;
+        sum += w * (lgx + head + lb);
+        if (grad) {
+            g[0] += w * (dgx + log(alpha) + gb[0]);
+            g[1] += w * (r / alpha + gb[1]);
+            g[2] += w * (log(beta) + gb[2]);
+            g[3] += w * (s / beta + gb[3]);
+        }
+    }
+    if (!isfinite(sum))
+        return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
+    *ll = sum;
+    if (grad)
+        for (int j = 0; j < 4; j++)
+            grad[j] = g[j] * p[j];
+    return CX_OK;
+}

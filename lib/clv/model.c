@@ -1,0 +1,578 @@
+/*
+ * The model object and maximum-likelihood fitting shared by every kind: validation, compression
+ * of identical rows, the objective on log-parameters with lifetimes' L2 penalty, several
+ * starting points, and standard errors by the delta method.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clv_internal.h"
+#include "linalg.h"
+#include "optim.h"
+
+static const cx__clv_kind_info kinds[] = {
+    {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd},
+    {CX_CLV_MBGNBD, "mbgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_mbgnbd},
+    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd},
+    {CX_CLV_BGBB, "bgbb", 4, {"alpha", "beta", "gamma", "delta"}, cx__ll_bgbb},
+    {CX_CLV_SBG, "sbg", 2, {"alpha", "beta", NULL, NULL}, cx__ll_sbg},
+    {CX_CLV_GAMMA_GAMMA, "gg", 3, {"p", "q", "gamma", NULL}, cx__ll_gg},
+};
+
+const cx__clv_kind_info *cx__clv_info(int kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].kind == kind)
+            return &kinds[i];
+    return NULL;
+}
+
+CX_API const char *cx_clv_kind_name(int kind)
+{
+    const cx__clv_kind_info *k = cx__clv_info(kind);
+    return k ? k->name : NULL;
+}
+
+CX_API cx_status cx_clv_kind_parse(cx_clv_kind *out, const char *name)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(name != NULL);
+    static const struct {
+        const char *name;
+        cx_clv_kind kind;
+    } alias[] = {{"bgnbd", CX_CLV_BGNBD},
+                 {"bg/nbd", CX_CLV_BGNBD},
+                 {"mbgnbd", CX_CLV_MBGNBD},
+                 {"mbg/nbd", CX_CLV_MBGNBD},
+                 {"pareto", CX_CLV_PARETO_NBD},
+                 {"pnbd", CX_CLV_PARETO_NBD},
+                 {"pareto/nbd", CX_CLV_PARETO_NBD},
+                 {"bgbb", CX_CLV_BGBB},
+                 {"bg/bb", CX_CLV_BGBB},
+                 {"sbg", CX_CLV_SBG},
+                 {"gg", CX_CLV_GAMMA_GAMMA},
+                 {"gamma_gamma", CX_CLV_GAMMA_GAMMA}};
+    for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+        if (strcmp(alias[i].name, name) == 0) {
+            *out = alias[i].kind;
+            return CX_OK;
+        }
+    return cx__error_param(CX_EINVAL, "name",
+                           "unknown model '%s' (bgnbd, mbgnbd, pareto, bgbb, sbg, gg)", name);
+}
+
+CX_API cx_status cx_clv_model_new(cx_clv_model **out, int kind)
+{
+    CX_CHECK_ARG(out != NULL);
+    const cx__clv_kind_info *info = cx__clv_info(kind);
+    if (!info)
+        return cx__error_param(CX_EINVAL, "kind", "unknown model kind %d", kind);
+    cx_clv_model *m = cx__calloc(1, sizeof *m);
+    if (!m)
+        return cx__enomem();
+    m->info = info;
+    for (size_t j = 0; j < info->np; j++)
+        m->p[j] = 1.0;
+    *out = m;
+    return CX_OK;
+}
+
+CX_API void cx_clv_model_free(cx_clv_model *model)
+{
+    if (model)
+        cx__clv_cov_free(model->cov);
+    cx__free(model);
+}
+
+CX_API int cx_clv_model_kind(const cx_clv_model *model)
+{
+    return model ? model->info->kind : 0;
+}
+
+CX_API size_t cx_clv_model_param_count(const cx_clv_model *model)
+{
+    return model ? model->info->np : 0;
+}
+
+CX_API const char *cx_clv_model_param_name(const cx_clv_model *model, size_t i)
+{
+    if (!model || i >= model->info->np)
+        return NULL;
+    return model->info->param_names[i];
+}
+
+CX_API cx_status cx_clv_model_params(double *out, size_t n, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    if (n != model->info->np)
+        return cx__error_param(CX_EINVAL, "n", "%s has %zu parameters, not %zu", model->info->name,
+                               model->info->np, n);
+    memcpy(out, model->p, n * sizeof *out);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_set_params(cx_clv_model *model, const double *params, size_t n)
+{
+    CX_CHECK_ARG(model != NULL);
+    CX_CHECK_ARG(params != NULL);
+    if (n != model->info->np)
+        return cx__error_param(CX_EINVAL, "n", "%s has %zu parameters, not %zu", model->info->name,
+                               model->info->np, n);
+    for (size_t j = 0; j < n; j++)
+        if (!(params[j] > 0.0) || !isfinite(params[j]))
+            return cx__error_param(CX_EINVAL, model->info->param_names[j],
+                                   "parameter %s must be finite and > 0 (got %g)",
+                                   model->info->param_names[j], params[j]);
+    memcpy(model->p, params, n * sizeof *params);
+    model->has_vcov = 0;
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_fit_options_init(cx_clv_fit_options *opts, unsigned version)
+{
+    CX_CHECK_ARG(opts != NULL);
+    if (version != CX_CLV_FIT_OPTIONS_VERSION)
+        return cx__error_param(CX_EINVAL, "version", "unsupported options version %u", version);
+    opts->version = version;
+    opts->penalizer = 0.0;
+    opts->n_starts = 3;
+    opts->seed = 0;
+    opts->max_iter = 200;
+    opts->gtol = 1e-9;
+    opts->all_starts = 0;
+    return CX_OK;
+}
+
+static int is_int(double v)
+{
+    return isfinite(v) && v == floor(v);
+}
+
+#define BAD(col, i, ...) cx__error_param(CX_EINVAL, col, __VA_ARGS__)
+
+cx_status cx__clv_check_data(int kind, const double *x, const double *tx, const double *T,
+                             const double *w, size_t n)
+{
+    const int needs_T = kind != CX_CLV_SBG && kind != CX_CLV_GAMMA_GAMMA;
+    if (n > 0 && (!x || !tx || (needs_T && !T)))
+        return cx__error_param(CX_EINVAL, !x ? "x" : !tx ? "tx" : "T", "column is NULL");
+    for (size_t i = 0; i < n; i++) {
+        const double xi = x[i], ti = tx[i], Ti = needs_T ? T[i] : 0.0;
+        if (w && (!(w[i] >= 0.0) || !isfinite(w[i])))
+            return BAD("weights", i, "weights[%zu] = %g: weights must be finite and >= 0", i, w[i]);
+        switch (kind) {
+        case CX_CLV_BGNBD:
+        case CX_CLV_MBGNBD:
+        case CX_CLV_PARETO_NBD:
+            if (!is_int(xi) || xi < 0)
+                return BAD("frequency", i, "frequency[%zu] = %g: must be an integer >= 0", i, xi);
+            if (!(Ti > 0) || !isfinite(Ti))
+                return BAD("T", i, "T[%zu] = %g: must be finite and > 0", i, Ti);
+            if (!(ti >= 0) || ti > Ti)
+                return BAD("recency", i, "recency[%zu] = %g: must be in [0, T = %g]", i, ti, Ti);
+            if (xi == 0 && ti != 0)
+                return BAD("recency", i, "recency[%zu] = %g with frequency 0: must be 0", i, ti);
+            break;
+        case CX_CLV_BGBB:
+            if (!is_int(Ti) || Ti < 1)
+                return BAD("T", i, "n_periods[%zu] = %g: must be an integer >= 1", i, Ti);
+            if (!is_int(xi) || xi < 0 || xi > Ti)
+                return BAD("frequency", i, "frequency[%zu] = %g: must be an integer in [0, %g]", i,
+                           xi, Ti);
+            if (!is_int(ti) || ti < xi || ti > Ti || (xi == 0 && ti != 0))
+                return BAD("recency", i,
+                           "recency[%zu] = %g: must be an integer in [frequency, n] (0 if "
+                           "frequency is 0)",
+                           i, ti);
+            break;
+        case CX_CLV_SBG:
+            if (ti != 0 && ti != 1)
+                return BAD("churned", i, "churned[%zu] = %g: must be 0 or 1", i, ti);
+            if (!is_int(xi) || xi < ti)
+                return BAD("periods", i,
+                           "periods[%zu] = %g: must be an integer >= 1 when churned, >= 0 "
+                           "otherwise",
+                           i, xi);
+            break;
+        case CX_CLV_GAMMA_GAMMA:
+            if (!is_int(xi) || xi < 1)
+                return BAD("frequency", i,
+                           "frequency[%zu] = %g: Gamma-Gamma needs an integer >= 1 (drop "
+                           "customers without repeat purchases)",
+                           i, xi);
+            if (!(ti > 0) || !isfinite(ti))
+                return BAD("monetary_value", i, "monetary_value[%zu] = %g: must be > 0", i, ti);
+            break;
+        default:
+            return cx__error_param(CX_EINVAL, "kind", "unknown model kind %d", kind);
+        }
+    }
+    return CX_OK;
+}
+
+typedef struct row4 {
+    double x, tx, T, w;
+} row4;
+
+static int row_cmp(const void *pa, const void *pb)
+{
+    const row4 *a = pa, *b = pb;
+    if (a->x != b->x)
+        return a->x < b->x ? -1 : 1;
+    if (a->tx != b->tx)
+        return a->tx < b->tx ? -1 : 1;
+    if (a->T != b->T)
+        return a->T < b->T ? -1 : 1;
+    return 0;
+}
+
+/* Sort rows by (x, tx, T) and merge identical ones; columns are stored in one block *mem. */
+static cx_status compress(cx__clv_data *d, double **mem, const double *x, const double *tx,
+                          const double *T, const double *w, size_t n)
+{
+    row4 *rows = cx__malloc_array(n, sizeof *rows);
+    if (!rows)
+        return cx__enomem();
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        if (wi == 0.0)
+            continue;
+        rows[m].x = x[i];
+        rows[m].tx = tx[i];
+        rows[m].T = T ? T[i] : 0.0;
+        rows[m].w = wi;
+        m++;
+    }
+    qsort(rows, m, sizeof *rows, row_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (u > 0 && row_cmp(&rows[u - 1], &rows[i]) == 0)
+            rows[u - 1].w += rows[i].w;
+        else
+            rows[u++] = rows[i];
+    }
+    double *cols = cx__malloc_array(4 * (u ? u : 1), sizeof *cols);
+    if (!cols) {
+        cx__free(rows);
+        return cx__enomem();
+    }
+    d->n = u;
+    d->x = cols;
+    d->tx = cols + u;
+    d->T = cols + 2 * u;
+    d->w = cols + 3 * u;
+    d->total_w = 0.0;
+    d->max_x = 0.0;
+    for (size_t i = 0; i < u; i++) {
+        cols[i] = rows[i].x;
+        cols[u + i] = rows[i].tx;
+        cols[2 * u + i] = rows[i].T;
+        cols[3 * u + i] = rows[i].w;
+        d->total_w += rows[i].w;
+        if (rows[i].x > d->max_x)
+            d->max_x = rows[i].x;
+    }
+    cx__free(rows);
+    *mem = cols;
+    return CX_OK;
+}
+
+typedef struct fit_ctx {
+    const cx__clv_kind_info *info;
+    const cx__clv_data *d;
+    double penalizer;
+} fit_ctx;
+
+/* Mean negative log-likelihood plus penalty on log-parameters theta. */
+static cx_status objective_grad(double *f, double *grad, const double *theta, size_t n,
+                                const fit_ctx *c)
+{
+    double p[CX__CLV_MAXP], g[CX__CLV_MAXP];
+    for (size_t j = 0; j < n; j++) {
+        if (!(fabs(theta[j]) < 700.0)) { /* exp would overflow: a step too far */
+            *f = INFINITY;
+            return CX_OK;
+        }
+        p[j] = exp(theta[j]);
+    }
+    double ll;
+    cx_status st = c->info->ll(&ll, grad ? g : NULL, p, c->d);
+    if (st == CX_ERANGE) { /* not finite here: let the optimiser step back */
+        *f = INFINITY;
+        return CX_OK;
+    }
+    if (st != CX_OK)
+        return st;
+    double pen = 0.0;
+    for (size_t j = 0; j < n; j++)
+        pen += p[j] * p[j];
+    *f = -ll / c->d->total_w + c->penalizer * pen;
+    if (grad)
+        for (size_t j = 0; j < n; j++)
+            grad[j] = -g[j] / c->d->total_w + 2.0 * c->penalizer * p[j] * p[j];
+    return CX_OK;
+}
+
+static cx_status objective(double *f, double *grad, double *hess, const double *theta, size_t n,
+                           void *ctx)
+{
+    cx_status st = objective_grad(f, grad, theta, n, ctx);
+    if (st != CX_OK || !hess || !isfinite(*f))
+        return st;
+    /* Hessian by central differences of the analytic gradient. */
+    double th[CX__CLV_MAXP], gp[CX__CLV_MAXP], gm[CX__CLV_MAXP], fd;
+    memcpy(th, theta, n * sizeof *th);
+    for (size_t j = 0; j < n; j++) {
+        const double h = 1e-5 * (1.0 + fabs(theta[j]));
+        th[j] = theta[j] + h;
+        if ((st = objective_grad(&fd, gp, th, n, ctx)) != CX_OK)
+            return st;
+        th[j] = theta[j] - h;
+        if ((st = objective_grad(&fd, gm, th, n, ctx)) != CX_OK)
+            return st;
+        th[j] = theta[j];
+        for (size_t i = 0; i < n; i++)
+            hess[i * n + j] = (gp[i] - gm[i]) / (2.0 * h);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            hess[i * n + j] = hess[j * n + i] = 0.5 * (hess[i * n + j] + hess[j * n + i]);
+    return CX_OK;
+}
+
+/* Whether the data can identify the model at all. */
+static cx_status check_identifiable(int kind, const cx__clv_data *d)
+{
+    if (d->n == 0 || !(d->total_w > 0))
+        return cx__error_param(CX_ERANGE, "n", "no customers (or all weights 0) to fit");
+    if ((kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD || kind == CX_CLV_PARETO_NBD ||
+         kind == CX_CLV_BGBB) &&
+        d->max_x == 0)
+        return cx__error_param(CX_ERANGE, "frequency",
+                               "every frequency is 0: the purchase process cannot be identified");
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const double *tx,
+                                  const double *T, const double *weights, size_t n,
+                                  const cx_clv_fit_options *opts)
+{
+    CX_CHECK_ARG(model != NULL);
+    cx_clv_fit_options defaults;
+    cx_clv_fit_options_init(&defaults, CX_CLV_FIT_OPTIONS_VERSION);
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != CX_CLV_FIT_OPTIONS_VERSION)
+        return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
+    if (!(opts->penalizer >= 0) || !isfinite(opts->penalizer))
+        return cx__error_param(CX_EINVAL, "penalizer", "penalizer must be finite and >= 0");
+    if (opts->n_starts < 1)
+        return cx__error_param(CX_EINVAL, "n_starts", "n_starts must be >= 1");
+    const int kind = model->info->kind;
+    cx_status st = cx__clv_check_data(kind, x, tx, T, weights, n);
+    if (st != CX_OK)
+        return st;
+    if (n == 0)
+        return cx__error_param(CX_ERANGE, "n", "no customers to fit");
+    if (model->cov)
+        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts);
+
+    cx__clv_data d;
+    double *mem = NULL;
+    if ((st = compress(&d, &mem, x, tx, T, weights, n)) != CX_OK)
+        return st;
+    if ((st = check_identifiable(kind, &d)) != CX_OK) {
+        cx__free(mem);
+        return st;
+    }
+    const size_t np = model->info->np;
+    fit_ctx ctx = {model->info, &d, opts->penalizer};
+    cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
+    oo.max_iter = opts->max_iter;
+    oo.gtol = opts->gtol;
+    oo.use_hessian = 0; /* BFGS: a Hessian by differences costs 2k gradients per step */
+
+    cx_rng *rng = NULL;
+    double best[CX__CLV_MAXP];
+    double best_f = INFINITY;
+    cx__optim_report best_rep = {0, 0, INFINITY, INFINITY, 0, "not started"};
+    cx_clv_fit_report rep;
+    memset(&rep, 0, sizeof rep);
+    const char *fail_reason = "no start converged";
+    for (unsigned s = 0; s < opts->n_starts; s++) {
+        double th[CX__CLV_MAXP] = {0, 0, 0, 0};
+        if (s > 0) {
+            if (!rng && (st = cx_rng_new(&rng, opts->seed, 0)) != CX_OK)
+                goto done;
+            for (size_t j = 0; j < np; j++)
+                th[j] = cx_rng_std_normal(rng);
+        }
+        cx__optim_report orep;
+        st = cx__minimize(th, np, objective, &ctx, &oo, &orep);
+        rep.evaluations += orep.evaluations;
+        if (st == CX_ENOTCONV) {
+            fail_reason = orep.reason;
+            continue;
+        }
+        if (st != CX_OK)
+            goto done;
+        int runaway = 0;
+        for (size_t j = 0; j < np; j++)
+            if (fabs(th[j]) > 25.0)
+                runaway = 1;
+        if (runaway) {
+            fail_reason = "a parameter ran off towards 0 or infinity (not identified by the "
+                          "data)";
+            continue;
+        }
+        rep.starts_converged++;
+        if (orep.f < best_f) {
+            best_f = orep.f;
+            memcpy(best, th, np * sizeof *th);
+            best_rep = orep;
+        }
+        if (!opts->all_starts)
+            break;
+    }
+    st = CX_OK;
+    if (rep.starts_converged == 0) {
+        st = cx__error(CX_ENOTCONV, "%s fit did not converge from %u start(s): %s",
+                       model->info->name, opts->n_starts, fail_reason);
+        goto done;
+    }
+    {
+        double p[CX__CLV_MAXP], ll, hess[CX__CLV_MAXP * CX__CLV_MAXP];
+        for (size_t j = 0; j < np; j++)
+            p[j] = exp(best[j]);
+        if ((st = model->info->ll(&ll, NULL, p, &d)) != CX_OK)
+            goto done;
+        /* covariance of log-parameters = inverse Hessian of the total negative LL (no
+         * penalty); then the delta method: cov(p_i, p_j) = p_i p_j cov(theta_i, theta_j). */
+        fit_ctx plain = {model->info, &d, 0.0};
+        double f0;
+        int has_vcov = 0;
+        double inv[CX__CLV_MAXP * CX__CLV_MAXP];
+        if (objective(&f0, NULL, hess, best, np, &plain) == CX_OK) {
+            for (size_t k = 0; k < np * np; k++)
+                hess[k] *= d.total_w;
+            if (cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)
+                has_vcov = 1;
+        }
+        /* Without a penalty, a flat direction means the data do not pin the parameter down
+         * (e.g. a single customer, or no sign of dropout): report it instead of a number. */
+        if (opts->penalizer == 0.0) {
+            size_t worst = 0;
+            double worst_sd = has_vcov ? 0.0 : INFINITY;
+            for (size_t j = 0; has_vcov && j < np; j++)
+                if (sqrt(inv[j * np + j]) > worst_sd)
+                    worst_sd = sqrt(inv[j * np + j]), worst = j;
+            if (!(worst_sd <= 5.0)) {
+                st = cx__error_param(
+                    CX_ENOTCONV, model->info->param_names[worst],
+                    "%s fit: the data do not identify %s (%s); use more customers or a "
+                    "penalizer",
+                    model->info->name,
+                    has_vcov ? model->info->param_names[worst] : "the parameters",
+                    has_vcov ? "log-scale standard error above 5" : "singular Hessian");
+                goto done;
+            }
+        }
+        memcpy(model->p, p, np * sizeof *p);
+        model->has_vcov = has_vcov;
+        if (has_vcov)
+            for (size_t i = 0; i < np; i++)
+                for (size_t j = 0; j < np; j++)
+                    model->vcov[i * np + j] = inv[i * np + j] * p[i] * p[j];
+        rep.loglik = ll;
+        rep.iterations = best_rep.iterations;
+        rep.grad_norm = best_rep.grad_norm;
+        rep.n_rows = (size_t)(d.total_w + 0.5);
+        rep.n_unique = d.n;
+        rep.converged = 1;
+        rep.reason = "converged";
+        model->report = rep;
+        model->fitted = 1;
+    }
+done:
+    cx_rng_free(rng);
+    cx__free(mem);
+    return st;
+}
+
+CX_API cx_status cx_clv_model_report(cx_clv_fit_report *out, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    if (!model->fitted)
+        return cx__error(CX_ESTATE, "the model has not been fitted");
+    *out = model->report;
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_vcov(double *out, size_t n, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    const size_t np = model->info->np;
+    if (n != np * np)
+        return cx__error_param(CX_EINVAL, "n", "n must be the parameter count squared (%zu)",
+                               np * np);
+    if (!model->fitted || !model->has_vcov)
+        return cx__error(CX_ESTATE, !model->fitted
+                                        ? "the model has not been fitted"
+                                        : "no covariance: the Hessian was singular or the "
+                                          "parameters were set by hand");
+    memcpy(out, model->vcov, np * np * sizeof *out);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_stderr(double *out, size_t n, const cx_clv_model *model)
+{
+    double v[CX__CLV_MAXP * CX__CLV_MAXP];
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    if (n != model->info->np)
+        return cx__error_param(CX_EINVAL, "n", "n must be the parameter count %zu",
+                               model->info->np);
+    cx_status st = cx_clv_model_vcov(v, n * n, model);
+    if (st != CX_OK)
+        return st;
+    for (size_t j = 0; j < n; j++)
+        out[j] = sqrt(v[j * n + j]);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, const double *x,
+                                     const double *tx, const double *T, size_t n)
+{
+    CX_CHECK_ARG(out != NULL || n == 0);
+    CX_CHECK_ARG(model != NULL);
+    const int kind = model->info->kind;
+    cx_status st = cx__clv_check_data(kind, x, tx, T, NULL, n);
+    if (st != CX_OK)
+        return st;
+    if (model->cov && model->cov->n != n)
+        return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
+                               model->cov->n, n);
+    double *tmp = cx__malloc_array(n, sizeof *tmp);
+    if (!tmp)
+        return cx__enomem();
+    for (size_t i = 0; i < n; i++) {
+        const double one = 1.0, Ti = T ? T[i] : 0.0;
+        cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i]};
+        double pi[CX__CLV_MAXP];
+        memcpy(pi, model->p, sizeof pi);
+        if (model->cov)
+            cx__clv_cov_params(pi, model, model->cov->coef, i);
+        if ((st = model->info->ll(&tmp[i], NULL, pi, &d)) != CX_OK) {
+            cx__free(tmp);
+            return st;
+        }
+    }
+    memcpy(out, tmp, n * sizeof *out);
+    cx__free(tmp);
+    return CX_OK;
+}

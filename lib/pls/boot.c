@@ -1,0 +1,724 @@
+/*
+ * Bootstrap of a PLS fit on all cores.
+ *
+ * Replicate b draws n rows with replacement from cx_rng(seed, b), forms its (weighted)
+ * correlation matrix in one O(n K^2) pass over the standardised data and re-runs the PLS
+ * iteration on it. Threads take replicates from a shared counter but each replicate writes only
+ * its own row, so the results are bit-identical whatever the number of threads. A replicate
+ * that fails is marked and dropped; the counts are reported.
+ *
+ * BCa intervals (Efron 1987) take the bias correction from the share of replicates below the
+ * original estimate and the acceleration from a jackknife: leave-one-out fits for n <= 2000 rows,
+ * otherwise a delete-a-group jackknife over 2000 groups of consecutive rows (each fit costs
+ * O(K^2) to downdate the moment matrix plus one PLS iteration).
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cxkit/rng.h>
+
+#include "pls_internal.h"
+#include "special.h"
+
+#define JACK_GROUPS 2000
+
+struct cx_pls_boot {
+    size_t K, C, P, n_ok, n_seg;
+    cx_pls_boot_options opt;
+    cx_pls_boot_info info;
+    double *orig;  /* P */
+    double *reps;  /* n_ok x P */
+    double *accel; /* P, or NULL without BCa */
+};
+
+/* Offsets of the stat families in a replicate's vector. */
+static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
+{
+    switch (s) {
+    case CX_PLS_STAT_SEGMENT_INDEX:
+        return 2 * K + 3 * C * C + 2 * C;
+    case CX_PLS_STAT_WEIGHT:
+        return 0;
+    case CX_PLS_STAT_LOADING:
+        return K;
+    case CX_PLS_STAT_PATH:
+        return 2 * K;
+    case CX_PLS_STAT_TOTAL_EFFECT:
+        return 2 * K + C * C;
+    case CX_PLS_STAT_RSQUARED:
+        return 2 * K + 2 * C * C;
+    case CX_PLS_STAT_INDEX:
+        return 2 * K + 2 * C * C + C;
+    case CX_PLS_STAT_HTMT:
+        return 2 * K + 2 * C * C + 2 * C;
+    }
+    return 0;
+}
+
+static size_t stat_count(size_t K, size_t C, size_t n_seg)
+{
+    return 2 * K + 3 * C * C + 2 * C + n_seg * C;
+}
+
+/* Per-thread scratch. */
+typedef struct {
+    pls_est e;
+    double *S, *mz, *sz, *mean, *sd, *mono; /* K*K, K, K, K, K, C */
+    double *seg_sum;                        /* n_seg x (K + 1): weighted item sums, weight */
+    unsigned *counts;                       /* n */
+} scratch;
+
+static void scratch_free(scratch *s)
+{
+    cx__pls_est_free(&s->e);
+    cx__free(s->S);
+    cx__free(s->counts);
+}
+
+static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts, size_t n_seg)
+{
+    memset(s, 0, sizeof *s);
+    size_t K = f->K;
+    if (cx__pls_est_alloc(&s->e, K, f->C) != CX_OK)
+        return CX_ENOMEM;
+    s->S = cx__malloc_array(K * K + 4 * K + f->C + n_seg * (K + 1), sizeof(double));
+    s->counts = need_counts ? cx__malloc_array(f->n, sizeof(unsigned)) : NULL;
+    if (!s->S || (need_counts && !s->counts)) {
+        scratch_free(s);
+        return cx__enomem();
+    }
+    s->mz = s->S + K * K;
+    s->sz = s->mz + K;
+    s->mean = s->sz + K;
+    s->sd = s->mean + K;
+    s->mono = s->sd + K;
+    s->seg_sum = s->mono + f->C;
+    return CX_OK;
+}
+
+/* Segment index of every construct (n_seg x C into out) from segment sums of the standardised
+ * items (s->seg_sum, filled by the caller), the replicate's item sds (s->sd) and weights w. */
+static void segment_stats(double *out, scratch *s, const cx_pls_fit *f, const double *w,
+                          size_t n_seg)
+{
+    size_t K = f->K, C = f->C;
+    for (size_t g = 0; g < n_seg; g++) {
+        const double *acc = s->seg_sum + g * (K + 1);
+        if (!(acc[K] > 0)) {
+            for (size_t j = 0; j < C; j++)
+                out[g * C + j] = NAN;
+            continue;
+        }
+        /* the segment's item means on the indicator scale, reusing s->mean */
+        for (size_t k = 0; k < K; k++)
+            s->mean[k] = f->mean[k] + f->sd[k] * acc[k] / acc[K];
+        cx__pls_index_means(out + g * C, f->model, w, s->mean, s->sd, f->lo, f->hi);
+    }
+}
+
+/* s->seg_sum for rows with multiplicity counts[r] (or 1 outside [skip0, skip1) when counts is
+ * NULL), times the survey weight */
+static void segment_sums(scratch *s, const cx_pls_fit *f, const int64_t *seg, size_t n_seg,
+                         const unsigned *counts, size_t skip0, size_t skip1)
+{
+    size_t K = f->K;
+    memset(s->seg_sum, 0, n_seg * (K + 1) * sizeof(double));
+    for (size_t r = 0; r < f->n; r++) {
+        double c = counts ? counts[r] : (r >= skip0 && r < skip1 ? 0.0 : 1.0);
+        if (c == 0)
+            continue;
+        c *= f->wt ? f->wt[r] : 1.0;
+        double *acc = s->seg_sum + (size_t)seg[r] * (K + 1);
+        const double *x = f->z + r * K;
+        for (size_t k = 0; k < K; k++)
+            acc[k] += c * x[k];
+        acc[K] += c;
+    }
+}
+
+/* Estimate on s->S (with s->mz, s->sz describing the replicate's moments in z units) and write
+ * the stat vector. Returns a PLS_FAIL_ category. */
+static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_sign_change sc,
+                           size_t n_seg)
+{
+    size_t K = f->K, C = f->C;
+    const cx_pls_options *o = &f->opt;
+    int fail = PLS_FAIL_NONE;
+    if (cx__pls_estimate_S(&s->e, f->model, f->adj, s->S, o->scheme, o->max_iter, o->tolerance,
+                           o->consistent, &fail) != CX_OK)
+        return fail ? fail : PLS_FAIL_OTHER;
+    if (sc == CX_PLS_SIGN_CONSTRUCT) {
+        int flipped = 0;
+        for (size_t j = 0; j < C; j++) {
+            double d = 0, a = 0;
+            for (size_t k = 0; k < K; k++)
+                if (f->model->iconstruct[k] == j) {
+                    d += fabs(f->est.load[k] - s->e.load[k]);
+                    a += fabs(f->est.load[k] + s->e.load[k]);
+                }
+            if (d > a) {
+                flipped = 1;
+                for (size_t k = 0; k < K; k++)
+                    if (f->model->iconstruct[k] == j)
+                        s->e.w[k] = -s->e.w[k];
+            }
+        }
+        if (flipped && cx__pls_derive(&s->e, f->model, f->adj, s->S, o->consistent, &fail) != CX_OK)
+            return fail ? fail : PLS_FAIL_OTHER;
+    }
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_WEIGHT), s->e.w, K * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_LOADING), s->e.load, K * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_PATH), s->e.B, C * C * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_TOTAL_EFFECT), s->e.total, C * C * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_RSQUARED), s->e.rsq, C * sizeof(double));
+    for (size_t k = 0; k < K; k++) {
+        s->mean[k] = f->mean[k] + f->sd[k] * s->mz[k];
+        s->sd[k] = f->sd[k] * s->sz[k];
+    }
+    cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, s->e.w, s->mean,
+                        s->sd, f->lo, f->hi);
+    cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, s->S, s->mono);
+    if (n_seg)
+        segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), s, f, s->e.w, n_seg);
+    return PLS_FAIL_NONE;
+}
+
+/* ---- the parallel loops ---- */
+
+typedef struct {
+    const cx_pls_fit *f;
+    const cx_pls_boot_options *opt;
+    size_t P;
+    atomic_size_t next;
+    atomic_int enomem;
+    /* bootstrap */
+    double *reps;
+    unsigned char *status;
+    /* jackknife */
+    size_t groups;
+    double *jack;
+    unsigned char *jstatus;
+    const double *A, *sum; /* K x K second moments, K first moments (weighted) */
+    double N;
+    int jackknife;
+    const int64_t *seg; /* n used rows' segment, or NULL */
+    size_t n_seg;
+} job;
+
+static void run_boot_one(job *jb, scratch *s, size_t b)
+{
+    const cx_pls_fit *f = jb->f;
+    size_t n = f->n, K = f->K;
+    cx_rng *rng = NULL;
+    if (cx_rng_new(&rng, jb->opt->seed, (uint64_t)b) != CX_OK) {
+        atomic_store(&jb->enomem, 1);
+        return;
+    }
+    memset(s->counts, 0, n * sizeof(unsigned));
+    for (size_t i = 0; i < n; i++)
+        s->counts[cx_rng_below(rng, n)]++;
+    cx_rng_free(rng);
+    double *out = jb->reps + b * jb->P;
+    if (cx__pls_corr(s->S, s->mz, s->sz, f->z, f->wt, s->counts, n, K) != (size_t)-1) {
+        jb->status[b] = PLS_FAIL_CONSTANT;
+        return;
+    }
+    if (jb->n_seg)
+        segment_sums(s, f, jb->seg, jb->n_seg, s->counts, 0, 0);
+    jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt->sign_change, jb->n_seg);
+}
+
+/* Jackknife group g: rows [g n / G, (g+1) n / G) removed from the moment sums. */
+static void run_jack_one(job *jb, scratch *s, size_t g)
+{
+    const cx_pls_fit *f = jb->f;
+    size_t n = f->n, K = f->K, G = jb->groups;
+    size_t r0 = g * n / G, r1 = (g + 1) * n / G;
+    memcpy(s->S, jb->A, K * K * sizeof(double));
+    memcpy(s->mz, jb->sum, K * sizeof(double));
+    double N = jb->N;
+    for (size_t r = r0; r < r1; r++) {
+        const double *x = f->z + r * K;
+        double w = f->wt ? f->wt[r] : 1.0;
+        N -= w;
+        for (size_t k = 0; k < K; k++) {
+            s->mz[k] -= w * x[k];
+            for (size_t l = 0; l <= k; l++)
+                s->S[k * K + l] -= w * x[k] * x[l];
+        }
+    }
+    int bad = !(N > 1);
+    for (size_t k = 0; k < K && !bad; k++)
+        s->mz[k] /= N;
+    for (size_t k = 0; k < K && !bad; k++)
+        for (size_t l = 0; l <= k; l++)
+            s->S[k * K + l] = (s->S[k * K + l] - N * s->mz[k] * s->mz[l]) / (N - 1);
+    for (size_t k = 0; k < K && !bad; k++) {
+        double v = s->S[k * K + k];
+        if (!(v > 1e-10))
+            bad = 1;
+        else
+            s->sz[k] = sqrt(v);
+    }
+    if (bad) {
+        jb->jstatus[g] = PLS_FAIL_CONSTANT;
+        return;
+    }
+    for (size_t k = 0; k < K; k++) {
+        for (size_t l = 0; l < k; l++) {
+            double r = s->S[k * K + l] / (s->sz[k] * s->sz[l]);
+            s->S[k * K + l] = r;
+            s->S[l * K + k] = r;
+        }
+        s->S[k * K + k] = 1;
+    }
+    if (jb->n_seg)
+        segment_sums(s, f, jb->seg, jb->n_seg, NULL, r0, r1);
+    jb->jstatus[g] =
+        (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt->sign_change, jb->n_seg);
+}
+
+static void *worker(void *arg)
+{
+    job *jb = arg;
+    scratch s;
+    if (scratch_new(&s, jb->f, !jb->jackknife, jb->n_seg) != CX_OK) {
+        atomic_store(&jb->enomem, 1);
+        return NULL;
+    }
+    size_t total = jb->jackknife ? jb->groups : jb->opt->n_boot;
+    for (;;) {
+        size_t b = atomic_fetch_add(&jb->next, 1);
+        if (b >= total || atomic_load(&jb->enomem))
+            break;
+        if (jb->jackknife)
+            run_jack_one(jb, &s, b);
+        else
+            run_boot_one(jb, &s, b);
+    }
+    scratch_free(&s);
+    return NULL;
+}
+
+/* Run the job on n_threads threads (the caller's included); returns the count that ran. */
+static int run_parallel(job *jb, int n_threads)
+{
+    atomic_store(&jb->next, 0);
+    pthread_t *th = n_threads > 1 ? cx__malloc_array((size_t)n_threads, sizeof *th) : NULL;
+    int started = 0;
+    for (int t = 1; th && t < n_threads; t++) {
+        if (pthread_create(&th[started], NULL, worker, jb) != 0)
+            break; /* fewer threads: the shared counter still covers every replicate */
+        started++;
+    }
+    worker(jb);
+    for (int t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    cx__free(th);
+    return started + 1;
+}
+
+void cx_pls_boot_options_init(cx_pls_boot_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->n_boot = 5000;
+    o->seed = 1;
+    o->n_threads = 0;
+    o->sign_change = CX_PLS_SIGN_NONE;
+    o->level = 0.95;
+    o->bca = 1;
+}
+
+void cx_pls_boot_free(cx_pls_boot *b)
+{
+    if (!b)
+        return;
+    cx__free(b->orig);
+    cx__free(b->reps);
+    cx__free(b->accel);
+    cx__free(b);
+}
+
+static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t *seg, size_t n_seg)
+{
+    scratch s;
+    cx_status st = scratch_new(&s, f, 0, n_seg);
+    if (st != CX_OK)
+        return st;
+    double *mono = s.mono;
+    size_t K = f->K, C = f->C;
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_WEIGHT), f->est.w, K * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_LOADING), f->est.load, K * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_PATH), f->est.B, C * C * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_TOTAL_EFFECT), f->est.total, C * C * sizeof(double));
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_RSQUARED), f->est.rsq, C * sizeof(double));
+    cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, f->est.w, f->mean,
+                        f->sd, f->lo, f->hi);
+    cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, f->S, mono);
+    if (n_seg) {
+        memcpy(s.sd, f->sd, K * sizeof(double));
+        segment_sums(&s, f, seg, n_seg, NULL, 0, 0);
+        segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), &s, f, f->est.w, n_seg);
+    }
+    scratch_free(&s);
+    return CX_OK;
+}
+
+/* Jackknife accelerations for every stat into b->accel (NULL when no group succeeded). */
+static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boot_options *opt,
+                           int n_threads, const int64_t *seg)
+{
+    size_t K = f->K, P = b->P, n = f->n;
+    size_t G = n <= JACK_GROUPS ? n : JACK_GROUPS;
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.f = f;
+    jb.opt = opt;
+    jb.P = P;
+    jb.groups = G;
+    jb.jackknife = 1;
+    jb.seg = seg;
+    jb.n_seg = b->n_seg;
+    atomic_init(&jb.enomem, 0);
+    double *A = cx__calloc(K * K + K, sizeof(double));
+    jb.jack = cx__malloc_array(G * P, sizeof(double));
+    jb.jstatus = cx__calloc(G, 1);
+    b->accel = cx__malloc_array(P, sizeof(double));
+    if (!A || !jb.jack || !jb.jstatus || !b->accel) {
+        cx__free(A);
+        cx__free(jb.jack);
+        cx__free(jb.jstatus);
+        return cx__enomem();
+    }
+    double *sum = A + K * K, N = 0;
+    for (size_t r = 0; r < n; r++) {
+        const double *x = f->z + r * K;
+        double w = f->wt ? f->wt[r] : 1.0;
+        N += w;
+        for (size_t k = 0; k < K; k++) {
+            sum[k] += w * x[k];
+            for (size_t l = 0; l <= k; l++)
+                A[k * K + l] += w * x[k] * x[l];
+        }
+    }
+    jb.A = A;
+    jb.sum = sum;
+    jb.N = N;
+    run_parallel(&jb, n_threads);
+    cx_status st = atomic_load(&jb.enomem) ? cx__enomem() : CX_OK;
+    size_t ok = 0;
+    for (size_t g = 0; g < G; g++)
+        ok += jb.jstatus[g] == PLS_FAIL_NONE;
+    if (st == CX_OK && ok >= 2) {
+        for (size_t p = 0; p < P; p++) {
+            double mean = 0, cnt = 0;
+            for (size_t g = 0; g < G; g++)
+                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
+                    mean += jb.jack[g * P + p];
+                    cnt++;
+                }
+            mean /= cnt;
+            double s2 = 0, s3 = 0;
+            for (size_t g = 0; g < G; g++)
+                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
+                    double d = mean - jb.jack[g * P + p];
+                    s2 += d * d;
+                    s3 += d * d * d;
+                }
+            b->accel[p] = s2 > 0 ? s3 / (6 * pow(s2, 1.5)) : 0.0;
+        }
+    } else {
+        cx__free(b->accel);
+        b->accel = NULL;
+    }
+    cx__free(A);
+    cx__free(jb.jack);
+    cx__free(jb.jstatus);
+    return st;
+}
+
+static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt,
+                           const int64_t *seg, size_t n_seg);
+
+cx_status cx_pls_bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(f != NULL);
+    return bootstrap(out, f, opt, NULL, 0);
+}
+
+cx_status cx_pls_bootstrap_segments(cx_pls_boot **out, const cx_pls_fit *f,
+                                    const cx_pls_boot_options *opt, const int64_t *segments,
+                                    size_t n_labels, size_t n_segments)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(segments != NULL);
+    CX_CHECK_ARG(n_segments >= 1);
+    if (n_labels != f->n_rows)
+        return cx__error_param(CX_EINVAL, "segments", "%zu segment labels for %zu data rows",
+                               n_labels, f->n_rows);
+    for (size_t r = 0; r < n_labels; r++)
+        if (segments[r] < 0 || (uint64_t)segments[r] >= n_segments)
+            return cx__error_param(CX_EINVAL, "segments",
+                                   "segment label %lld in row %zu is outside 0..%zu",
+                                   (long long)segments[r], r + 1, n_segments - 1);
+    int64_t *seg = cx__malloc_array(f->n, sizeof(int64_t));
+    if (!seg)
+        return cx__enomem();
+    for (size_t i = 0; i < f->n; i++)
+        seg[i] = segments[f->rows[i]];
+    cx_status st = bootstrap(out, f, opt, seg, n_segments);
+    cx__free(seg);
+    return st;
+}
+
+static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_boot_options *opt,
+                           const int64_t *seg, size_t n_seg)
+{
+    cx_pls_boot_options def;
+    if (!opt) {
+        cx_pls_boot_options_init(&def);
+        opt = &def;
+    }
+    if (opt->n_boot < 2)
+        return cx__error_param(CX_EINVAL, "n_boot", "n_boot must be >= 2");
+    if (opt->n_threads < 0)
+        return cx__error_param(CX_EINVAL, "n_threads", "n_threads must be >= 0");
+    if (!(opt->level > 0 && opt->level < 1))
+        return cx__error_param(CX_EINVAL, "level", "level must be in (0, 1)");
+    if (opt->sign_change != CX_PLS_SIGN_NONE && opt->sign_change != CX_PLS_SIGN_CONSTRUCT &&
+        opt->sign_change != CX_PLS_SIGN_INDIVIDUAL)
+        return cx__error_param(CX_EINVAL, "sign_change", "unknown sign-change option %d",
+                               (int)opt->sign_change);
+    int nt = opt->n_threads;
+    if (nt == 0) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        nt = c > 0 ? (int)c : 1;
+    }
+    if ((size_t)nt > opt->n_boot)
+        nt = (int)opt->n_boot;
+    size_t K = f->K, C = f->C, P = stat_count(K, C, n_seg), B = opt->n_boot;
+    cx_pls_boot *b = cx__calloc(1, sizeof *b);
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    if (!b)
+        return cx__enomem();
+    b->K = K;
+    b->C = C;
+    b->P = P;
+    b->n_seg = n_seg;
+    b->opt = *opt;
+    b->orig = cx__malloc_array(P, sizeof(double));
+    jb.reps = cx__malloc_array(B * P, sizeof(double));
+    jb.status = cx__calloc(B, 1);
+    cx_status st = CX_OK;
+    if (!b->orig || !jb.reps || !jb.status) {
+        st = cx__enomem();
+        goto done;
+    }
+    if ((st = original_stats(b->orig, f, seg, n_seg)) != CX_OK)
+        goto done;
+    jb.f = f;
+    jb.opt = opt;
+    jb.P = P;
+    jb.seg = seg;
+    jb.n_seg = n_seg;
+    atomic_init(&jb.enomem, 0);
+    b->info.threads_used = run_parallel(&jb, nt);
+    if (atomic_load(&jb.enomem)) {
+        st = cx__enomem();
+        goto done;
+    }
+    /* compact the successful replicates in replicate order */
+    b->info.n_requested = B;
+    size_t ok = 0;
+    for (size_t r = 0; r < B; r++) {
+        switch (jb.status[r]) {
+        case PLS_FAIL_NONE:
+            if (ok != r)
+                memmove(jb.reps + ok * P, jb.reps + r * P, P * sizeof(double));
+            ok++;
+            break;
+        case PLS_FAIL_CONSTANT:
+            b->info.n_failed_constant++;
+            break;
+        case PLS_FAIL_SINGULAR:
+            b->info.n_failed_singular++;
+            break;
+        default:
+            b->info.n_failed_notconv++;
+            break;
+        }
+    }
+    b->n_ok = ok;
+    b->info.n_ok = ok;
+    b->info.n_failed = B - ok;
+    if (ok < 2) {
+        st = cx__error_param(CX_ERANGE, "n_boot", "only %zu of %zu replicates succeeded", ok, B);
+        goto done;
+    }
+    if (opt->sign_change == CX_PLS_SIGN_INDIVIDUAL)
+        for (size_t r = 0; r < ok; r++)
+            for (size_t p = 0; p < P; p++) {
+                double o = b->orig[p], v = jb.reps[r * P + p];
+                if (o * v < 0)
+                    jb.reps[r * P + p] = -v;
+            }
+    b->reps = jb.reps;
+    jb.reps = NULL;
+    if (opt->bca && (st = jackknife(b, f, opt, nt, seg)) != CX_OK)
+        goto done;
+done:
+    cx__free(jb.reps);
+    cx__free(jb.status);
+    if (st != CX_OK) {
+        cx_pls_boot_free(b);
+        return st;
+    }
+    *out = b;
+    return CX_OK;
+}
+
+cx_status cx_pls_boot_get_info(cx_pls_boot_info *out, const cx_pls_boot *b)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(b != NULL);
+    *out = b->info;
+    return CX_OK;
+}
+
+static cx_status locate(size_t *pos, const cx_pls_boot *b, cx_pls_stat s, size_t i, size_t j)
+{
+    size_t K = b->K, C = b->C;
+    switch (s) {
+    case CX_PLS_STAT_WEIGHT:
+    case CX_PLS_STAT_LOADING:
+        if (i >= K)
+            return cx__error_param(CX_EINVAL, "i", "indicator %zu out of range (K = %zu)", i, K);
+        *pos = stat_offset(K, C, s) + i;
+        return CX_OK;
+    case CX_PLS_STAT_RSQUARED:
+    case CX_PLS_STAT_INDEX:
+        if (i >= C)
+            return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
+        *pos = stat_offset(K, C, s) + i;
+        return CX_OK;
+    case CX_PLS_STAT_PATH:
+    case CX_PLS_STAT_TOTAL_EFFECT:
+    case CX_PLS_STAT_HTMT:
+        if (i >= C)
+            return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
+        if (j >= C)
+            return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
+        *pos = stat_offset(K, C, s) + i * C + j;
+        return CX_OK;
+    case CX_PLS_STAT_SEGMENT_INDEX:
+        if (i >= b->n_seg)
+            return cx__error_param(CX_EINVAL, "i", "segment %zu out of range (%zu segments)", i,
+                                   b->n_seg);
+        if (j >= C)
+            return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
+        *pos = stat_offset(K, C, s) + i * C + j;
+        return CX_OK;
+    }
+    return cx__error_param(CX_EINVAL, "stat", "unknown statistic %d", (int)s);
+}
+
+cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *b, cx_pls_stat s,
+                                     size_t i, size_t j)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(b != NULL);
+    size_t p = 0;
+    cx_status st = locate(&p, b, s, i, j);
+    if (st != CX_OK)
+        return st;
+    if (n < b->n_ok)
+        return cx__error_param(CX_EINVAL, "n", "room for %zu values, %zu replicates", n, b->n_ok);
+    for (size_t r = 0; r < b->n_ok; r++)
+        out[r] = b->reps[r * b->P + p];
+    return CX_OK;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* R's quantile type 7 of sorted x (n >= 1) */
+static double quantile7(const double *x, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n)
+        return x[n - 1];
+    return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
+}
+
+cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b, cx_pls_stat s,
+                                  size_t i, size_t j)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(b != NULL);
+    size_t p = 0;
+    cx_status st = locate(&p, b, s, i, j);
+    if (st != CX_OK)
+        return st;
+    double *x = cx__malloc_array(b->n_ok, sizeof(double));
+    if (!x)
+        return cx__enomem();
+    double mean = 0, below = 0, orig = b->orig[p];
+    size_t n = 0;
+    for (size_t r = 0; r < b->n_ok; r++) {
+        double v = b->reps[r * b->P + p];
+        if (isnan(v))
+            continue; /* no value in this replicate (exogenous R^2, a segment not drawn) */
+        x[n++] = v;
+        mean += v;
+        below += v < orig ? 1.0 : (v == orig ? 0.5 : 0.0);
+    }
+    cx_pls_boot_summary sm;
+    sm.n = n;
+    if (n < 2) {
+        cx__free(x);
+        sm.original = orig;
+        sm.mean = sm.sd = sm.t = sm.pct_lo = sm.pct_hi = sm.bca_lo = sm.bca_hi = NAN;
+        *out = sm;
+        return CX_OK;
+    }
+    mean /= (double)n;
+    double ss = 0;
+    for (size_t r = 0; r < n; r++)
+        ss += (x[r] - mean) * (x[r] - mean);
+    qsort(x, n, sizeof(double), cmp_double);
+    double alpha = (1 - b->opt.level) / 2;
+    sm.original = orig;
+    sm.mean = mean;
+    sm.sd = sqrt(ss / (double)(n - 1));
+    sm.t = sm.sd > 0 ? orig / sm.sd : NAN;
+    sm.pct_lo = quantile7(x, n, alpha);
+    sm.pct_hi = quantile7(x, n, 1 - alpha);
+    sm.bca_lo = sm.bca_hi = NAN;
+    if (b->accel && isfinite(orig)) {
+        /* keep the bias correction finite when the original lies outside all replicates */
+        double frac = below / (double)n, lim = 0.5 / (double)n;
+        frac = frac < lim ? lim : (frac > 1 - lim ? 1 - lim : frac);
+        double z0 = cx__normal_quantile(frac), a = b->accel[p];
+        double za = cx__normal_quantile(alpha), zb = cx__normal_quantile(1 - alpha);
+        double p1 = cx__normal_cdf(z0 + (z0 + za) / (1 - a * (z0 + za)));
+        double p2 = cx__normal_cdf(z0 + (z0 + zb) / (1 - a * (z0 + zb)));
+        sm.bca_lo = quantile7(x, n, p1);
+        sm.bca_hi = quantile7(x, n, p2);
+    }
+    cx__free(x);
+    *out = sm;
+    return CX_OK;
+}

@@ -1,0 +1,96 @@
+-- cxkit.pls on Lua tables: the ECSI model on mobi against seminr's reference values, errors,
+-- bootstrap. The mobi tests are skipped when ../shared/data/mobi is absent.
+local cx = require("cxkit")
+
+local shared = os.getenv("CX_SHARED_DIR") or "../shared"
+local mobi_path = shared .. "/data/mobi/mobi.csv"
+
+local function read_csv(path)
+  local f = io.open(path, "r")
+  if not f then return nil end
+  local header, cols = nil, {}
+  for line in f:lines() do
+    local fields = {}
+    for v in (line .. ","):gmatch("([^,]*),") do fields[#fields + 1] = v end
+    if not header then
+      header = fields
+      for _, h in ipairs(header) do cols[h] = {} end
+    else
+      for i, h in ipairs(header) do cols[h][#cols[h] + 1] = tonumber(fields[i]) end
+    end
+  end
+  f:close()
+  return cols, header
+end
+
+local ECSI = [[
+Image        =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+Expectation  =~ CUEX1 + CUEX2 + CUEX3
+Quality      =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
+Value        =~ PERV1 + PERV2
+Satisfaction =~ CUSA1 + CUSA2 + CUSA3
+Complaints   =~ CUSCO
+Loyalty      =~ CUSL1 + CUSL2 + CUSL3
+Expectation  ~ Image
+Quality      ~ Expectation
+Value        ~ Expectation + Quality
+Satisfaction ~ Image + Expectation + Quality + Value
+Complaints   ~ Satisfaction
+Loyalty      ~ Image + Satisfaction + Complaints
+]]
+
+describe("cxkit.pls", function()
+  local data = read_csv(mobi_path)
+
+  it("reproduces seminr on the ECSI model", function()
+    if not data then return end
+    local res = cx.pls.estimate(ECSI, data, { scale = { 1, 10 } })
+    local exp = shared .. "/data/mobi/expected/"
+    local f = assert(io.open(exp .. "path_coefficients.csv"))
+    f:read("l")
+    local n = 0
+    for line in f:lines() do
+      local a, b, v = line:match("([^,]+),([^,]+),([^,]+)")
+      assert.is_true(math.abs(res.paths[a][b] - tonumber(v)) < 1e-6)
+      n = n + 1
+    end
+    f:close()
+    assert.are.equal(12, n)
+    assert.is_true(math.abs(res.outer_weights.CUSL3 - 0.65431058565023581) < 1e-6)
+    assert.is_true(math.abs(res.loadings.PERV2 - 0.93962477714479575) < 1e-6)
+    assert.is_true(math.abs(res.rsquared.Satisfaction - 0.68107829138947817) < 1e-6)
+    assert.is_nil(res.rsquared.Image)
+    assert.is_true(math.abs(res.reliability.Loyalty.rhoA - 0.74573372357951295) < 1e-6)
+    assert.is_true(math.abs(res.htmt.Quality.Loyalty - 0.75932018768902199) < 1e-6)
+    assert.are.equal(6, res.iterations)
+    assert.are.equal(250, #res:scores())
+    assert.is_true(res.index.Satisfaction > 50 and res.index.Satisfaction < 90)
+  end)
+
+  it("bootstraps identically on 1 and 2 threads", function()
+    if not data then return end
+    local res = cx.pls.estimate(ECSI, data)
+    local b1 = res:bootstrap({ n_boot = 100, seed = 3, threads = 1, bca = false })
+    local b2 = res:bootstrap({ n_boot = 100, seed = 3, threads = 2, bca = false })
+    local s1 = b1:summary("path", "Satisfaction", "Loyalty")
+    local s2 = b2:summary("path", "Satisfaction", "Loyalty")
+    assert.are.same(s1.sd, s2.sd)
+    assert.are.same(s1.pct_lo, s2.pct_lo)
+    assert.is_true(s1.sd > 0.01 and s1.sd < 0.2)
+    assert.are.equal(100, b1.n_ok)
+    assert.is_true(math.abs(s1.t - s1.original / s1.sd) < 1e-12)
+  end)
+
+  it("raises errors naming the item", function()
+    local d = { a = { 1, 2, 3, 4, 5 }, b = { 2, 2, 2, 2, 2 }, y = { 1, 3, 2, 5, 4 } }
+    local ok, err = pcall(cx.pls.estimate, "F =~ a + b\nY =~ y\nY ~ F", d)
+    assert.is_false(ok)
+    assert.truthy(err:find("EINVAL") and err:find("'b'"))
+    assert.are.equal("b", cx.error_last().param)
+    ok, err = pcall(cx.pls.estimate, "F =~ a +\nY ~ F", d)
+    assert.is_false(ok)
+    assert.truthy(err:find("EPARSE"))
+    ok, err = pcall(cx.pls.estimate, "F =~ a\nY =~ y\nY ~ F", d, { scheme = "nope" })
+    assert.truthy(err:find("unknown scheme"))
+  end)
+end)

@@ -1,0 +1,461 @@
+/* `cxkit clv summary|fit|predict`: RFM summaries from a transaction CSV, model fits and
+ * per-customer predictions from a summary CSV (include/cxkit/clv.h). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxkit/cxkit.h>
+
+#include "commands.h"
+
+const char cx_cmd_clv_summary[] =
+    "customer-base models: RFM summary, BG/NBD, Pareto/NBD, ... fit, predict";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: cxkit clv summary TRANSACTIONS.csv --end DATE [--calibration-end DATE]\n"
+            "                 [--period day|hour|week|SECONDS] [--multiplier M]\n"
+            "                 [--columns customer=COL,time=COL,amount=COL]\n"
+            "       cxkit clv fit --model bgnbd|mbgnbd|pareto|bgbb|sbg|gg SUMMARY.csv [--json]\n"
+            "                 [--penalizer X] [--starts N] [--all-starts]\n"
+            "       cxkit clv predict --model M SUMMARY.csv [--params P1,P2,...] [--horizon T]\n"
+            "                 [--discount D]\n\n"
+            "Summary CSVs have a header; columns used: frequency, recency, T (bgbb: n_periods or\n"
+            "periods; sbg: periods, churned; gg: frequency, monetary_value, rows with frequency 0\n"
+            "skipped) and optional weights. summary writes customer,frequency,recency,T,\n"
+            "monetary_value[,frequency_holdout,monetary_value_holdout,duration_holdout].\n"
+            "predict fits first unless --params is given, then writes per customer P(alive),\n"
+            "expected purchases in the next --horizon units (default 1) and, with --discount for\n"
+            "pareto/bgbb, DERT.\n");
+}
+
+static int fail(const char *what)
+{
+    const cx_error *e = cx_error_last();
+    if (e->file[0])
+        fprintf(stderr, "cxkit clv: %s: %s:%ld:%ld: %s\n", what, e->file, e->line, e->column,
+                e->message);
+    else
+        fprintf(stderr, "cxkit clv: %s: %s\n", what, e->message);
+    return 1;
+}
+
+/* ---- a small numeric CSV reader for summary files ---- */
+
+typedef struct table {
+    size_t rows, cols;
+    char **names;   /* header */
+    double *values; /* rows x cols, NaN where not a number */
+    char **first;   /* first field of each row as text (the customer id) */
+} table;
+
+static void table_free(table *t)
+{
+    for (size_t j = 0; j < t->cols; j++)
+        free(t->names[j]);
+    for (size_t i = 0; i < t->rows; i++)
+        free(t->first[i]);
+    free(t->names);
+    free(t->values);
+    free(t->first);
+}
+
+static size_t split(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    line[strcspn(line, "\r\n")] = '\0';
+    while (n < max) {
+        fields[n++] = p;
+        char *c = strchr(p, ',');
+        if (!c)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
+static int read_table(table *t, const char *path)
+{
+    memset(t, 0, sizeof *t);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "cxkit clv: cannot open %s\n", path);
+        return 1;
+    }
+    char line[4096];
+    char *fields[64];
+    if (!fgets(line, sizeof line, f)) {
+        fprintf(stderr, "cxkit clv: %s: empty file\n", path);
+        fclose(f);
+        return 1;
+    }
+    t->cols = split(line, fields, 64);
+    t->names = calloc(t->cols, sizeof *t->names);
+    for (size_t j = 0; j < t->cols; j++)
+        t->names[j] = strdup(fields[j]);
+    size_t cap = 1024;
+    t->values = malloc(cap * t->cols * sizeof *t->values);
+    t->first = malloc(cap * sizeof *t->first);
+    long lineno = 1;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        if (line[0] == '\n' || line[0] == '\r' || line[0] == '\0')
+            continue;
+        if (t->rows == cap) {
+            cap *= 2;
+            t->values = realloc(t->values, cap * t->cols * sizeof *t->values);
+            t->first = realloc(t->first, cap * sizeof *t->first);
+        }
+        const size_t n = split(line, fields, 64);
+        if (n != t->cols) {
+            fprintf(stderr, "cxkit clv: %s:%ld: %zu fields, the header has %zu\n", path, lineno, n,
+                    t->cols);
+            fclose(f);
+            return 1;
+        }
+        t->first[t->rows] = strdup(fields[0]);
+        for (size_t j = 0; j < n; j++) {
+            char *end;
+            const double v = strtod(fields[j], &end);
+            t->values[t->rows * t->cols + j] = (end != fields[j] && *end == '\0') ? v : NAN;
+        }
+        t->rows++;
+    }
+    fclose(f);
+    return 0;
+}
+
+/* Copy column `name` (or its alternative) into a new array; NULL when absent. */
+static double *column(const table *t, const char *name, const char *alt)
+{
+    for (size_t j = 0; j < t->cols; j++)
+        if (strcmp(t->names[j], name) == 0 || (alt && strcmp(t->names[j], alt) == 0)) {
+            double *c = malloc((t->rows ? t->rows : 1) * sizeof *c);
+            for (size_t i = 0; i < t->rows; i++)
+                c[i] = t->values[i * t->cols + j];
+            return c;
+        }
+    return NULL;
+}
+
+typedef struct data {
+    double *x, *tx, *T, *w;
+    size_t n;
+} data;
+
+static int load_data(data *d, const table *t, int kind, const char *path)
+{
+    memset(d, 0, sizeof *d);
+    const char *cx_ = "frequency", *ctx = "recency", *cT = "T";
+    const char *altT = NULL;
+    if (kind == CX_CLV_BGBB)
+        cT = "n_periods", altT = "periods";
+    if (kind == CX_CLV_SBG)
+        cx_ = "periods", ctx = "churned", cT = NULL;
+    if (kind == CX_CLV_GAMMA_GAMMA)
+        ctx = "monetary_value", cT = NULL;
+    d->x = column(t, cx_, kind == CX_CLV_SBG ? NULL : "x");
+    d->tx = column(t, ctx, kind == CX_CLV_GAMMA_GAMMA ? "zbar" : "t_x");
+    d->T = cT ? column(t, cT, altT) : NULL;
+    d->w = column(t, "weights", NULL);
+    d->n = t->rows;
+    if (!d->x || !d->tx || (cT && !d->T)) {
+        fprintf(stderr, "cxkit clv: %s: missing column %s\n", path,
+                !d->x    ? cx_
+                : !d->tx ? ctx
+                         : cT);
+        return 1;
+    }
+    if (kind == CX_CLV_GAMMA_GAMMA) { /* only customers with repeat purchases */
+        size_t k = 0;
+        for (size_t i = 0; i < d->n; i++)
+            if (d->x[i] > 0) {
+                d->x[k] = d->x[i];
+                d->tx[k] = d->tx[i];
+                if (d->w)
+                    d->w[k] = d->w[i];
+                k++;
+            }
+        d->n = k;
+    }
+    return 0;
+}
+
+static void data_free(data *d)
+{
+    free(d->x);
+    free(d->tx);
+    free(d->T);
+    free(d->w);
+}
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+static int flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The positional FILE: the last argument that is neither an option nor an option's value. */
+static const char *positional(int argc, char **argv)
+{
+    static const char *with_value[] = {
+        "--end",       "--calibration-end", "--period", "--multiplier", "--columns", "--model",
+        "--penalizer", "--starts",          "--params", "--horizon",    "--discount"};
+    const char *file = NULL;
+    for (int i = 2; i < argc; i++) {
+        int skip = 0;
+        for (size_t k = 0; k < sizeof with_value / sizeof *with_value; k++)
+            if (strcmp(argv[i], with_value[k]) == 0)
+                skip = 1;
+        if (skip) {
+            i++;
+            continue;
+        }
+        if (argv[i][0] != '-')
+            file = argv[i];
+    }
+    return file;
+}
+
+static int cmd_summary(int argc, char **argv)
+{
+    const char *path = positional(argc, argv), *end = opt(argc, argv, "--end");
+    if (!path || !end) {
+        usage(stderr);
+        return 2;
+    }
+    cx_rfm_options o;
+    cx_rfm_options_init(&o, CX_RFM_OPTIONS_VERSION);
+    if (cx_time_parse(&o.observation_end, end, strlen(end)) != CX_OK)
+        return fail("--end");
+    const char *cal = opt(argc, argv, "--calibration-end");
+    if (cal && cx_time_parse(&o.calibration_end, cal, strlen(cal)) != CX_OK)
+        return fail("--calibration-end");
+    const char *period = opt(argc, argv, "--period");
+    if (period) {
+        if (strcmp(period, "day") == 0)
+            o.period = 86400;
+        else if (strcmp(period, "hour") == 0)
+            o.period = 3600;
+        else if (strcmp(period, "week") == 0)
+            o.period = 7 * 86400;
+        else
+            o.period = strtoll(period, NULL, 10);
+    }
+    const char *mult = opt(argc, argv, "--multiplier");
+    if (mult)
+        o.multiplier = strtod(mult, NULL);
+    cx_csv_options co;
+    cx_csv_options_init(&co, CX_CSV_OPTIONS_VERSION);
+    co.columns = opt(argc, argv, "--columns");
+    cx_txlog *tx = NULL;
+    cx_rfm *r = NULL;
+    if (cx_txlog_new(&tx) != CX_OK || cx_txlog_read_csv(tx, path, &co) != CX_OK) {
+        cx_txlog_free(tx);
+        return fail("reading transactions");
+    }
+    if (cx_rfm_from_txlog(&r, tx, &o) != CX_OK) {
+        cx_txlog_free(tx);
+        return fail("summary");
+    }
+    const size_t n = cx_rfm_rows(r);
+    const int ncol = cal ? 7 : 4;
+    double *cols = malloc((n ? n : 1) * 7 * sizeof *cols);
+    for (int c = 0; c < ncol; c++)
+        cx_rfm_get(cols + (size_t)c * n, n, r, c);
+    printf("customer,frequency,recency,T,monetary_value%s\n",
+           cal ? ",frequency_holdout,monetary_value_holdout,duration_holdout" : "");
+    for (size_t i = 0; i < n; i++) {
+        const char *id;
+        cx_rfm_customer(&id, r, i);
+        printf("%s", id);
+        for (int c = 0; c < ncol; c++)
+            printf(",%.10g", cols[(size_t)c * n + i]);
+        printf("\n");
+    }
+    free(cols);
+    cx_rfm_free(r);
+    cx_txlog_free(tx);
+    return 0;
+}
+
+static int model_from_args(cx_clv_model **m, cx_clv_kind *kind, int argc, char **argv)
+{
+    const char *name = opt(argc, argv, "--model");
+    if (!name) {
+        fprintf(stderr, "cxkit clv: --model is required\n");
+        return 2;
+    }
+    if (cx_clv_kind_parse(kind, name) != CX_OK || cx_clv_model_new(m, *kind) != CX_OK)
+        return fail("--model");
+    return 0;
+}
+
+static int fit_model(cx_clv_model *m, const data *d, int argc, char **argv)
+{
+    cx_clv_fit_options fo;
+    cx_clv_fit_options_init(&fo, CX_CLV_FIT_OPTIONS_VERSION);
+    const char *pen = opt(argc, argv, "--penalizer"), *starts = opt(argc, argv, "--starts");
+    if (pen)
+        fo.penalizer = strtod(pen, NULL);
+    if (starts)
+        fo.n_starts = (unsigned)strtoul(starts, NULL, 10);
+    fo.all_starts = flag(argc, argv, "--all-starts");
+    if (cx_clv_model_fit(m, d->x, d->tx, d->T, d->w, d->n, &fo) != CX_OK)
+        return fail("fit");
+    return 0;
+}
+
+static int cmd_fit(int argc, char **argv)
+{
+    const char *path = positional(argc, argv);
+    cx_clv_model *m = NULL;
+    cx_clv_kind kind;
+    int rc = model_from_args(&m, &kind, argc, argv);
+    if (rc)
+        return rc;
+    if (!path) {
+        usage(stderr);
+        cx_clv_model_free(m);
+        return 2;
+    }
+    table t;
+    data d;
+    memset(&d, 0, sizeof d);
+    rc = read_table(&t, path);
+    if (!rc)
+        rc = load_data(&d, &t, kind, path);
+    if (!rc)
+        rc = fit_model(m, &d, argc, argv);
+    if (!rc) {
+        const size_t np = cx_clv_model_param_count(m);
+        double p[4], se[4] = {NAN, NAN, NAN, NAN};
+        cx_clv_fit_report rep;
+        cx_clv_model_params(p, np, m);
+        cx_clv_model_stderr(se, np, m);
+        cx_clv_model_report(&rep, m);
+        const int json = flag(argc, argv, "--json");
+        if (json) {
+            printf("{\"model\": \"%s\", \"params\": {", cx_clv_kind_name(kind));
+            for (size_t j = 0; j < np; j++)
+                printf("%s\"%s\": %.12g", j ? ", " : "", cx_clv_model_param_name(m, j), p[j]);
+            printf("}, \"stderr\": {");
+            for (size_t j = 0; j < np; j++)
+                printf("%s\"%s\": %.12g", j ? ", " : "", cx_clv_model_param_name(m, j), se[j]);
+            printf("}, \"loglik\": %.12g, \"iterations\": %zu, \"evaluations\": %zu, "
+                   "\"grad_norm\": %.3g, \"starts_converged\": %u, \"customers\": %zu, "
+                   "\"unique_rows\": %zu, \"converged\": true}\n",
+                   rep.loglik, rep.iterations, rep.evaluations, rep.grad_norm, rep.starts_converged,
+                   rep.n_rows, rep.n_unique);
+        } else {
+            printf("%s fit on %zu customers (%zu distinct rows)\n", cx_clv_kind_name(kind),
+                   rep.n_rows, rep.n_unique);
+            printf("%-8s %14s %12s\n", "param", "estimate", "std.err");
+            for (size_t j = 0; j < np; j++)
+                printf("%-8s %14.6f %12.6f\n", cx_clv_model_param_name(m, j), p[j], se[j]);
+            printf("log-likelihood %.6f after %zu iterations (%u of the starts converged)\n",
+                   rep.loglik, rep.iterations, rep.starts_converged);
+        }
+    }
+    data_free(&d);
+    table_free(&t);
+    cx_clv_model_free(m);
+    return rc;
+}
+
+static int cmd_predict(int argc, char **argv)
+{
+    const char *path = positional(argc, argv);
+    cx_clv_model *m = NULL;
+    cx_clv_kind kind;
+    int rc = model_from_args(&m, &kind, argc, argv);
+    if (rc)
+        return rc;
+    if (!path || kind == CX_CLV_GAMMA_GAMMA || kind == CX_CLV_SBG) {
+        fprintf(stderr, "cxkit clv predict: needs FILE and a bgnbd, mbgnbd, pareto or bgbb "
+                        "model\n");
+        cx_clv_model_free(m);
+        return 2;
+    }
+    table t;
+    data d;
+    memset(&d, 0, sizeof d);
+    rc = read_table(&t, path);
+    if (!rc)
+        rc = load_data(&d, &t, kind, path);
+    const char *params = opt(argc, argv, "--params");
+    if (!rc && params) {
+        double p[4];
+        size_t k = 0;
+        char *copy = strdup(params), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok && k < 4; tok = strtok_r(NULL, ",", &save))
+            p[k++] = strtod(tok, NULL);
+        free(copy);
+        if (cx_clv_model_set_params(m, p, k) != CX_OK)
+            rc = fail("--params");
+    } else if (!rc) {
+        rc = fit_model(m, &d, argc, argv);
+    }
+    const char *hz = opt(argc, argv, "--horizon"), *disc = opt(argc, argv, "--discount");
+    const double horizon = hz ? strtod(hz, NULL) : 1.0;
+    double *pa = NULL, *ey = NULL, *dert = NULL;
+    if (!rc) {
+        pa = malloc((d.n ? d.n : 1) * sizeof *pa);
+        ey = malloc((d.n ? d.n : 1) * sizeof *ey);
+        if (cx_clv_p_alive(pa, m, kind == CX_CLV_BGBB ? 1 : 0, d.x, d.tx, d.T, d.n) != CX_OK ||
+            cx_clv_conditional_purchases(ey, m, horizon, d.x, d.tx, d.T, d.n) != CX_OK)
+            rc = fail("predict");
+    }
+    if (!rc && disc && (kind == CX_CLV_PARETO_NBD || kind == CX_CLV_BGBB)) {
+        dert = malloc((d.n ? d.n : 1) * sizeof *dert);
+        if (cx_clv_dert(dert, m, strtod(disc, NULL), d.x, d.tx, d.T, d.n) != CX_OK)
+            rc = fail("dert");
+    }
+    if (!rc) {
+        printf("customer,p_alive,expected_purchases%s\n", dert ? ",dert" : "");
+        for (size_t i = 0; i < d.n; i++) {
+            printf("%s,%.10g,%.10g", t.first[i], pa[i], ey[i]);
+            if (dert)
+                printf(",%.10g", dert[i]);
+            printf("\n");
+        }
+    }
+    free(pa);
+    free(ey);
+    free(dert);
+    data_free(&d);
+    table_free(&t);
+    cx_clv_model_free(m);
+    return rc;
+}
+
+int cx_cmd_clv(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "summary") == 0)
+        return cmd_summary(argc, argv);
+    if (strcmp(argv[1], "fit") == 0)
+        return cmd_fit(argc, argv);
+    if (strcmp(argv[1], "predict") == 0)
+        return cmd_predict(argc, argv);
+    fprintf(stderr, "cxkit clv: unknown verb '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
