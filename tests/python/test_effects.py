@@ -214,3 +214,18 @@ def test_recovery_estimates_match_statsmodels():
     r = row("retained", "regression")
     assert r.estimate == pytest.approx(np.exp(lg.params["resolved"]), rel=1e-6)
     assert r.lower == pytest.approx(np.exp(lg.conf_int().loc["resolved", 0]), rel=1e-6)
+
+
+def test_constant_dummies_are_dropped_with_a_note():
+    """On the general sample log, self-service contacts never carry an empathy rating, so the
+    channel=self_service dummy is constant among complete cases: dropped, and said so."""
+    log = DATA / "interactions.csv"
+    if not log.exists():
+        pytest.skip("examples/data/interactions.csv not present")
+    r = fx.retention(log, covariates=["csat", "empathy", "channel"])
+    assert "channel=self_service" not in set(r.term)
+    assert any("dropped" in n for n in r.attrs["notes"])
+    df = pd.read_csv(log)
+    df["wait_time"] = 60.0  # constant: nothing left to model
+    with pytest.raises(cxkit.InvalidArgument, match="varies"):
+        fx.retention(df, covariates="wait_time")
