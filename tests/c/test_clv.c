@@ -88,7 +88,7 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     for (size_t j = 0; j < info->np; j++) {
         double pp[4], lp, lm;
         const double h = 1e-6;
-        memcpy(pp, p, sizeof pp);
+        memcpy(pp, p, info->np * sizeof *pp);
         pp[j] = p[j] * exp(h);
         ck_assert_int_eq(info->ll(&lp, NULL, pp, &d), CX_OK);
         pp[j] = p[j] * exp(-h);
@@ -115,7 +115,7 @@ static void check_hessian(int kind, const double *p, const double *x, const doub
     for (int j = 0; j < 4; j++) {
         double pp[4], gp[4], gm[4], lp;
         const double e = 1e-5;
-        memcpy(pp, p, sizeof pp);
+        memcpy(pp, p, info->np * sizeof *pp);
         pp[j] = p[j] * exp(e);
         ck_assert_int_eq(info->ll(&lp, gp, pp, &d), CX_OK);
         pp[j] = p[j] * exp(-e);
