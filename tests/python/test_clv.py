@@ -450,3 +450,18 @@ def test_prediction_intervals_delta_and_bootstrap():
     np.testing.assert_array_equal(m.params_.to_numpy(), p0)  # draws did not leak into the model
     pa = m.probability_alive_interval(x, tx, T)
     assert pa["se"].iloc[0] == 0  # P(alive) is 1 for x = 0 whatever the parameters
+
+
+def test_update_summary_equals_recompute(elog):
+    from cxkit.clv import update_summary
+    cut = pd.Timestamp("1997-06-30")
+    early, late = elog[elog["date"] <= cut], elog[elog["date"] > cut]
+    s = summary_data_from_transaction_data(early, "id", "date", "amount",
+                                           observation_period_end=cut, freq="D",
+                                           freq_multiplier=7)
+    s = update_summary(s, late, "id", "date", "1997-09-30", monetary_value_col="amount")
+    late = late[late["date"] <= pd.Timestamp("1997-09-30")]
+    full = summary_data_from_transaction_data(pd.concat([early, late]), "id", "date", "amount",
+                                              observation_period_end="1997-09-30", freq="D",
+                                              freq_multiplier=7)
+    pd.testing.assert_frame_equal(s.sort_index(), full.sort_index(), check_like=True)
