@@ -171,6 +171,13 @@ def test_mbgnbd_gamma_gamma_and_bgbb_published(cdnow):
     e = bb.conditional_expected_number_of_purchases_up_to_time(5, don["frequency"],
                                                                don["recency"], don["periods"])
     assert float((e * don["weights"]).sum()) == pytest.approx(12884.2, abs=2.0)
+    # FHS 2010 / lifetimes: expected number of donors with 0 and 6 donations in 6 periods
+    table = bb.expected_number_of_transactions_in_first_n_periods(6)
+    assert table.loc[0, "model"] == pytest.approx(3454.9, abs=1.0)
+    assert table.loc[6, "model"] == pytest.approx(1253.1, abs=1.0)
+    assert table["model"].sum() == pytest.approx(11104, rel=1e-12)
+    assert (table["model"] * table.index).sum() / 11104 == pytest.approx(
+        bb.expected_number_of_purchases_up_to_time(6), rel=1e-10)
 
 
 def test_sbg_matches_reference():

@@ -350,6 +350,22 @@ class BetaGeoBetaBinomFitter(_Fitter):
         idx = _index_of(frequency, recency, n_periods)
         return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
 
+    def expected_number_of_transactions_in_first_n_periods(self, n):
+        """lifetimes' table: expected number of customers (per customer of the fitted data, times
+        its weight total) with each number of transactions 0..n in the first n periods."""
+        k = np.arange(n + 1, dtype=float)
+        pmf = core.cx_clv_b_pmf(len(k), self._model, np.full(len(k), float(n)), k)
+        total = float(self.data["weights"].sum()) if "weights" in getattr(self, "data", {}) \
+            else float(len(getattr(self, "data", [0])))
+        return pd.DataFrame({"model": pmf * total}, index=pd.Index(k.astype(int),
+                                                                   name="frequency"))
+
+    def expected_number_of_purchases_up_to_time(self, n_periods):
+        """E[X(n)] for a new customer over n opportunities."""
+        t = _col(np.atleast_1d(n_periods))
+        out = core.cx_clv_b_expected(len(t), self._model, t)
+        return float(out[0]) if np.ndim(n_periods) == 0 else out
+
     def generate_new_data(self, size=1, n_periods=6, seed=0):
         n = np.full(size, float(n_periods))
         out = core.cx_clv_b_sample(3 * size, self._model, n, int(seed)).reshape(3, size)
