@@ -88,7 +88,7 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     for (size_t j = 0; j < info->np; j++) {
         double pp[4], lp, lm;
         const double h = 1e-6;
-        memcpy(pp, p, sizeof pp);
+        memcpy(pp, p, info->np * sizeof *pp);
         pp[j] = p[j] * exp(h);
         ck_assert_int_eq(info->ll(&lp, NULL, pp, &d), CX_OK);
         pp[j] = p[j] * exp(-h);
@@ -100,12 +100,43 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     }
 }
 
+/* Analytic Hessians (log-parameters) against central differences of the analytic gradient. */
+static void check_hessian(int kind, const double *p, const double *x, const double *tx,
+                          const double *T, size_t n)
+{
+    const cx__clv_kind_info *info = cx__clv_info(kind);
+    double w[16];
+    for (size_t i = 0; i < n; i++)
+        w[i] = 1.0 + (double)i;
+    cx__clv_data d = {n, x, tx, T, w, 0, 0};
+    double ll, g[4], h[16];
+    ck_assert(info->llh != NULL);
+    ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
+    for (int j = 0; j < 4; j++) {
+        double pp[4], gp[4], gm[4], lp;
+        const double e = 1e-5;
+        memcpy(pp, p, info->np * sizeof *pp);
+        pp[j] = p[j] * exp(e);
+        ck_assert_int_eq(info->ll(&lp, gp, pp, &d), CX_OK);
+        pp[j] = p[j] * exp(-e);
+        ck_assert_int_eq(info->ll(&lp, gm, pp, &d), CX_OK);
+        for (int k = 0; k < 4; k++) {
+            const double fd = (gp[k] - gm[k]) / (2 * e);
+            ck_assert_msg(fabs(fd - h[k * 4 + j]) <= 1e-5 * (1 + fabs(fd)),
+                          "%s H[%d][%d]: analytic %.10g, fd %.10g", info->name, k, j, h[k * 4 + j],
+                          fd);
+        }
+    }
+}
+
 START_TEST(gradients_match_finite_differences)
 {
     const double x[] = {0, 1, 2, 7, 26, 300}, tx[] = {0, 3.5, 30.43, 20, 30.86, 38},
                  T[] = {38.86, 30, 38.86, 35, 31, 39};
     check_gradient(CX_CLV_BGNBD, BG, x, tx, T, 6);
     check_gradient(CX_CLV_MBGNBD, BG, x, tx, T, 6);
+    check_hessian(CX_CLV_BGNBD, BG, x, tx, T, 6);
+    check_hessian(CX_CLV_MBGNBD, BG, x, tx, T, 6);
     check_gradient(CX_CLV_PARETO_NBD, PN, x, tx, T, 6); /* alpha < beta branch */
     const double pn2[4] = {0.9, 25.0, 1.7, 3.0};        /* alpha > beta branch */
     check_gradient(CX_CLV_PARETO_NBD, pn2, x, tx, T, 6);
