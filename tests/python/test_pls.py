@@ -314,3 +314,30 @@ def test_specific_indirect_effect(res):
     assert abs(s["pct_hi"] - np.quantile(reps, 0.975)) < 1e-12
     with pytest.raises(cxkit.InvalidArgument, match="no path"):
         res.specific_indirect(["Image", "Value", "Loyalty"])
+
+
+def test_cli_weights_missing_code_match_python(tmp_path):
+    import json
+    import subprocess
+    rng = np.random.default_rng(8)
+    n = 80
+    f = rng.normal(size=n)
+    df = pd.DataFrame({"a": np.round(5 + f + rng.normal(size=n)),
+                       "b": np.round(5 + f + rng.normal(size=n)),
+                       "y": np.round(5 + 0.6 * f + rng.normal(size=n)),
+                       "w": rng.uniform(0.5, 2.0, n)})
+    df.loc[[2, 9], "b"] = -99
+    data = tmp_path / "d.csv"
+    df.to_csv(data, index=False)
+    model = tmp_path / "m.txt"
+    syntax = "F =~ a + b\nY =~ y\nY ~ F\n"
+    model.write_text(syntax)
+    out = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(data), "--json",
+                          "--weights", "w", "--missing-code", "-99", "--missing", "casewise"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)
+    ref = pls.estimate(syntax, df, weights="w", missing_code=-99, missing="casewise")
+    assert d["n_used"] == 78 == ref.n_used
+    assert abs(d["paths"][0]["estimate"] - ref.paths.loc["F", "Y"]) < 1e-12
+    w = {r["indicator"]: r["weight"] for r in d["indicators"]}
+    assert abs(w["b"] - ref.outer_weights.loc[("F", "b")]) < 1e-12
