@@ -351,14 +351,18 @@ typedef struct cx_pls_boot cx_pls_boot;
 
 /** Families of bootstrapped estimates; (i, j) index them as in the fit getters. */
 typedef enum cx_pls_stat {
-    CX_PLS_STAT_WEIGHT = 0,       /**< i = indicator. */
-    CX_PLS_STAT_LOADING = 1,      /**< i = indicator. */
-    CX_PLS_STAT_PATH = 2,         /**< i = from, j = to. */
-    CX_PLS_STAT_TOTAL_EFFECT = 3, /**< i = from, j = to. */
-    CX_PLS_STAT_RSQUARED = 4,     /**< i = construct (endogenous). */
-    CX_PLS_STAT_INDEX = 5,        /**< i = construct: mean 0-100 index. */
-    CX_PLS_STAT_HTMT = 6,         /**< i < j constructs. */
-    CX_PLS_STAT_SEGMENT_INDEX = 7 /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
+    CX_PLS_STAT_WEIGHT = 0,          /**< i = indicator. */
+    CX_PLS_STAT_LOADING = 1,         /**< i = indicator. */
+    CX_PLS_STAT_PATH = 2,            /**< i = from, j = to. */
+    CX_PLS_STAT_TOTAL_EFFECT = 3,    /**< i = from, j = to. */
+    CX_PLS_STAT_RSQUARED = 4,        /**< i = construct (endogenous). */
+    CX_PLS_STAT_INDEX = 5,           /**< i = construct: mean 0-100 index. */
+    CX_PLS_STAT_HTMT = 6,            /**< i < j constructs. */
+    CX_PLS_STAT_SEGMENT_INDEX = 7,   /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
+    CX_PLS_STAT_INDIRECT_EFFECT = 8, /**< i = from, j = to: total minus direct. */
+    CX_PLS_STAT_RHO_A = 9,           /**< i = construct. */
+    CX_PLS_STAT_RHO_C = 10,          /**< i = construct (from the replicate's loadings). */
+    CX_PLS_STAT_AVE = 11             /**< i = construct (from the replicate's loadings). */
 } cx_pls_stat;
 
 /**

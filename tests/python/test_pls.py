@@ -234,6 +234,13 @@ def test_bootstrap_tables_and_determinism(res):
     assert abs(row["pct_lo"] - np.quantile(reps, 0.025)) < 1e-12  # numpy default = type 7
     assert abs(row["t"] - row["original"] / row["sd"]) < 1e-12
     assert len(b1.table("htmt")) == 21 and len(b1.table("rsquared")) == 6
+    ind = b1.table("indirect_effect")
+    for (a, c), row in ind.iterrows():
+        assert abs(row.original - res.indirect_effects.loc[a, c]) < 1e-12
+    rel = res.reliability
+    assert np.allclose(b1.table("rho_a").original, rel.rhoA, atol=1e-12)
+    assert np.allclose(b1.table("rho_c").original, rel.rhoC, atol=1e-12)
+    assert np.allclose(b1.table("ave").original, rel.AVE, atol=1e-12)
     idx = b1.table("index")
     assert (idx.pct_lo < idx.original).all() and (idx.original < idx.pct_hi).all()
     assert "Path coefficients" in res.summary()
