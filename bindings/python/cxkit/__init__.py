@@ -20,6 +20,8 @@ from . import rng  # noqa: E402,F401
 from .rng import RNG  # noqa: E402,F401
 from . import scores  # noqa: E402,F401
 from . import sim  # noqa: E402,F401
+from . import rng  # noqa: E402
+from .rng import RNG  # noqa: E402
 
 __version__: str = core.cx_version_string()
 """Version of the C library this package runs (``cx_version_string()``)."""
