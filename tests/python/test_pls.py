@@ -16,21 +16,7 @@ MOBI = SHARED_DIR / "data" / "mobi"
 EXP = MOBI / "expected"
 needs_mobi = pytest.mark.skipif(not (MOBI / "mobi.csv").exists(), reason="mobi data absent")
 
-ECSI = """
-Image        =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
-Expectation  =~ CUEX1 + CUEX2 + CUEX3
-Quality      =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
-Value        =~ PERV1 + PERV2
-Satisfaction =~ CUSA1 + CUSA2 + CUSA3
-Complaints   =~ CUSCO
-Loyalty      =~ CUSL1 + CUSL2 + CUSL3
-Expectation  ~ Image
-Quality      ~ Expectation
-Value        ~ Expectation + Quality
-Satisfaction ~ Image + Expectation + Quality + Value
-Complaints   ~ Satisfaction
-Loyalty      ~ Image + Satisfaction + Complaints
-"""
+ECSI = (SOURCE_DIR / "examples" / "data" / "ecsi_model.txt").read_text()
 
 
 def numpy_pls():
