@@ -82,7 +82,7 @@ def simulate(x, customers, periods, employees, seed=1):
         au = c01(auth_e[j] + bsd * tri(rng, m))
         perf = np.where(assisted, x["perf_base"] + x["perf_attentiveness"] * a +
                         x["perf_empathy"] * emp_e[j] + x["perf_authenticity"] * au,
-                        x["self_service_quality"])
+                        x["self_service_quality"] - x["self_service_emotional_gap"] * w)
         rsk = np.where(assisted, rec_e[j], 0.5 * x["self_service_quality"])
         perf = perf + x["perf_sd"] * tri(rng, m)
         prob = rng.random(m) < tp_f[tp]

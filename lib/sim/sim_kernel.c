@@ -106,59 +106,54 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     for (int k = 0; k < CONTACT_DRAWS; k++)
         d[k] = cx__rng_next(&c->rng);
 
+    /* Written without data-dependent branches where it matters: the outcome of a contact is
+     * random, so branches on it would mostly be mispredicted. Both the assisted and the
+     * self-service performance are computed and one is selected. */
+    int ss = CX__SIM_NCHANNELS - 1;
     int ch = c->channel;
-    if (ch != CX__SIM_NCHANNELS - 1 && cx__sim_u_hi(d[0]) < o->shift)
-        ch = CX__SIM_NCHANNELS - 1;
-    int assisted = ch != CX__SIM_NCHANNELS - 1;
+    ch = (ch != ss) & (cx__sim_u_hi(d[0]) < o->shift) ? ss : ch;
+    int assisted = ch != ss;
     double utp = cx__sim_u_lo(d[0]);
     size_t tp = 0;
-    while (tp + 1 < p->n_tps && utp >= ctx->tp_cdf[tp])
-        tp++;
+    for (size_t k = 0; k + 1 < p->n_tps; k++)
+        tp += utp >= ctx->tp_cdf[k]; /* cumulative shares are increasing */
     const cx__sim_touchpoint *T = &p->tps[tp];
     double w = T->weight;
 
-    size_t j = 0, at = 0;
-    double att = NAN, emp = NAN, auth = NAN, perf, rskill;
-    if (assisted) {
-        j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
-        at = t * ctx->n_emp + j;
-        const cx__sim_staff_cell *s = &ctx->staff->cells[at];
-        double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
-        att = cx__sim_clamp01(s->att + bsd * cx__sim_tri(d[2]));
-        auth = cx__sim_clamp01(s->auth + bsd * cx__sim_tri(d[3]));
-        emp = s->empathy;
-        perf = x[CX__SIM_P_PERF_BASE] + x[CX__SIM_P_PERF_ATTENTIVENESS] * att +
-               x[CX__SIM_P_PERF_EMPATHY] * emp + x[CX__SIM_P_PERF_AUTHENTICITY] * auth;
-        rskill = s->recovery;
-    } else {
-        perf = x[CX__SIM_P_SELF_SERVICE_QUALITY];
-        rskill = x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
-    }
+    size_t j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
+    size_t at = t * ctx->n_emp + j;
+    const cx__sim_staff_cell *s = &ctx->staff->cells[at];
+    double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
+    double att = cx__sim_clamp01(s->att + bsd * cx__sim_tri(d[2]));
+    double auth = cx__sim_clamp01(s->auth + bsd * cx__sim_tri(d[3]));
+    double emp = s->empathy;
+    double perf_a = x[CX__SIM_P_PERF_BASE] + x[CX__SIM_P_PERF_ATTENTIVENESS] * att +
+                    x[CX__SIM_P_PERF_EMPATHY] * emp + x[CX__SIM_P_PERF_AUTHENTICITY] * auth;
+    double perf_s = x[CX__SIM_P_SELF_SERVICE_QUALITY] - x[CX__SIM_P_SELF_SERVICE_EMOTIONAL_GAP] * w;
+    double perf = assisted ? perf_a : perf_s;
+    double rskill = assisted ? (double)s->recovery : x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
     perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
 
+    /* failure and recovery */
     int problem = cx__sim_u_lo(d[1]) < T->failure_rate;
-    int severe = 0, resolved = 0, first = c->failures == 0;
-    double quality = 0, srp = 0;
-    if (problem) {
-        severe = cx__sim_u_hi(d[4]) < x[CX__SIM_P_SEVERE_SHARE];
-        double pen = severe ? x[CX__SIM_P_SEVERE_PENALTY] : x[CX__SIM_P_FAILURE_PENALTY];
-        perf -= pen;
-        quality = cx__sim_clamp01(rskill + x[CX__SIM_P_RECOVERY_SD] * cx__sim_tri(d[5]));
-        double pres =
-            cx__sim_clamp01(x[CX__SIM_P_RECOVERY_BASE] + x[CX__SIM_P_RECOVERY_SKILL] * rskill);
-        resolved = cx__sim_u_lo(d[4]) < pres;
-        if (resolved) {
-            perf += pen * x[CX__SIM_P_RECOVERY_RESTORE] * quality;
-            if (first && !severe && quality >= x[CX__SIM_P_EXCELLENT_RECOVERY])
-                srp = x[CX__SIM_P_SRP_BONUS];
-        } else {
-            c->dissatisfaction += w * (severe ? 2 : 1);
-        }
-        c->failures++;
-    }
+    int first = c->failures == 0;
+    int severe = problem & (cx__sim_u_hi(d[4]) < x[CX__SIM_P_SEVERE_SHARE]);
+    double pen =
+        problem ? (severe ? x[CX__SIM_P_SEVERE_PENALTY] : x[CX__SIM_P_FAILURE_PENALTY]) : 0.0;
+    perf -= pen;
+    double q = cx__sim_clamp01(rskill + x[CX__SIM_P_RECOVERY_SD] * cx__sim_tri(d[5]));
+    double quality = problem ? q : 0.0;
+    double pres =
+        cx__sim_clamp01(x[CX__SIM_P_RECOVERY_BASE] + x[CX__SIM_P_RECOVERY_SKILL] * rskill);
+    int resolved = problem & (cx__sim_u_lo(d[4]) < pres);
+    perf += resolved ? pen * x[CX__SIM_P_RECOVERY_RESTORE] * quality : 0.0;
+    int excellent = resolved & (quality >= x[CX__SIM_P_EXCELLENT_RECOVERY]);
+    int paradox = excellent & first & !severe;
+    double srp = paradox ? x[CX__SIM_P_SRP_BONUS] : 0.0;
+    c->dissatisfaction += problem & !resolved ? w * (severe ? 2 : 1) : 0.0;
+    c->failures += (unsigned)problem;
     perf = cx__sim_clamp01(perf);
-    if (assisted && att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD])
-        c->indifference += w;
+    c->indifference += assisted & (att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD]) ? w : 0.0;
 
     /* satisfaction: expectation disconfirmation, asymmetric */
     double e = c->expectation, dis = perf - e;
@@ -200,7 +195,6 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
         dshare = out[1] - c->share;
         share = out[1] < smin ? smin : out[1];
     }
-    double old_share = c->share;
     c->bond = bond;
     c->share = share;
     c->expectation = e + x[CX__SIM_P_EXPECTATION_ADAPT] * (perf - e);
@@ -208,65 +202,46 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     /* ratings */
     double rsd = x[CX__SIM_P_RATING_SD];
     double csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
-    double self =
-        assisted
-            ? rating(1 + 5 * (perf + ctx->staff->cells[at].bias + rsd * cx__sim_tri(d[8])), 1, 5)
-            : NAN;
+    double self = rating(1 + 5 * (perf + s->bias + rsd * cx__sim_tri(d[8])), 1, 5);
     double nb = x[CX__SIM_P_NPS_BOND_WEIGHT];
     double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
                             x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
                         0, 10);
     int responded = cx__sim_u_lo(d[11]) < x[CX__SIM_P_RESPONSE_RATE];
-    if (nps >= 9 && cx__sim_u_hi(d[12]) < x[CX__SIM_P_REFERRAL_RATE])
-        acc[CX__ACC_REFERRALS] += 1;
-
+    int rated_assisted = responded & assisted;
+    acc[CX__ACC_REFERRALS] += (nps >= 9) & (cx__sim_u_hi(d[12]) < x[CX__SIM_P_REFERRAL_RATE]);
     acc[CX__ACC_CONTACTS] += 1;
-    if (responded) {
-        acc[CX__ACC_RATED] += 1;
-        acc[CX__ACC_CSAT_SUM] += csat;
-        acc[CX__ACC_CSAT_TOP2] += csat >= 4;
-        acc[CX__ACC_NPS_N] += 1;
-        acc[CX__ACC_NPS_PROM] += nps >= 9;
-        acc[CX__ACC_NPS_DET] += nps <= 6;
-        if (assisted) {
-            acc[CX__ACC_ASSISTED_RATED] += 1;
-            acc[CX__ACC_SELF_SUM] += self;
-            acc[CX__ACC_CSAT_ASSISTED_SUM] += csat;
-        }
-    }
+    acc[CX__ACC_RATED] += responded;
+    acc[CX__ACC_CSAT_SUM] += responded ? csat : 0.0;
+    acc[CX__ACC_CSAT_TOP2] += responded & (csat >= 4);
+    acc[CX__ACC_NPS_N] += responded;
+    acc[CX__ACC_NPS_PROM] += responded & (nps >= 9);
+    acc[CX__ACC_NPS_DET] += responded & (nps <= 6);
+    acc[CX__ACC_ASSISTED_RATED] += rated_assisted;
+    acc[CX__ACC_SELF_SUM] += rated_assisted ? self : 0.0;
+    acc[CX__ACC_CSAT_ASSISTED_SUM] += rated_assisted ? csat : 0.0;
 
     /* calibration statistics (latent, not subject to response) */
+    int mot = w >= MOMENT_OF_TRUTH_WEIGHT;
+    int mot_pos = mot & assisted & (att >= x[CX__SIM_P_INDIFFERENCE_THRESHOLD]) & (csat >= 4);
+    int mot_neg = mot & !mot_pos & (csat <= 3);
     cal[CX__CAL_INTERACTIONS] += 1;
-    if (w >= MOMENT_OF_TRUTH_WEIGHT) {
-        if (assisted && att >= x[CX__SIM_P_INDIFFERENCE_THRESHOLD] && csat >= 4) {
-            cal[CX__CAL_MOT_POS_N] += 1;
-            cal[CX__CAL_MOT_POS_INC] += dshare > 0;
-        } else if (csat <= 3) {
-            cal[CX__CAL_MOT_NEG_N] += 1;
-            cal[CX__CAL_MOT_NEG_RED] += dshare < 0;
-        }
-    }
-    if (assisted) {
-        cal[CX__CAL_ASSISTED_N] += 1;
-        cal[CX__CAL_SELF_TOP] += self >= 5;
-        cal[CX__CAL_CSAT_TOP] += csat >= 5;
-    }
-    if (!problem) {
-        cal[CX__CAL_NOPROB_N] += 1;
-        cal[CX__CAL_NOPROB_SUM] += csat;
-    } else if (resolved && quality >= x[CX__SIM_P_EXCELLENT_RECOVERY]) {
-        if (first && !severe) {
-            cal[CX__CAL_SRP_N] += 1;
-            cal[CX__CAL_SRP_SUM] += csat;
-        } else {
-            cal[CX__CAL_RECOTHER_N] += 1;
-            cal[CX__CAL_RECOTHER_SUM] += csat;
-        }
-    } else if (!resolved) {
-        cal[CX__CAL_UNRES_N] += 1;
-        cal[CX__CAL_UNRES_SUM] += csat;
-    }
-    (void)old_share;
+    cal[CX__CAL_MOT_POS_N] += mot_pos;
+    cal[CX__CAL_MOT_POS_INC] += mot_pos & (dshare > 0);
+    cal[CX__CAL_MOT_NEG_N] += mot_neg;
+    cal[CX__CAL_MOT_NEG_RED] += mot_neg & (dshare < 0);
+    cal[CX__CAL_ASSISTED_N] += assisted;
+    cal[CX__CAL_SELF_TOP] += assisted & (self >= 5);
+    cal[CX__CAL_CSAT_TOP] += assisted & (csat >= 5);
+    int other = excellent & !paradox, unresolved = problem & !resolved;
+    cal[CX__CAL_NOPROB_N] += !problem;
+    cal[CX__CAL_NOPROB_SUM] += problem ? 0.0 : csat;
+    cal[CX__CAL_SRP_N] += paradox;
+    cal[CX__CAL_SRP_SUM] += paradox ? csat : 0.0;
+    cal[CX__CAL_RECOTHER_N] += other;
+    cal[CX__CAL_RECOTHER_SUM] += other ? csat : 0.0;
+    cal[CX__CAL_UNRES_N] += unresolved;
+    cal[CX__CAL_UNRES_SUM] += unresolved ? csat : 0.0;
 
     if (ctx->record_interactions) {
         if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + 1, sizeof *blk->recs)) {
@@ -284,11 +259,11 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
         r->resolved = (uint8_t)resolved;
         r->csat = (int8_t)(responded ? csat : -1);
         r->nps = (int8_t)(responded ? nps : -1);
-        r->self_rating = (int8_t)(responded && assisted ? self : -1);
+        r->self_rating = (int8_t)(rated_assisted ? self : -1);
         r->segment = (uint8_t)c->segment;
-        r->attentiveness = (float)att;
-        r->empathy = (float)emp;
-        r->authenticity = (float)auth;
+        r->attentiveness = assisted ? (float)att : NAN;
+        r->empathy = assisted ? (float)emp : NAN;
+        r->authenticity = assisted ? (float)auth : NAN;
     }
     return 0;
 }
@@ -300,20 +275,19 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *rest
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    if (cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE]) {
-        double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
-        acc[CX__ACC_REVENUE] += amount;
-        if (ctx->record_transactions) {
-            if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
-                fail_nomem(blk);
-                return -1;
-            }
-            cx__sim_tx *tx = &blk->txs[blk->n_txs++];
-            tx->customer = (uint32_t)ci;
-            tx->period = (uint32_t)t;
-            tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
-            tx->amount = (float)amount;
+    int buy = cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE];
+    double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
+    acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
+    if (ctx->record_transactions && buy) {
+        if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+            fail_nomem(blk);
+            return -1;
         }
+        cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+        tx->customer = (uint32_t)ci;
+        tx->period = (uint32_t)t;
+        tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+        tx->amount = (float)amount;
     }
     /* churn: competing causes */
     double loose = 1 - c->bond;

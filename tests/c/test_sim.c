@@ -263,7 +263,8 @@ START_TEST(levers_move_the_chain_the_documented_way)
     ck_assert_int_eq(cx_sim_params_dup(&alt, base), CX_OK);
     ck_assert_int_eq(cx_sim_params_add_intervention(alt, CX_SIM_LEVER_CHANNEL_SHIFT, 0, 0, 0.8),
                      CX_OK);
-    whatif(base, alt, CX_SIM_SERIES_PERCEPTION_GAP, 0, &b, &a);
+    whatif(base, alt, CX_SIM_SERIES_BOND, 20, &b, &a);
+    ck_assert_msg(a < b, "bond %g vs %g after moving contacts online", a, b);
     whatif(base, alt, CX_SIM_SERIES_INTERACTIONS, 0, &b, &a);
     ck_assert(fabs(a - b) / b < 0.02); /* same contacts, other channel */
     cx_sim_params_free(alt);
