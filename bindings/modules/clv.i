@@ -36,6 +36,8 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 %ignore cx_clv_kind_parse;
 %ignore cx_rfm_customer;
 %ignore cx_clv_model_set_covariates;
+%ignore cx_clv_predict_stderr;
+%ignore cx_clv_model_bootstrap;
 %ignore cx_rfm_options;
 %ignore cx_clv_fit_options;
 %ignore cx_clv_fit_report;
@@ -149,6 +151,37 @@ cx_status cx_clv_b_rows(double *out, size_t n, const cx_clv_model *model, int wh
     default:
         return cx__error_param(CX_EINVAL, "what", "unknown prediction %d", what);
     }
+}
+
+/* Delta-method standard errors of per-customer predictions (cx_clv_predict_stderr). */
+cx_status cx_clv_b_stderr(double *out, size_t n, const cx_clv_model *model, int quantity,
+                          double t, const double *cx, size_t ncx, const double *ctx, size_t nctx,
+                          const double *cT, size_t ncT)
+{
+    cx_status st;
+    if (n != ncx)
+        return cx__error_param(CX_EINVAL, "n", "n must equal the length of x");
+    if ((st = cx_clv_b_len(&ctx, ncx, nctx, "tx", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cT, ncx, ncT, "T", 1)) != CX_OK)
+        return st;
+    return cx_clv_predict_stderr(out, model, quantity, t, cx, ctx, cT, n);
+}
+
+/* Bootstrap parameter draws (n = n_boot * parameter count, row-major). */
+cx_status cx_clv_b_bootstrap(double *out, size_t n, const cx_clv_model *model, const double *cx,
+                             size_t ncx, const double *ctx, size_t nctx, const double *cT,
+                             size_t ncT, const double *cw, size_t ncw, size_t n_boot,
+                             uint64_t seed, double penalizer)
+{
+    cx_status st;
+    if ((st = cx_clv_b_len(&ctx, ncx, nctx, "tx", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cT, ncx, ncT, "T", 1)) != CX_OK ||
+        (st = cx_clv_b_len(&cw, ncx, ncw, "weights", 1)) != CX_OK)
+        return st;
+    cx_clv_fit_options o;
+    cx_clv_fit_options_init(&o, CX_CLV_FIT_OPTIONS_VERSION);
+    o.penalizer = penalizer;
+    return cx_clv_model_bootstrap(out, n, model, cx, ctx, cT, cw, ncx, n_boot, seed, &o);
 }
 
 /* Unconditional E[X(t)] for each t in cx. */

@@ -5,6 +5,7 @@
 CX_HANDLE(cx_acc, cx_acc_free)
 CX_HANDLE(cx_scores, cx_scores_free)
 
+CX_OUT_F64(double *slope)
 CX_OUT_F64(double *lo)
 CX_OUT_F64(double *hi)
 CX_OUT_F64(double *diff)
@@ -26,7 +27,10 @@ CX_OUT_I64(int *scale_max)
     (const double *p, size_t n_p), (const double *e, size_t n_e),
     (const double *dims, size_t k), (const double *importance, size_t n_importance)
 };
-%apply (const int64_t *IN_I64, size_t IN_N) { (const int64_t *codes, size_t n_codes) };
+%apply (const int64_t *IN_I64, size_t IN_N) {
+    (const int64_t *codes, size_t n_codes), (const int64_t *starts, size_t n),
+    (const int64_t *by, size_t n_by)
+};
 %apply (double *OUT_F64, size_t OUT_N) { (double *out, size_t n_out) };
 
 /* Serialised accumulators: bytes in Python, strings in Lua. */
@@ -88,6 +92,11 @@ CX_OUT_I64(int *scale_max)
 %include <cxkit/scores.h>
 
 %inline %{
+/* Number of key columns and the label of group g, key q (for building an index). */
+static cx_status cx_scores_label(const char **out, const cx_scores *t, size_t group, size_t key)
+{
+    return cx_scores_key(out, t, group, key);
+}
 /* Distribution of an accumulator: counts (what 0), weight sums (1) or shares (2) per point. */
 static cx_status cx_acc_distribution_values(double *out, size_t n_out, const cx_acc *acc,
                                             int what)

@@ -268,6 +268,42 @@ CX_API cx_status cx_clv_lifetime_value(double *out, const cx_clv_model *model,
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */
+/** @name Uncertainty */
+/** @{ */
+
+/** Per-customer quantities for cx_clv_predict_stderr(). */
+typedef enum cx_clv_quantity {
+    CX_CLV_Q_CONDITIONAL = 1, /**< cx_clv_conditional_purchases() in @p t */
+    CX_CLV_Q_P_ALIVE = 2,     /**< cx_clv_p_alive() (t as there) */
+    CX_CLV_Q_DERT = 3         /**< cx_clv_dert() at discount rate @p t */
+} cx_clv_quantity;
+
+/**
+ * Standard errors of per-customer predictions by the delta method: the gradient of the
+ * prediction in the log-parameters (central differences) with the fitted covariance of the
+ * log-parameters. Approximate 95% intervals are estimate +- 1.96 se (or use the bootstrap).
+ * @return ::CX_OK; ::CX_ESTATE without a fitted covariance; ::CX_ENOTSUP with covariates.
+ */
+CX_API cx_status cx_clv_predict_stderr(double *out, const cx_clv_model *model, int quantity,
+                                       double t, const double *x, const double *tx, const double *T,
+                                       size_t n);
+
+/**
+ * Nonparametric bootstrap of the parameters: @p n_boot refits on customers resampled with
+ * replacement (drawn as multinomial counts, so each refit runs on compressed rows).
+ * @param out     n_boot x k parameter draws, row-major (k the parameter count); @p n_out must be
+ *                n_boot * k. Quantiles of the draws give intervals for the parameters, and
+ *                predictions at each draw give intervals for predictions and CLV.
+ * @param model   the model kind and fit options to use (its parameters are not changed).
+ * @return ::CX_OK; ::CX_ENOTCONV if a replicate does not converge (its number in the message).
+ */
+CX_API cx_status cx_clv_model_bootstrap(double *out, size_t n_out, const cx_clv_model *model,
+                                        const double *x, const double *tx, const double *T,
+                                        const double *weights, size_t n, size_t n_boot,
+                                        uint64_t seed, const cx_clv_fit_options *opts);
+/** @} */
+
+/* ------------------------------------------------------------------------------------------ */
 /** @name Samplers: synthetic customers from the model's current parameters. */
 /** @{ */
 

@@ -16,9 +16,10 @@
  * criteria) so that results can be compared with those tools to 1e-6 and better.
  *
  * Index conventions used by every getter: constructs in the order of their first declaration
- * (0 .. C-1); indicators in model order, block after block (0 .. K-1); C x C matrices are
- * row-major with rows = "from" and columns = "to". Entries that are not defined (R^2 of an
- * exogenous construct, the VIF of a path that does not exist) are NaN, as documented per getter.
+ * (0 .. C-1); indicators in the order they were added (block after block for parsed syntax, 0 ..
+ * K-1); C x C matrices are row-major with rows = "from" and columns = "to". Entries that are not
+ * defined (R^2 of an exogenous construct, the VIF of a path that does not exist) are NaN, as
+ * documented per getter.
  */
 #ifndef CX_PLS_H
 #define CX_PLS_H
@@ -407,6 +408,20 @@ typedef struct cx_pls_boot_summary {
  */
 CX_API cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *boot,
                                          cx_pls_stat stat, size_t i, size_t j);
+/**
+ * Specific indirect effect along @p chain (construct indices from, mediator(s), to; at least 3,
+ * each consecutive pair a path of the model): the product of its path coefficients.
+ * @return ::CX_OK or ::CX_EINVAL naming the missing path or the bad entry.
+ */
+CX_API cx_status cx_pls_fit_specific_indirect(double *out, const cx_pls_fit *fit,
+                                              const int64_t *chain, size_t n_chain);
+/**
+ * Bootstrap summary of a specific indirect effect (the product of each replicate's paths; BCa
+ * from the jackknife products). @p fit is the fit the bootstrap was made from.
+ */
+CX_API cx_status cx_pls_boot_specific_indirect(cx_pls_boot_summary *out, const cx_pls_boot *boot,
+                                               const cx_pls_fit *fit, const int64_t *chain,
+                                               size_t n_chain);
 /** The n_ok replicate values of estimate (@p stat, @p i, @p j) into @p out (capacity @p n);
  *  NaN where a replicate has no value (a segment not drawn). */
 CX_API cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *boot,

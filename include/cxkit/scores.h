@@ -317,6 +317,26 @@ typedef enum cx_score_kind {
  */
 CX_API cx_status cx_scores_shrink(double *raw, double *shrunk, double prior[2], size_t n,
                                   const cx_scores *t, int kind, double threshold);
+/**
+ * Declare the groups of a table from cx_scores_group_codes() to be calendar periods starting at
+ * @p starts (epoch seconds, one per group, n = cx_scores_groups()), so that cx_scores_trend()
+ * and cx_scores_period_start() work on it. ::CX_EINVAL for a wrong n or an absent time.
+ */
+CX_API cx_status cx_scores_set_periods(cx_scores *t, const int64_t *starts, size_t n);
+
+/**
+ * Linear trend of a score over time in a table grouped by period only (no other keys, else
+ * ::CX_ENOTSUP): weighted least squares of the per-period estimates on the period start in
+ * years, with weights 1 / (sampling variance of each estimate: s²/n for means, p(1-p)/n for
+ * top-box shares, the multinomial variance for NPS). Periods with fewer than 2 ratings or a zero
+ * variance are left out.
+ * @param[out] slope   change per year (points per year for NPS, scale units or share for others).
+ * @param[out] se      its standard error (may be NULL).
+ * @param[out] p_value two-sided z test of slope = 0 (may be NULL).
+ * @return ::CX_ERANGE with fewer than 3 usable periods.
+ */
+CX_API cx_status cx_scores_trend(double *slope, double *se, double *p_value, const cx_scores *t,
+                                 int kind, double threshold);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -397,6 +417,13 @@ CX_API cx_status cx_scores_group_columns(cx_scores **out, const int64_t *codes, 
                                          const double *ratings, size_t n_ratings,
                                          const double *weights, size_t n_weights, size_t n_groups,
                                          int scale_min, int scale_max);
+
+/** cx_scores_group() with the options as arguments: @p by holds n_by field numbers, weights
+ *  has cx_log_rows() entries or none; scale 0, 0 for the default. */
+CX_API cx_status cx_scores_group_log(cx_scores **out, const cx_log *log, int rating_field,
+                                     const int64_t *by, size_t n_by, int period,
+                                     const double *weights, size_t n_weights, int scale_min,
+                                     int scale_max);
 
 /** cx_scores_shrink() into out = raw (G values), shrunk (G), prior (2): @p n_out = 2G + 2. */
 CX_API cx_status cx_scores_shrink_values(double *out, size_t n_out, const cx_scores *t, int kind,

@@ -25,13 +25,64 @@ typedef struct gser {
     double v, de, dc, dz; /* G and its partials with respect to e, c = k+1 and z */
 } gser;
 
-static cx_status series_g(gser *out, double e, double c, double z)
+/* The series coefficients depend on (e, c) only, i.e. on the frequency: rows sorted by
+ * frequency share them, so they are computed once per frequency and reused for every customer
+ * and for both ends (tx and T) of the integral. */
+typedef struct gcache {
+    double e, c;
+    size_t len, cap;
+    double *k; /* per term n: ratio (e+n)/(c+n), sum_{j<=n} 1/(e+j), sum_{j<=n} 1/(c+j) */
+} gcache;
+
+static cx_status gcache_extend(gcache *gc, size_t need)
+{
+    if (need > gc->cap) {
+        size_t cap = gc->cap ? gc->cap : 64;
+        while (cap < need)
+            cap *= 2;
+        double *k = cx__realloc_array(gc->k, 3 * cap, sizeof *k);
+        if (!k)
+            return cx__enomem();
+        gc->k = k;
+        gc->cap = cap;
+    }
+    for (size_t n = gc->len; n < need; n++) {
+        const double se = (n ? gc->k[3 * (n - 1) + 1] : 0.0) + 1.0 / (gc->e + (double)n);
+        const double sc = (n ? gc->k[3 * (n - 1) + 2] : 0.0) + 1.0 / (gc->c + (double)n);
+        gc->k[3 * n] = (gc->e + (double)n) / (gc->c + (double)n);
+        gc->k[3 * n + 1] = se;
+        gc->k[3 * n + 2] = sc;
+    }
+    if (need > gc->len)
+        gc->len = need;
+    return CX_OK;
+}
+
+static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
 {
     double term = 1.0, sum = 1.0, se = 0.0, sc = 0.0, de = 0.0, dc = 0.0, dz = 0.0;
+    if (gc && (gc->e != e || gc->c != c)) {
+        gc->e = e;
+        gc->c = c;
+        gc->len = 0;
+    }
     for (int n = 0; n < SERIES_MAX; n++) {
-        const double ratio = (e + n) / (c + n) * z;
-        se += 1.0 / (e + n);
-        sc += 1.0 / (c + n);
+        double ratio;
+        if (gc) {
+            if ((size_t)n >= gc->len) {
+                cx_status st = gcache_extend(gc, 2 * (size_t)n + 32);
+                if (st != CX_OK)
+                    return st;
+            }
+            const double *k = gc->k + 3 * n;
+            ratio = k[0] * z;
+            se = k[1];
+            sc = k[2];
+        } else {
+            ratio = (e + n) / (c + n) * z;
+            se += 1.0 / (e + n);
+            sc += 1.0 / (c + n);
+        }
         term *= ratio;
         sum += term;
         de += term * se;
@@ -54,7 +105,7 @@ static cx_status series_g(gser *out, double e, double c, double z)
 }
 
 /* G(y) with its gradient with respect to (r, alpha, s, beta). */
-static cx_status g_at(double *gv, double gg[4], const double *p, double x, double y)
+static cx_status g_at(double *gv, double gg[4], const double *p, double x, double y, gcache *gc)
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double c = r + s + x + 1.0;
@@ -62,7 +113,7 @@ static cx_status g_at(double *gv, double gg[4], const double *p, double x, doubl
     cx_status st;
     if (alpha >= beta) {
         const double z = (alpha - beta) / (alpha + y);
-        if ((st = series_g(&g, r + x, c, z)) != CX_OK)
+        if ((st = series_g(&g, r + x, c, z, gc)) != CX_OK)
             return st;
         gg[0] = g.de + g.dc;
         gg[1] = g.dz * (beta + y) / ((alpha + y) * (alpha + y));
@@ -70,7 +121,7 @@ static cx_status g_at(double *gv, double gg[4], const double *p, double x, doubl
         gg[3] = -g.dz / (alpha + y);
     } else {
         const double z = (beta - alpha) / (beta + y);
-        if ((st = series_g(&g, s + 1.0, c, z)) != CX_OK)
+        if ((st = series_g(&g, s + 1.0, c, z, gc)) != CX_OK)
             return st;
         /* this branch carries the extra factor rho = (alpha+y)/(beta+y) */
         const double rho = (alpha + y) / (beta + y), v = g.v * rho;
@@ -86,7 +137,7 @@ static cx_status g_at(double *gv, double gg[4], const double *p, double x, doubl
 
 /* log B and its gradient (natural parameters), P(alive) = D(T)/B. */
 static cx_status bracket(double *logb, double gb[4], double *palive, const double *p, double x,
-                         double tx, double T)
+                         double tx, double T, gcache *gc)
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double k = r + s + x, w = s / k;
@@ -94,7 +145,7 @@ static cx_status bracket(double *logb, double gb[4], double *palive, const doubl
     const double lDx = -(r + x) * log(alpha + tx) - s * log(beta + tx);
     double GT, gT[4], Gx, gx[4];
     cx_status st;
-    if ((st = g_at(&GT, gT, p, x, T)) != CX_OK || (st = g_at(&Gx, gx, p, x, tx)) != CX_OK)
+    if ((st = g_at(&GT, gT, p, x, T, gc)) != CX_OK || (st = g_at(&Gx, gx, p, x, tx, gc)) != CX_OK)
         return st;
     const double m = lDx > lDT ? lDx : lDT;
     const double dT = exp(lDT - m), dx = exp(lDx - m);
@@ -124,7 +175,7 @@ static cx_status bracket(double *logb, double gb[4], double *palive, const doubl
 cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, double tx, double T)
 {
     double lb;
-    cx_status st = bracket(&lb, NULL, palive, p, x, tx, T);
+    cx_status st = bracket(&lb, NULL, palive, p, x, tx, T, NULL);
     if (st != CX_OK)
         return st;
     if (logl)
@@ -139,6 +190,7 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
     const double head = r * log(alpha) + s * log(beta);
     double sum = 0.0, g[4] = {0, 0, 0, 0};
     double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
+    gcache gc = {NAN, NAN, 0, 0, NULL};
     for (size_t i = 0; i < d->n; i++) {
         const double x = d->x[i], w = d->w[i];
         if (x != cur_x) {
@@ -147,9 +199,11 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
             dgx = cx__digamma(r + x) - dgr;
         }
         double lb, gb[4];
-        cx_status st = bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i]);
-        if (st != CX_OK)
+        cx_status st = bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i], &gc);
+        if (st != CX_OK) {
+            cx__free(gc.k);
             return st;
+        }
         sum += w * (lgx + head + lb);
         if (grad) {
             g[0] += w * (dgx + log(alpha) + gb[0]);
@@ -158,6 +212,7 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
             g[3] += w * (s / beta + gb[3]);
         }
     }
+    cx__free(gc.k);
     if (!isfinite(sum))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
     *ll = sum;

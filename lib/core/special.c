@@ -49,14 +49,36 @@ static double poly(const double *c, size_t n, double z)
     return s;
 }
 
-/* Stirling's series with Bernoulli terms B_2k / (2k (2k - 1) x^(2k - 1)); exact to double
- * precision for x >= 10 (the first omitted term is below 1e-19 of the result). */
-static double lgamma_stirling(double x)
+/* delta(x) = lgamma(x) - [(x - 1/2) log x - x + log(2 pi) / 2]: Stirling's series with Bernoulli
+ * terms B_2k / (2k (2k - 1) x^(2k - 1)); exact to double precision for x >= 10 (the first
+ * omitted term is below 1e-19 of the result). */
+static double stirling_delta(double x)
 {
     static const double c[] = {1.0 / 12.0,   -1.0 / 360.0,      1.0 / 1260.0, -1.0 / 1680.0,
                                1.0 / 1188.0, -691.0 / 360360.0, 1.0 / 156.0,  -3617.0 / 122400.0};
-    double z = 1.0 / (x * x), s = poly(c, sizeof c / sizeof c[0], z);
-    return (x - 0.5) * log(x) - x + CX_LN_SQRT2PI + s / x;
+    return poly(c, sizeof c / sizeof c[0], 1.0 / (x * x)) / x;
+}
+
+static double lgamma_stirling(double x)
+{
+    return (x - 0.5) * log(x) - x + CX_LN_SQRT2PI + stirling_delta(x);
+}
+
+/* t - log(1 + t), accurate also for small |t| where the difference cancels. */
+static double log1pmx_neg(double t)
+{
+    if (fabs(t) > 0.3)
+        return t - log1p(t);
+    /* t^2/2 - t^3/3 + t^4/4 - ...: terms shrink at least like 0.3^k */
+    double term = t * t, sum = 0.0;
+    for (int k = 2; k < 80; k++) {
+        double add = term / (double)k;
+        sum += (k % 2 == 0) ? add : -add;
+        if (fabs(add) < 1e-17 * fabs(sum))
+            break;
+        term *= t;
+    }
+    return sum;
 }
 
 double cx__lgamma(double x)
@@ -116,11 +138,29 @@ double cx__trigamma(double x)
     return acc + 1.0 / x + 0.5 * z + s * z / x;
 }
 
+/* For large arguments the plain lgamma sum cancels (lgamma(1e6) ~ 1.3e7 while lbeta may be ~10),
+ * so Stirling's form is rearranged to keep only small terms:
+ *   both >= 10:  log(2 pi)/2 - log(s)/2 + (a - 1/2) log(a/s) + (b - 1/2) log(b/s)
+ *                + delta(a) + delta(b) - delta(s),  s = a + b
+ *   a < 10 <= b: lgamma(a) - (b - 1/2) log1p(a/b) - a log(s) + a + delta(b) - delta(s). */
 double cx__lbeta(double a, double b)
 {
     if (!(a > 0.0 && b > 0.0))
         return NAN;
-    return cx__lgamma(a) + cx__lgamma(b) - cx__lgamma(a + b);
+    if (a > b) {
+        double t = a;
+        a = b;
+        b = t;
+    }
+    if (b < 10.0)
+        return cx__lgamma(a) + cx__lgamma(b) - cx__lgamma(a + b);
+    double s = a + b;
+    if (a >= 10.0)
+        return CX_LN_SQRT2PI - 0.5 * log(s) + (a - 0.5) * log1p(-b / s) +
+               (b - 0.5) * log1p(-a / s) + stirling_delta(a) + stirling_delta(b) -
+               stirling_delta(s);
+    return cx__lgamma(a) - (b - 0.5) * log1p(a / b) - a * log(s) + a + stirling_delta(b) -
+           stirling_delta(s);
 }
 
 double cx__log1pexp(double x)
@@ -275,7 +315,11 @@ static void gamma_pq(double a, double x, double *p, double *q)
         *q = 0.0;
         return;
     }
-    double logfront = a * log(x) - x - cx__lgamma(a);
+    /* log(x^a e^-x / Gamma(a)); for a >= 10 via Stirling as -a (t - log1p t) + log(a)/2 -
+     * log(2 pi)/2 - delta(a) with t = (x - a) / a, which avoids cancelling a log x ~ lgamma a */
+    double logfront =
+        a < 10.0 ? a * log(x) - x - cx__lgamma(a)
+                 : -a * log1pmx_neg((x - a) / a) + 0.5 * log(a) - CX_LN_SQRT2PI - stirling_delta(a);
     size_t maxit = 1000 + (size_t)(30.0 * sqrt(a > x ? a : x));
     if (x < a + 1.0) {
         double ap = a, term = 1.0 / a, sum = term;
@@ -522,6 +566,19 @@ double cx__t_cdf(double t, double df)
     return t > 0.0 ? 0.5 + 0.5 * icx : tail;
 }
 
+/* |t| with P(|T| > |t|) = q for T ~ t(df). With x = df / (df + t^2) and y = 1 - x = t^2 /
+ * (df + t^2): q = I_x(df/2, 1/2) = 1 - I_y(1/2, df/2). Solve for whichever of x and y is small
+ * (the other one is then near 1 and would lose digits in 1 - it), picking the tail of each
+ * inversion so that the target is never formed as 1 - (something close to 1). */
+static double t_magnitude(double df, double q)
+{
+    double x = q <= 0.5 ? beta_inv(0.5 * df, 0.5, q, 0) : beta_inv(0.5 * df, 0.5, 1.0 - q, 1);
+    if (x <= 0.5)
+        return sqrt(df * (1.0 - x) / x);
+    double y = q <= 0.5 ? beta_inv(0.5, 0.5 * df, q, 1) : beta_inv(0.5, 0.5 * df, 1.0 - q, 0);
+    return sqrt(df * y / (1.0 - y));
+}
+
 double cx__t_quantile(double p, double df)
 {
     if (!(p >= 0.0 && p <= 1.0) || !(df > 0.0))
@@ -535,14 +592,7 @@ double cx__t_quantile(double p, double df)
     if (p == 0.5)
         return 0.0;
     double pl = p < 0.5 ? p : 1.0 - p; /* lower tail of the negative side */
-    double t;
-    if (pl < 0.25) { /* 2 pl = I_x(df/2, 1/2), x = df / (df + t^2) */
-        double x = cx__beta_inc_inv(0.5 * df, 0.5, 2.0 * pl);
-        t = sqrt(df * (1.0 - x) / x);
-    } else { /* 1 - 2 pl = I_y(1/2, df/2), y = t^2 / (df + t^2); accurate near the median */
-        double y = cx__beta_inc_inv(0.5, 0.5 * df, 1.0 - 2.0 * pl);
-        t = sqrt(df * y / (1.0 - y));
-    }
+    double t = t_magnitude(df, 2.0 * pl);
     return p < 0.5 ? -t : t;
 }
 

@@ -1,7 +1,8 @@
 /*
  * Special functions and distribution functions used across the analytics. Own implementations
  * (not libm's lgamma, which writes the global `signgam` and so is not thread-safe), accurate to
- * close to double precision; each is tested against scipy.special in tests/python.
+ * close to double precision; each is tested against scipy.special / mpmath values in
+ * tests/c/test_numerics.c (generators in tests/c/refs/).
  */
 #ifndef CX_SPECIAL_H
 #define CX_SPECIAL_H

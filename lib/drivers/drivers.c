@@ -173,7 +173,7 @@ typedef struct measures {
 } measures;
 
 static cx_status compute(measures *out, const double *corr, size_t p, const cx_drivers_options *o,
-                         cx__drv_rng *rng, int keep_table)
+                         struct cx_rng *rng, int keep_table)
 {
     size_t m = p + 1;
     double *work = cx__malloc_array(m * m, sizeof *work);
@@ -228,7 +228,7 @@ static double quantile_sorted(const double *v, size_t n, double q)
 
 static cx_status bootstrap(cx_drivers *d, const double *x, const double *y, const double *w,
                            const size_t *rows, size_t nrows, const cx_drivers_options *o,
-                           cx__drv_rng *rng)
+                           struct cx_rng *rng)
 {
     size_t p = d->p, B = o->bootstrap, m = p + 1;
     size_t *idx = cx__malloc_array(nrows, sizeof *idx);
@@ -244,7 +244,7 @@ static cx_status bootstrap(cx_drivers *d, const double *x, const double *y, cons
     size_t ok = 0;
     for (size_t b = 0; b < B; b++) {
         for (size_t r = 0; r < nrows; r++)
-            idx[r] = rows[cx__drv_rng_below(rng, nrows)];
+            idx[r] = rows[cx__rng_below(rng, nrows)];
         measures ms = {0, buf, buf + p, buf + 2 * p, NULL, NULL};
         cx_status s = cx__drivers_corr(corr, x, y, w, idx, nrows, p);
         if (s == CX_OK)
@@ -287,7 +287,8 @@ static cx_status fit_common(cx_drivers **out, const double *corr, size_t p, doub
                             const double *w, const size_t *rows, size_t nrows)
 {
     cx_drivers *d = cx__calloc(1, sizeof *d);
-    cx__drv_rng rng = {o->seed};
+    struct cx_rng rng; /* xoshiro256** from (seed, stream 0), docs/rng.md */
+    cx__rng_seed(&rng, o->seed, 0);
     if (!d)
         return cx__enomem();
     d->p = p;

@@ -4,6 +4,7 @@
 
 #include <cxkit/drivers.h>
 #include "internal.h"
+#include "rng_internal.h"
 
 /* Pivots below this (a conditional variance of a standardised driver) mean collinearity. */
 #define CX__SWEEP_TOL 1e-10
@@ -29,16 +30,9 @@ CX_HIDDEN cx_status cx__subset_r2(double *r2, const double *corr, size_t p);
 /* Conditional contributions C[j * p + k] and LMG (p) from the subset table. */
 CX_HIDDEN void cx__lmg_from_r2(double *cond, double *lmg, const double *r2, size_t p);
 
-/* Small seeded generator for permutations and resampling (SplitMix64, Steele et al. 2014):
- * lib/core's cx_rng was not available when this was written; same seed, same results. */
-typedef struct cx__drv_rng {
-    uint64_t s;
-} cx__drv_rng;
-CX_HIDDEN uint64_t cx__drv_rng_below(cx__drv_rng *r, uint64_t n);
-
 /* LMG by averaging over `samples` random orders. */
 CX_HIDDEN cx_status cx__lmg_sampled(double *lmg, const double *corr, size_t p, size_t samples,
-                                    cx__drv_rng *rng);
+                                    struct cx_rng *rng);
 
 /* Johnson's relative weights (p) from the correlation matrix. */
 CX_HIDDEN cx_status cx__relative_weights(double *eps, const double *corr, size_t p);

@@ -117,7 +117,7 @@ void cx__lmg_from_r2(double *cond, double *lmg, const double *r2, size_t p)
 }
 
 cx_status cx__lmg_sampled(double *lmg, const double *corr, size_t p, size_t samples,
-                          cx__drv_rng *rng)
+                          struct cx_rng *rng)
 {
     size_t m = p + 1;
     double *a = cx__malloc_array(m * m, sizeof *a);
@@ -133,7 +133,7 @@ cx_status cx__lmg_sampled(double *lmg, const double *corr, size_t p, size_t samp
         perm[j] = j;
     for (size_t s = 0; s < samples; s++) {
         for (size_t j = p - 1; j > 0; j--) { /* Fisher-Yates */
-            size_t q = (size_t)cx__drv_rng_below(rng, j + 1), t = perm[j];
+            size_t q = (size_t)cx__rng_below(rng, j + 1), t = perm[j];
             perm[j] = perm[q];
             perm[q] = t;
         }
@@ -152,18 +152,4 @@ cx_status cx__lmg_sampled(double *lmg, const double *corr, size_t p, size_t samp
     cx__free(perm);
     cx__free(sum);
     return CX_OK;
-}
-
-uint64_t cx__drv_rng_below(cx__drv_rng *r, uint64_t n)
-{
-    /* SplitMix64 output; rejection below 2^64 mod n removes the modulo bias. */
-    uint64_t threshold = (0 - n) % n;
-    for (;;) {
-        uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        z ^= z >> 31;
-        if (z >= threshold)
-            return z % n;
-    }
 }

@@ -34,18 +34,9 @@ cx_status cx_effects_outcomes(cx_effect_table **out, const cx_log *log, const cx
     cx__outcome *o = NULL;
     cx_effect_table *t = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, field, tp);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, field, tp)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "field",
-                             "no customer has a contact with '%s' present inside the eligible "
-                             "period",
-                             cx_field_name(field));
-        goto done;
-    }
     if ((st = cx__table_new(&t, "Later outcomes per customer",
                             "$customer,index_time,index_row,value,spend_before,spend_after,"
                             "spend_change,repurchase,retained,nps_after,tenure_days,"
@@ -99,6 +90,8 @@ cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log, const
     cx__panel *p = NULL;
     cx_effect_table *t = NULL;
     tp_row *rows = NULL;
+    double *srow = NULL;
+    int64_t *tpc = NULL;
     size_t ntp = 0, nrows = 0;
     cx_status st = cx__panel_new(&p, log, tx, opts);
     if (st)
@@ -112,10 +105,17 @@ cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log, const
         goto done;
     }
     rows = cx__calloc(ntp, sizeof *rows);
-    if (!rows || (st = cx__table_new(&t, "Moments of truth: effect of the predictor per touchpoint",
-                                     "$touchpoint,rank,retention_logodds,lower,upper,p_value,"
-                                     "spend_effect,spend_lower,spend_upper,spend_p_value,n,"
-                                     "retention"))) {
+    srow = cx__malloc_array(p->nrows, sizeof(double));
+    tpc = cx__malloc_array(p->nrows, sizeof(int64_t));
+    if (srow && tpc &&
+        ((st = cx__scaled_rows(srow, p, field)) ||
+         (st = cx_log_get_i64(tpc, p->nrows, log, CX_FIELD_TOUCHPOINT))))
+        goto done;
+    if (!rows || !srow || !tpc ||
+        (st = cx__table_new(&t, "Moments of truth: effect of the predictor per touchpoint",
+                            "$touchpoint,rank,retention_logodds,lower,upper,p_value,"
+                            "spend_effect,spend_lower,spend_upper,spend_p_value,n,"
+                            "retention"))) {
         if (!st)
             st = cx__enomem();
         goto done;
@@ -126,7 +126,7 @@ cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log, const
         double *x = NULL, *y = NULL, *xs = NULL, *ys = NULL;
         const char *tpname = "";
         cx_log_dict_get(&tpname, log, CX_FIELD_TOUCHPOINT, k);
-        if ((st = cx__outcomes(&o, &n, p, field, (int64_t)k)))
+        if ((st = cx__outcomes_cols(&o, &n, p, srow, tpc, (int64_t)k)))
             break;
         x = cx__malloc_array(n ? n : 1, sizeof(double));
         y = cx__malloc_array(n ? n : 1, sizeof(double));
@@ -134,8 +134,8 @@ cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log, const
         ys = cx__malloc_array(n ? n : 1, sizeof(double));
         if (!x || !y || !xs || !ys)
             st = cx__enomem();
-        if (!st && n > 0)
-            st = cx__scaled_value(x, o, n, p, field);
+        for (size_t i = 0; !st && i < n; i++)
+            x[i] = o[i].value; /* already scaled: the index used the scaled column */
         size_t m = 0;
         double kept = 0;
         for (size_t i = 0; !st && i < n; i++) {
@@ -221,6 +221,8 @@ cx_status cx_effects_touchpoints(cx_effect_table **out, const cx_log *log, const
     }
 done:
     cx__free(rows);
+    cx__free(srow);
+    cx__free(tpc);
     cx_effect_table_free(t);
     cx__panel_free(p);
     return st;
@@ -238,16 +240,9 @@ cx_status cx_effects_spend(cx_effect_table **out, const cx_log *log, const cx_tx
     cx_effect_table *t = NULL;
     double *pos = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, CX_FIELD_CSAT, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, CX_FIELD_CSAT, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log",
-                             "no customer has a rated contact (csat) inside the eligible period");
-        goto done;
-    }
     pos = cx__malloc_array(n, sizeof(double));
     if (!pos) {
         st = cx__enomem();
@@ -322,16 +317,9 @@ cx_status cx_effects_retention(cx_effect_table **out, const cx_log *log, const c
     size_t n = 0;
     cx__design d;
     memset(&d, 0, sizeof d);
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, -1, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, p->opts.predictor, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log", "no customer has '%s' inside the eligible period",
-                             cx_field_name(p->opts.predictor));
-        goto done;
-    }
     const char *cov = p->opts.covariates ? p->opts.covariates : default_covariates(log);
     if ((st = cx__design_build(&d, p, o, n, cov)))
         goto done;
@@ -402,16 +390,9 @@ cx_status cx_effects_zones(cx_effect_table **out, const cx_log *log, const cx_tx
     cx_effect_table *t = NULL;
     double *y = NULL, *s = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, -1, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, p->opts.predictor, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log", "no customer has '%s' inside the eligible period",
-                             cx_field_name(p->opts.predictor));
-        goto done;
-    }
     y = cx__malloc_array(n, sizeof(double));
     s = cx__malloc_array(n, sizeof(double));
     if (!y || !s) {

@@ -22,16 +22,9 @@ cx_status cx_effects_churn_curves(cx_effect_table **out, const cx_log *log, cons
     double *pos = NULL, *tt = NULL, *ee = NULL, *gg = NULL, *buf = NULL;
     cx_km *km = NULL;
     size_t n = 0;
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, CX_FIELD_CSAT, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, CX_FIELD_CSAT, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log",
-                             "no customer has a rated contact (csat) inside the eligible period");
-        goto done;
-    }
     pos = cx__malloc_array(n, sizeof(double));
     tt = cx__malloc_array(n, sizeof(double));
     ee = cx__malloc_array(n, sizeof(double));
@@ -150,16 +143,9 @@ cx_status cx_effects_churn(cx_effect_table **out, const cx_log *log, const cx_tx
     size_t n = 0;
     cx__design d;
     memset(&d, 0, sizeof d);
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, -1, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, p->opts.predictor, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log", "no customer has '%s' inside the eligible period",
-                             cx_field_name(p->opts.predictor));
-        goto done;
-    }
     const char *cov = p->opts.covariates                                      ? p->opts.covariates
                       : cx_log_count_present(log, CX_FIELD_ATTENTIVENESS) > 0 ? "csat,attentiveness"
                                                                               : "csat";

@@ -203,7 +203,7 @@ static cx_status cox_store(cx_cox *c, const double *time, const double *event, c
 static cx_status cox_newton(cx_cox *c, double *sd)
 {
     size_t p = c->p;
-    cox_ws ws;
+    cox_ws ws = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     double *wsb = NULL;
     cx_status st = ws_alloc(&ws, &wsb, p);
     if (st)
@@ -443,7 +443,7 @@ cx_status cx_cox_zph(double *chisq, double *df, double *p_value, size_t np1, con
             if (cox->e[i] == 1 && cox->t[i] <= 0)
                 return cx__error_param(CX_EINVAL, "transform",
                                        "log transform needs event times > 0");
-    cox_ws ws;
+    cox_ws ws = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     double *wsb = NULL;
     cx_status st = ws_alloc(&ws, &wsb, p);
     if (st)

@@ -56,7 +56,7 @@ static double xval(const double *x, size_t i, size_t j, size_t p, int icpt)
 static double eval(const double *y, const double *x, const double *w, size_t n, size_t p, int icpt,
                    const double *b, double *g, double *h, double *max_abs_eta)
 {
-    double ll = 0, mx = 0;
+    double ll = 0, mx = 0, xr[1001];
     if (g)
         memset(g, 0, p * sizeof(double));
     if (h)
@@ -67,15 +67,20 @@ static double eval(const double *y, const double *x, const double *w, size_t n, 
             continue;
         double eta = row_eta(x, i, p, icpt, b);
         mx = fmax(mx, fabs(eta));
-        ll += wi * loglik_term(y[i], eta);
+        /* one exp and one log1p per row: log(1 + e^eta) = max(eta, 0) + log1p(e^-|eta|) */
+        double e = exp(-fabs(eta));
+        ll += wi * (y[i] * eta - (fmax(eta, 0) + log1p(e)));
         if (!g)
             continue;
-        double mu = 1 / (1 + exp(-eta)), r = wi * (y[i] - mu), v = wi * mu * (1 - mu);
+        double mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+        double r = wi * (y[i] - mu), v = wi * mu * (1 - mu);
+        for (size_t j = 0; j < p; j++)
+            xr[j] = xval(x, i, j, p, icpt);
         for (size_t j = 0; j < p; j++) {
-            double xj = xval(x, i, j, p, icpt);
-            g[j] += r * xj;
+            g[j] += r * xr[j];
+            double vx = v * xr[j];
             for (size_t k = 0; k <= j; k++)
-                h[j * p + k] += v * xj * xval(x, i, k, p, icpt);
+                h[j * p + k] += vx * xr[k];
         }
     }
     if (h)
@@ -147,7 +152,7 @@ cx_status cx_logit_fit(cx_logit **out, const double *y, const double *x, const d
                                "separation by the intercept)",
                                ysum <= 0 ? "0" : "1");
     cx_logit *m = cx__calloc(1, sizeof *m);
-    double *buf = cx__calloc(4 * q + 2 * q * q, sizeof(double));
+    double *buf = cx__calloc(5 * q + 3 * q * q, sizeof(double));
     if (!m || !buf) {
         cx__free(m);
         cx__free(buf);
@@ -158,6 +163,7 @@ cx_status cx_logit_fit(cx_logit **out, const double *y, const double *x, const d
     m->beta = buf;
     m->vcov = buf + q;
     double *g = buf + q + q * q, *h = g + q, *step = h + q * q, *trial = step + q;
+    double *g2 = trial + q, *h2 = g2 + q, mx2 = 0;
     double *b = m->beta;
     cx_status st = CX_OK;
     double ybar = ysum / wsum;
@@ -184,26 +190,59 @@ cx_status cx_logit_fit(cx_logit **out, const double *y, const double *x, const d
         }
         memcpy(step, g, q * sizeof(double));
         cx__chol_solve(h, q, step, 1);
-        double small = 1;
-        for (size_t j = 0; j < q; j++)
+        int small = 1, near = 1, big = 0;
+        for (size_t j = 0; j < q; j++) {
             if (fabs(step[j]) > 1e-10 * (1 + fabs(b[j])))
                 small = 0;
-        double lln = ll;
-        for (int half = 0; half < 40; half++) {
-            for (size_t j = 0; j < q; j++)
-                trial[j] = b[j] + step[j];
-            lln = eval(y, x, w, n, q, icpt, trial, NULL, NULL, NULL);
-            if (lln >= ll - 1e-13 * fabs(ll))
-                break;
-            for (size_t j = 0; j < q; j++)
-                step[j] /= 2;
+            if (fabs(step[j]) > 1e-6 * (1 + fabs(b[j])))
+                near = 0;
+            if (fabs(step[j]) > 1e-4 * (1 + fabs(b[j])))
+                big = 1;
         }
-        memcpy(b, trial, q * sizeof(double));
-        ll = eval(y, x, w, n, q, icpt, b, g, h, &mx);
         if (small) {
+            ll = eval(y, x, w, n, q, icpt, b, g, h, &mx); /* h was factored in place */
             converged = 1;
             break;
         }
+        /* Step halving; when no step improves the likelihood any more (or it changes by less
+         * than rounding), the iteration is at the optimum to working precision: with many rows
+         * the rounding in the gradient sums keeps the steps from shrinking below 1e-10. */
+        double lln = ll;
+        int improved = 0;
+        for (int half = 0; half < 30; half++) {
+            for (size_t j = 0; j < q; j++)
+                trial[j] = b[j] + step[j];
+            lln = eval(y, x, w, n, q, icpt, trial, g2, h2, &mx2);
+            if (lln >= ll - 1e-13 * fabs(ll)) {
+                improved = 1;
+                break;
+            }
+            for (size_t j = 0; j < q; j++)
+                step[j] /= 2;
+        }
+        if (!improved || (near && fabs(lln - ll) <= 1e-12 * fabs(ll))) {
+            /* stagnation: fine unless Newton still pushes the fit off to infinity, with
+             * observations predicted as certain (separation) */
+            if (big && mx > 15) {
+                st = separation_error(x, w, n, q, icpt, b);
+                goto fail;
+            }
+            if (improved) {
+                memcpy(b, trial, q * sizeof(double));
+                memcpy(h, h2, q * q * sizeof(double));
+                ll = lln;
+            } else {
+                ll = eval(y, x, w, n, q, icpt, b, g, h, &mx); /* h was factored in place */
+            }
+            converged = 1;
+            break;
+        }
+        /* accept: the trial evaluation already holds the gradient and Hessian */
+        memcpy(b, trial, q * sizeof(double));
+        memcpy(g, g2, q * sizeof(double));
+        memcpy(h, h2, q * q * sizeof(double));
+        ll = lln;
+        mx = mx2;
     }
     if (!converged) {
         st = mx > 15 ? separation_error(x, w, n, q, icpt, b)

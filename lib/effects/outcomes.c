@@ -284,29 +284,20 @@ static void measure(cx__outcome *o, const cx__panel *p, size_t c)
     o->surv_days = ((o->churned ? last : end) - t0) / DAY;
 }
 
-cx_status cx__outcomes(cx__outcome **out, size_t *n, const cx__panel *p, int field, int64_t tp)
+cx_status cx__outcomes_cols(cx__outcome **out, size_t *n, const cx__panel *p, const double *val,
+                            const int64_t *tpc, int64_t tp)
 {
     size_t rows = p->nrows;
-    double *val = cx__malloc_array(rows, sizeof(double));
-    int64_t *tpc = tp >= 0 ? cx__malloc_array(rows, sizeof(int64_t)) : NULL;
     size_t *best = cx__malloc_array(p->ncust ? p->ncust : 1, sizeof(size_t));
-    cx_status st = CX_OK;
-    cx__outcome *o = NULL;
-    if (!val || (tp >= 0 && !tpc) || !best) {
-        st = cx__enomem();
-        goto done;
-    }
-    if ((st = cx_log_get_f64(val, rows, p->log, field)))
-        goto done;
-    if (tpc && (st = cx_log_get_i64(tpc, rows, p->log, CX_FIELD_TOUCHPOINT)))
-        goto done;
+    if (!best)
+        return cx__enomem();
     double lo = (double)p->start + p->window, hi = (double)p->end - p->window;
     size_t none = (size_t)-1, count = 0;
     for (size_t c = 0; c < p->ncust; c++)
         best[c] = none;
     for (size_t r = 0; r < rows; r++) {
         double t = (double)p->time[r];
-        if (isnan(val[r]) || t < lo || t > hi || (tpc && tpc[r] != tp))
+        if (isnan(val[r]) || t < lo || t > hi || (tp >= 0 && tpc[r] != tp))
             continue;
         size_t c = (size_t)p->cust[r];
         if (best[c] == none) {
@@ -316,11 +307,12 @@ cx_status cx__outcomes(cx__outcome **out, size_t *n, const cx__panel *p, int fie
             best[c] = r;
         }
     }
+    cx__outcome *o = NULL;
     if (count > 0) {
         o = cx__malloc_array(count, sizeof *o);
         if (!o) {
-            st = cx__enomem();
-            goto done;
+            cx__free(best);
+            return cx__enomem();
         }
         size_t k = 0;
         for (size_t c = 0; c < p->ncust; c++) {
@@ -334,50 +326,107 @@ cx_status cx__outcomes(cx__outcome **out, size_t *n, const cx__panel *p, int fie
             k++;
         }
     }
+    cx__free(best);
     *out = o;
     *n = count;
-done:
+    return CX_OK;
+}
+
+cx_status cx__outcomes(cx__outcome **out, size_t *n, const cx__panel *p, int field, int64_t tp)
+{
+    size_t rows = p->nrows;
+    double *val = cx__malloc_array(rows, sizeof(double));
+    int64_t *tpc = tp >= 0 ? cx__malloc_array(rows, sizeof(int64_t)) : NULL;
+    cx_status st = CX_OK;
+    if (!val || (tp >= 0 && !tpc))
+        st = cx__enomem();
+    if (!st)
+        st = cx_log_get_f64(val, rows, p->log, field);
+    if (!st && tpc)
+        st = cx_log_get_i64(tpc, rows, p->log, CX_FIELD_TOUCHPOINT);
+    if (!st)
+        st = cx__outcomes_cols(out, n, p, val, tpc, tp);
     cx__free(val);
     cx__free(tpc);
-    cx__free(best);
     return st;
 }
 
-cx_status cx__scaled_value(double *out, const cx__outcome *o, size_t n, const cx__panel *p,
-                           int field)
+cx_status cx__scaled_rows(double *out, const cx__panel *p, int field)
 {
     size_t rows = p->nrows;
-    double *v = cx__malloc_array(rows, sizeof(double));
-    double *lo = field == CX_FIELD_CSAT ? cx__malloc_array(rows, sizeof(double)) : NULL;
-    double *hi = field == CX_FIELD_CSAT ? cx__malloc_array(rows, sizeof(double)) : NULL;
+    int csat = field == CX_FIELD_CSAT;
+    double *lo = csat ? cx__malloc_array(rows, sizeof(double)) : NULL;
+    double *hi = csat ? cx__malloc_array(rows, sizeof(double)) : NULL;
     cx_status st = CX_OK;
-    if (!v || (field == CX_FIELD_CSAT && (!lo || !hi))) {
+    if (csat && (!lo || !hi)) {
         st = cx__enomem();
         goto done;
     }
-    if ((st = cx_log_get_f64(v, rows, p->log, field)))
+    if ((st = cx_log_get_f64(out, rows, p->log, field)))
         goto done;
     if (lo && ((st = cx_log_get_f64(lo, rows, p->log, CX_FIELD_CSAT_MIN)) ||
                (st = cx_log_get_f64(hi, rows, p->log, CX_FIELD_CSAT_MAX))))
         goto done;
     double mn = INFINITY, mx = -INFINITY;
     for (size_t r = 0; r < rows; r++)
-        if (!isnan(v[r])) {
-            mn = fmin(mn, v[r]);
-            mx = fmax(mx, v[r]);
+        if (!isnan(out[r])) {
+            mn = fmin(mn, out[r]);
+            mx = fmax(mx, out[r]);
         }
-    for (size_t i = 0; i < n; i++) {
-        size_t r = o[i].row;
+    for (size_t r = 0; r < rows; r++) {
         double a = mn, b = mx;
         if (lo && !isnan(lo[r]) && !isnan(hi[r]) && hi[r] > lo[r]) {
             a = lo[r];
             b = hi[r];
         }
-        out[i] = b > a ? (v[r] - a) / (b - a) : NAN;
+        out[r] = b > a ? (out[r] - a) / (b - a) : NAN; /* NaN stays NaN */
     }
 done:
-    cx__free(v);
     cx__free(lo);
     cx__free(hi);
     return st;
+}
+
+cx_status cx__scaled_value(double *out, const cx__outcome *o, size_t n, const cx__panel *p,
+                           int field)
+{
+    double *v = cx__malloc_array(p->nrows, sizeof(double));
+    if (!v)
+        return cx__enomem();
+    cx_status st = cx__scaled_rows(v, p, field);
+    if (!st)
+        for (size_t i = 0; i < n; i++)
+            out[i] = v[o[i].row];
+    cx__free(v);
+    return st;
+}
+
+cx_status cx__index_outcomes(cx__panel **panel, cx__outcome **out, size_t *n, const cx_log *log,
+                             const cx_txlog *tx, const cx_effects_options *opts, int field,
+                             int64_t tp)
+{
+    cx__panel *p = NULL;
+    cx__outcome *o = NULL;
+    size_t m = 0;
+    cx_status st = cx__panel_new(&p, log, tx, opts);
+    if (st)
+        return st;
+    if (field < 0)
+        field = p->opts.predictor;
+    if ((st = cx__outcomes(&o, &m, p, field, tp))) {
+        cx__panel_free(p);
+        return st;
+    }
+    if (m == 0) {
+        st = cx__error_param(CX_ERANGE, "log",
+                             "no customer has a contact with '%s' inside the eligible period "
+                             "[start + W, end - W] (W = %g days)",
+                             cx_field_name(field), p->opts.window_days);
+        cx__panel_free(p);
+        return st;
+    }
+    *panel = p;
+    *out = o;
+    *n = m;
+    return CX_OK;
 }

@@ -39,6 +39,18 @@ CX_HIDDEN void cx__panel_free(cx__panel *p);
  * when no customer qualifies (not an error here). */
 CX_HIDDEN cx_status cx__outcomes(cx__outcome **out, size_t *n, const cx__panel *p, int field,
                                  int64_t tp);
+/* Panel and outcomes in one step for an analysis: field < 0 means opts->predictor; tp < 0 any
+ * touchpoint. CX_ERANGE naming "log" when no customer has an index contact. On success the
+ * caller frees *panel (cx__panel_free) and *out (cx__free). */
+CX_HIDDEN cx_status cx__index_outcomes(cx__panel **panel, cx__outcome **out, size_t *n,
+                                       const cx_log *log, const cx_txlog *tx,
+                                       const cx_effects_options *opts, int field, int64_t tp);
+/* The same from columns already fetched: val (per row, NaN = absent) and, when tp >= 0,
+ * touchpoint codes per row. */
+CX_HIDDEN cx_status cx__outcomes_cols(cx__outcome **out, size_t *n, const cx__panel *p,
+                                      const double *val, const int64_t *tpc, int64_t tp);
+/* Per log row: the field's position on its scale as cx__scaled_value defines it. */
+CX_HIDDEN cx_status cx__scaled_rows(double *out, const cx__panel *p, int field);
 /* Position of each record's CSAT on its scale in [0, 1] (csat_min/csat_max of the row, else
  * the observed range of the log); NaN when CSAT is absent. For other fields: observed range. */
 CX_HIDDEN cx_status cx__scaled_value(double *out, const cx__outcome *o, size_t n,

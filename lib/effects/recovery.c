@@ -324,18 +324,9 @@ cx_status cx_effects_recovery(cx_effect_table **out, const cx_log *log, const cx
     size_t n = 0;
     cx__design d;
     memset(&d, 0, sizeof d);
-    cx_status st = cx__panel_new(&p, log, tx, opts);
+    cx_status st = cx__index_outcomes(&p, &o, &n, log, tx, opts, CX_FIELD_PROBLEM, -1);
     if (st)
         return st;
-    if ((st = cx__outcomes(&o, &n, p, CX_FIELD_PROBLEM, -1)))
-        goto done;
-    if (n == 0) {
-        st = cx__error_param(CX_ERANGE, "log",
-                             "no customer has a contact with 'problem' recorded inside the "
-                             "eligible period (window %g days at both ends)",
-                             p->opts.window_days);
-        goto done;
-    }
     grp = cx__malloc_array(n, sizeof(int));
     res = cx__malloc_array(p->nrows, sizeof(double));
     if (!grp || !res) {

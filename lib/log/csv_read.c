@@ -229,11 +229,32 @@ static inline cx_status put_cell(reader *rd, int f, size_t r, const cx__cell *ce
     }
 }
 
+/* Intern the deferred string cells of row r. */
+static cx_status flush_pending(reader *rd, const struct pending *p, int n, size_t r)
+{
+    for (int k = 0; k < n; k++) {
+        int32_t code;
+        cx_status st =
+            cx__dict_intern_hashed(&rd->log->dict[p[k].field], p[k].s, p[k].len, p[k].hash, &code);
+        if (st != CX_OK)
+            return st;
+        ((int32_t *)rd->log->col[p[k].field])[r] = code;
+    }
+    return CX_OK;
+}
+
+/* The record loop. String cells are validated at once but interned one row later: their
+ * dictionary slot is prefetched when the cell is read, and a whole row of other work hides the
+ * cache miss (large dictionaries such as interaction ids miss on every lookup). Interning order,
+ * and so the codes, are unchanged: rows are flushed in order, and a cell that must be interned
+ * at once (unescaped in the scratch buffer) flushes the previous row first. */
 static cx_status read_records(reader *rd, size_t *rows_out)
 {
     cx__csv *c = &rd->csv;
     cx_log *log = rd->log;
-    size_t r = log->n;
+    size_t r = log->n, prev_r = 0;
+    struct pending *prev = rd->pending, *cur = rd->pending + rd->ncols;
+    int nprev = 0;
     cx_status st = CX_OK;
     while (c->p < c->end) {
         const char *rec = c->p;
@@ -248,7 +269,7 @@ static cx_status read_records(reader *rd, size_t *rows_out)
             cx__column_fill_absent(log->col[rd->clear[k]], cx__kind(rd->clear[k]), r, r + 1);
         c->field = 1;
         int res = CX__CELL_MORE;
-        int i = 0, npend = 0;
+        int i = 0, ncur = 0;
         while (res == CX__CELL_MORE) {
             cx__cell cell;
             res = cx__csv_cell(c, &cell);
@@ -260,31 +281,26 @@ static cx_status read_records(reader *rd, size_t *rows_out)
             int f = rd->field_of[i++];
             if (f < 0)
                 continue;
-            /* strings not in the scratch buffer wait; everything else is converted now */
-            if (cx__kinds[f] == CX_KIND_STRING && cell.len && cell.s != c->scratch) {
-                struct pending *p = &rd->pending[npend++];
-                p->s = cell.s;
-                p->start = cell.start;
-                p->len = cell.len;
-                p->field = f;
-                p->col = i;
-                p->hash = cx__dict_hash(cell.s, cell.len);
-                cx__dict_prefetch(&log->dict[f], p->hash);
-                continue;
+            if (cx__kinds[f] == CX_KIND_STRING && cell.len) {
+                const char *why = cx__csv_text_problem(cell.s, cell.len);
+                if (why)
+                    return fail_at(rd, cell.start, i, "%s", why);
+                if (cell.s != c->scratch) {
+                    struct pending *p = &cur[ncur++];
+                    p->s = cell.s;
+                    p->len = cell.len;
+                    p->field = f;
+                    p->hash = cx__dict_hash(cell.s, cell.len);
+                    cx__dict_prefetch(&log->dict[f], p->hash);
+                    ((int32_t *)log->col[f])[r] = 0; /* present; the code comes later */
+                    continue;
+                }
+                if (nprev && (st = flush_pending(rd, prev, nprev, prev_r)) != CX_OK)
+                    return st;
+                nprev = 0;
             }
             if ((st = put_cell(rd, f, r, &cell, i)) != CX_OK)
                 return st;
-        }
-        for (int k = 0; k < npend; k++) {
-            const struct pending *p = &rd->pending[k];
-            const char *why = cx__csv_text_problem(p->s, p->len);
-            if (why)
-                return fail_at(rd, p->start, p->col, "%s", why);
-            int32_t code;
-            if ((st = cx__dict_intern_hashed(&log->dict[p->field], p->s, p->len, p->hash, &code)) !=
-                CX_OK)
-                return st;
-            ((int32_t *)log->col[p->field])[r] = code;
         }
         if (i != rd->ncols)
             return fail_at(rd, rec, i, "%d fields where the header has %d", i, rd->ncols);
@@ -292,8 +308,17 @@ static cx_status read_records(reader *rd, size_t *rows_out)
         int bad = cx__log_row_check(log, r, msg, sizeof msg);
         if (bad >= 0)
             return fail_at(rd, rec, rd->col_of[bad], "%s", msg);
+        if (nprev && (st = flush_pending(rd, prev, nprev, prev_r)) != CX_OK)
+            return st;
+        struct pending *t = prev;
+        prev = cur;
+        cur = t;
+        nprev = ncur;
+        prev_r = r;
         r++;
     }
+    if (nprev && (st = flush_pending(rd, prev, nprev, prev_r)) != CX_OK)
+        return st;
     *rows_out = r - log->n;
     return CX_OK;
 }
@@ -321,7 +346,7 @@ cx_status cx_log_read_csv_buffer(cx_log *log, const char *data, size_t len, cons
             rd.clear[rd.nclear++] = f;
     }
     if (st == CX_OK) {
-        rd.pending = cx__malloc_array((size_t)rd.ncols, sizeof *rd.pending);
+        rd.pending = cx__malloc_array(2 * (size_t)rd.ncols, sizeof *rd.pending);
         if (!rd.pending)
             st = cx__enomem();
     }

@@ -2,9 +2,31 @@
  * with linear probing over a power-of-two slot array kept at most half full; each code keeps
  * its hash so that growing the table never rereads the strings, and rollback (truncate) can
  * rebuild the table in place without allocating. */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) on Linux */
 #include "log_internal.h"
 
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* A big slot table is probed at random: ask for transparent huge pages, so that a probe costs
+ * one cache miss instead of a cache miss plus a TLB miss (or a page fault on first touch). */
+static void advise_huge(void *p, size_t bytes)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (bytes < 4 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (e > a)
+        madvise((void *)a, e - a, MADV_HUGEPAGE); /* advice only: failure is harmless */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 /* A fast 64-bit multiply-mix hash over 8-byte words (ids are short). */
 uint32_t cx__dict_hash(const char *s, size_t len)
@@ -79,6 +101,7 @@ static cx_status grow_slots(cx__dict *d)
     uint64_t *slots = cx__calloc(n, sizeof *slots);
     if (!slots)
         return cx__enomem();
+    advise_huge(slots, n * sizeof *slots);
     for (size_t c = 0; c < d->count; c++)
         place(slots, n, d->hash[c], (uint32_t)c);
     cx__free(d->slots);

@@ -30,9 +30,11 @@ struct cx_pls_boot {
     size_t K, C, P, n_ok, n_seg;
     cx_pls_boot_options opt;
     cx_pls_boot_info info;
-    double *orig;  /* P */
-    double *reps;  /* n_ok x P */
-    double *accel; /* P, or NULL without BCa */
+    double *orig;       /* P */
+    double *reps;       /* n_ok x P */
+    double *jack;       /* G x P jackknife estimates, or NULL without BCa */
+    unsigned char *jok; /* G: 1 where the jackknife fit succeeded */
+    size_t G;
 };
 
 /* Offsets of the stat families in a replicate's vector. */
@@ -341,7 +343,8 @@ void cx_pls_boot_free(cx_pls_boot *b)
         return;
     cx__free(b->orig);
     cx__free(b->reps);
-    cx__free(b->accel);
+    cx__free(b->jack);
+    cx__free(b->jok);
     cx__free(b);
 }
 
@@ -370,7 +373,8 @@ static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t 
     return CX_OK;
 }
 
-/* Jackknife accelerations for every stat into b->accel (NULL when no group succeeded). */
+/* Jackknife fits for the BCa acceleration, kept in b->jack / b->jok (NULL when fewer than two
+ * succeeded); accelerations are computed per estimate when a summary asks for them. */
 static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boot_options *opt,
                            int n_threads, const int64_t *seg)
 {
@@ -389,8 +393,7 @@ static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boo
     double *A = cx__calloc(K * K + K, sizeof(double));
     jb.jack = cx__malloc_array(G * P, sizeof(double));
     jb.jstatus = cx__calloc(G, 1);
-    b->accel = cx__malloc_array(P, sizeof(double));
-    if (!A || !jb.jack || !jb.jstatus || !b->accel) {
+    if (!A || !jb.jack || !jb.jstatus) {
         cx__free(A);
         cx__free(jb.jack);
         cx__free(jb.jstatus);
@@ -416,26 +419,13 @@ static cx_status jackknife(cx_pls_boot *b, const cx_pls_fit *f, const cx_pls_boo
     for (size_t g = 0; g < G; g++)
         ok += jb.jstatus[g] == PLS_FAIL_NONE;
     if (st == CX_OK && ok >= 2) {
-        for (size_t p = 0; p < P; p++) {
-            double mean = 0, cnt = 0;
-            for (size_t g = 0; g < G; g++)
-                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
-                    mean += jb.jack[g * P + p];
-                    cnt++;
-                }
-            mean /= cnt;
-            double s2 = 0, s3 = 0;
-            for (size_t g = 0; g < G; g++)
-                if (jb.jstatus[g] == PLS_FAIL_NONE && !isnan(jb.jack[g * P + p])) {
-                    double d = mean - jb.jack[g * P + p];
-                    s2 += d * d;
-                    s3 += d * d * d;
-                }
-            b->accel[p] = s2 > 0 ? s3 / (6 * pow(s2, 1.5)) : 0.0;
-        }
-    } else {
-        cx__free(b->accel);
-        b->accel = NULL;
+        for (size_t g = 0; g < G; g++)
+            jb.jstatus[g] = jb.jstatus[g] == PLS_FAIL_NONE;
+        b->jack = jb.jack;
+        b->jok = jb.jstatus;
+        b->G = G;
+        jb.jack = NULL;
+        jb.jstatus = NULL;
     }
     cx__free(A);
     cx__free(jb.jack);
@@ -663,22 +653,47 @@ static double quantile7(const double *x, size_t n, double p)
     return x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]);
 }
 
-cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b, cx_pls_stat s,
-                                  size_t i, size_t j)
+/* A bootstrapped quantity as a function of one stat vector (a replicate's or a jackknife's). */
+typedef double (*value_fn)(const double *row, const void *ctx);
+
+static double value_at(const double *row, const void *ctx)
 {
-    CX_CHECK_ARG(out != NULL);
-    CX_CHECK_ARG(b != NULL);
-    size_t p = 0;
-    cx_status st = locate(&p, b, s, i, j);
-    if (st != CX_OK)
-        return st;
+    return row[*(const size_t *)ctx];
+}
+
+/* Jackknife acceleration of a quantity; 0 when it does not vary. */
+static double acceleration(const cx_pls_boot *b, value_fn fn, const void *ctx)
+{
+    double mean = 0, cnt = 0, s2 = 0, s3 = 0;
+    for (size_t g = 0; g < b->G; g++) {
+        double v = b->jok[g] ? fn(b->jack + g * b->P, ctx) : NAN;
+        if (!isnan(v)) {
+            mean += v;
+            cnt++;
+        }
+    }
+    mean /= cnt;
+    for (size_t g = 0; g < b->G; g++) {
+        double v = b->jok[g] ? fn(b->jack + g * b->P, ctx) : NAN;
+        if (!isnan(v)) {
+            double d = mean - v;
+            s2 += d * d;
+            s3 += d * d * d;
+        }
+    }
+    return s2 > 0 ? s3 / (6 * pow(s2, 1.5)) : 0.0;
+}
+
+static cx_status summarize(cx_pls_boot_summary *out, const cx_pls_boot *b, value_fn fn,
+                           const void *ctx)
+{
     double *x = cx__malloc_array(b->n_ok, sizeof(double));
     if (!x)
         return cx__enomem();
-    double mean = 0, below = 0, orig = b->orig[p];
+    double mean = 0, below = 0, orig = fn(b->orig, ctx);
     size_t n = 0;
     for (size_t r = 0; r < b->n_ok; r++) {
-        double v = b->reps[r * b->P + p];
+        double v = fn(b->reps + r * b->P, ctx);
         if (isnan(v))
             continue; /* no value in this replicate (exogenous R^2, a segment not drawn) */
         x[n++] = v;
@@ -707,11 +722,11 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
     sm.pct_lo = quantile7(x, n, alpha);
     sm.pct_hi = quantile7(x, n, 1 - alpha);
     sm.bca_lo = sm.bca_hi = NAN;
-    if (b->accel && isfinite(orig)) {
+    if (b->jack && isfinite(orig)) {
         /* keep the bias correction finite when the original lies outside all replicates */
         double frac = below / (double)n, lim = 0.5 / (double)n;
         frac = frac < lim ? lim : (frac > 1 - lim ? 1 - lim : frac);
-        double z0 = cx__normal_quantile(frac), a = b->accel[p];
+        double z0 = cx__normal_quantile(frac), a = acceleration(b, fn, ctx);
         double za = cx__normal_quantile(alpha), zb = cx__normal_quantile(1 - alpha);
         double p1 = cx__normal_cdf(z0 + (z0 + za) / (1 - a * (z0 + za)));
         double p2 = cx__normal_cdf(z0 + (z0 + zb) / (1 - a * (z0 + zb)));
@@ -721,4 +736,97 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
     cx__free(x);
     *out = sm;
     return CX_OK;
+}
+
+cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b, cx_pls_stat s,
+                                  size_t i, size_t j)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(b != NULL);
+    size_t p = 0;
+    cx_status st = locate(&p, b, s, i, j);
+    if (st != CX_OK)
+        return st;
+    return summarize(out, b, value_at, &p);
+}
+
+/* Specific indirect effect: the product of the path coefficients along a chain. */
+typedef struct {
+    const size_t *pos; /* positions of the chain's paths in a stat vector */
+    size_t n;
+} chain_ctx;
+
+static double chain_product(const double *row, const void *ctx)
+{
+    const chain_ctx *c = ctx;
+    double v = 1;
+    for (size_t q = 0; q < c->n; q++)
+        v *= row[c->pos[q]];
+    return v;
+}
+
+/* Validate a chain of construct indices and return the positions of its paths in a stat
+ * vector (pos: n_chain - 1 entries). */
+static cx_status chain_positions(size_t *pos, const cx_pls_model *m, size_t K, const int64_t *chain,
+                                 size_t n_chain)
+{
+    size_t C = m->nc;
+    if (n_chain < 3)
+        return cx__error_param(CX_EINVAL, "chain",
+                               "a specific indirect effect needs a chain of at least 3 "
+                               "constructs (from, mediator(s), to), got %zu",
+                               n_chain);
+    for (size_t q = 0; q < n_chain; q++)
+        if (chain[q] < 0 || (uint64_t)chain[q] >= C)
+            return cx__error_param(CX_EINVAL, "chain", "chain entry %zu (%lld) is not a construct",
+                                   q, (long long)chain[q]);
+    for (size_t q = 0; q + 1 < n_chain; q++) {
+        size_t a = (size_t)chain[q], b = (size_t)chain[q + 1];
+        if (!cx_pls_model_has_path(m, a, b))
+            return cx__error_param(CX_EINVAL, m->cname[a], "there is no path '%s' -> '%s'",
+                                   m->cname[a], m->cname[b]);
+        pos[q] = stat_offset(K, C, CX_PLS_STAT_PATH) + a * C + b;
+    }
+    return CX_OK;
+}
+
+cx_status cx_pls_fit_specific_indirect(double *out, const cx_pls_fit *f, const int64_t *chain,
+                                       size_t n_chain)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(chain != NULL);
+    size_t *pos = cx__malloc_array(n_chain + 1, sizeof(size_t));
+    if (!pos)
+        return cx__enomem();
+    cx_status st = chain_positions(pos, f->model, f->K, chain, n_chain);
+    if (st == CX_OK) {
+        double v = 1;
+        for (size_t q = 0; q + 1 < n_chain; q++)
+            v *= f->est.B[(size_t)chain[q] * f->C + (size_t)chain[q + 1]];
+        *out = v;
+    }
+    cx__free(pos);
+    return st;
+}
+
+cx_status cx_pls_boot_specific_indirect(cx_pls_boot_summary *out, const cx_pls_boot *b,
+                                        const cx_pls_fit *f, const int64_t *chain, size_t n_chain)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(b != NULL);
+    CX_CHECK_ARG(f != NULL);
+    CX_CHECK_ARG(chain != NULL);
+    if (f->K != b->K || f->C != b->C)
+        return cx__error_param(CX_EINVAL, "fit", "the bootstrap was not made from this fit");
+    size_t *pos = cx__malloc_array(n_chain + 1, sizeof(size_t));
+    if (!pos)
+        return cx__enomem();
+    cx_status st = chain_positions(pos, f->model, f->K, chain, n_chain);
+    if (st == CX_OK) {
+        chain_ctx c = {pos, n_chain - 1};
+        st = summarize(out, b, chain_product, &c);
+    }
+    cx__free(pos);
+    return st;
 }

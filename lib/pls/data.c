@@ -198,9 +198,10 @@ cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *w
     return (size_t)-1;
 }
 
-static int is_missing(double v, const cx_pls_options *o)
+/* missing: NaN, or the missing code when one is set (code is NaN otherwise, never equal) */
+static inline int is_missing(double v, double code)
 {
-    return isnan(v) || (o->use_missing_code && v == o->missing_code);
+    return isnan(v) || v == code;
 }
 
 cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
@@ -208,6 +209,7 @@ cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
     const cx_pls_model *m = f->model;
     const cx_pls_options *o = &f->opt;
     size_t K = m->ni, n = d->n;
+    const double code = o->use_missing_code ? o->missing_code : NAN;
     const double **col = cx__malloc_array(K + 1, sizeof *col);
     if (!col)
         return cx__enomem();
@@ -236,7 +238,7 @@ cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
     for (size_t r = 0; r < n; r++) {
         int row_missing = 0;
         for (size_t k = 0; k < K; k++)
-            if (is_missing(col[k][r], o)) {
+            if (is_missing(col[k][r], code)) {
                 nmiss++;
                 row_missing = 1;
             } else if (!isfinite(col[k][r])) {
@@ -277,12 +279,14 @@ cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
         for (i = 0; i < nkeep; i++)
             f->wt[i] = d->weights[f->rows[i]] * (double)nkeep / wsum;
     }
-    /* (weighted) means of the observed values; mean replacement; sds; scale ends */
+    /* (weighted) means of the observed values; mean replacement; sds; scale ends. rows is NULL
+     * when every row is used (the common case: direct, vectorisable column access) */
+    const size_t *rows = nkeep == n ? NULL : f->rows;
     for (size_t k = 0; k < K; k++) {
         double sw = 0, sx = 0, lo = INFINITY, hi = -INFINITY;
         for (i = 0; i < nkeep; i++) {
-            double v = col[k][f->rows[i]];
-            if (is_missing(v, o))
+            double v = col[k][rows ? rows[i] : i];
+            if (nmiss && is_missing(v, code))
                 continue;
             double w = f->wt ? f->wt[i] : 1.0;
             sw += w;
@@ -297,10 +301,9 @@ cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
         }
         double mu = sx / sw, ss = 0;
         for (i = 0; i < nkeep; i++) {
-            double v = col[k][f->rows[i]];
-            if (is_missing(v, o))
+            double v = col[k][rows ? rows[i] : i];
+            if (nmiss && is_missing(v, code))
                 v = mu;
-            f->z[i * K + k] = v;
             double w = f->wt ? f->wt[i] : 1.0;
             ss += w * (v - mu) * (v - mu);
         }
@@ -321,8 +324,18 @@ cx_status cx__pls_prepare(cx_pls_fit *f, const cx_pls_data *d)
                                  f->hi[k], f->lo[k]);
             goto done;
         }
-        for (i = 0; i < nkeep; i++)
-            f->z[i * K + k] = (f->z[i * K + k] - mu) / sd;
+    }
+    /* standardise into the row-major z, a block of rows at a time so that the strided writes
+     * stay in cache (column-major in, row-major out) */
+    for (size_t r0 = 0; r0 < nkeep; r0 += 256) {
+        size_t r1 = r0 + 256 < nkeep ? r0 + 256 : nkeep;
+        for (size_t k = 0; k < K; k++) {
+            double mu = f->mean[k], inv = 1.0 / f->sd[k];
+            for (i = r0; i < r1; i++) {
+                double v = col[k][rows ? rows[i] : i];
+                f->z[i * K + k] = nmiss && is_missing(v, code) ? 0.0 : (v - mu) * inv;
+            }
+        }
     }
     f->info.n_rows = n;
     f->info.n_used = nkeep;

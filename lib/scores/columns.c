@@ -126,3 +126,31 @@ CX_API cx_status cx_servqual_values(double *out, size_t n_out, const double *p, 
     cx__free(dim);
     return st;
 }
+
+CX_API cx_status cx_scores_group_log(cx_scores **out, const cx_log *log, int rating_field,
+                                     const int64_t *by, size_t n_by, int period,
+                                     const double *weights, size_t n_weights, int scale_min,
+                                     int scale_max)
+{
+    CX_CHECK_ARG(by != NULL || n_by == 0);
+    if (n_by > 8)
+        return cx__error_param(CX_EINVAL, "by", "at most 8 key fields, got %zu", n_by);
+    int keys[8];
+    for (size_t q = 0; q < n_by; q++) {
+        if (by[q] < 0 || by[q] > 64)
+            return cx__error_param(CX_EINVAL, "by", "field %lld is not a key field",
+                                   (long long)by[q]);
+        keys[q] = (int)by[q];
+    }
+    cx_group_options o;
+    cx_group_options_init(&o, CX_GROUP_OPTIONS_VERSION);
+    o.rating_field = rating_field;
+    o.by = keys;
+    o.n_by = n_by;
+    o.period = period;
+    o.weights = n_weights ? weights : NULL;
+    o.n_weights = n_weights;
+    o.scale_min = scale_min;
+    o.scale_max = scale_max;
+    return cx_scores_group(out, log, &o);
+}

@@ -216,3 +216,20 @@ CX_API cx_status cx_scores_acc(const cx_acc **out, const cx_scores *t, size_t gr
     *out = t->accs[group];
     return CX_OK;
 }
+
+CX_API cx_status cx_scores_set_periods(cx_scores *t, const int64_t *starts, size_t n)
+{
+    CX_CHECK_ARG(t != NULL);
+    CX_CHECK_ARG(starts != NULL || n == 0);
+    if (n != t->n_groups)
+        return cx__error_param(CX_EINVAL, "n", "%zu period starts for %zu groups", n, t->n_groups);
+    for (size_t g = 0; g < n; g++)
+        if (starts[g] == CX_TIME_ABSENT)
+            return cx__error_param(CX_EINVAL, "starts", "period start %zu is absent", g);
+    int64_t *p = t->period_start;
+    if (!p && !(p = cx__malloc_array(n, sizeof *p)))
+        return cx__enomem();
+    memcpy(p, starts, n * sizeof *p);
+    t->period_start = p;
+    return CX_OK;
+}

@@ -197,3 +197,51 @@ CX_API cx_status cx_scores_shrink(double *raw, double *shrunk, double prior[2], 
     cx__free(buf);
     return CX_OK;
 }
+
+CX_API cx_status cx_scores_trend(double *slope, double *se, double *p_value, const cx_scores *t,
+                                 int kind, double threshold)
+{
+    CX_CHECK_ARG(slope != NULL);
+    CX_CHECK_ARG(t != NULL);
+    if (!t->period_start || t->n_keys != 1)
+        return cx__error_param(CX_ENOTSUP, "t",
+                               "a trend needs a table grouped by period only (no other keys)");
+    if (kind < CX_SCORE_TOP_BOX || kind > CX_SCORE_NPS)
+        return cx__error_param(CX_EINVAL, "kind", "unknown score kind %d", kind);
+    if (kind == CX_SCORE_NPS && t->n_groups > 0 && (t->accs[0]->min > 6 || t->accs[0]->max < 9))
+        return cx__error_param(CX_EINVAL, "kind", "NPS needs a scale covering 0..10 buckets");
+    double sw = 0, swx = 0, swy = 0, swxx = 0, swxy = 0, used = 0;
+    for (size_t g = 0; g < t->n_groups; g++) {
+        double est, ss, size, top;
+        group_stats(&est, &ss, &size, &top, t->accs[g], kind, threshold);
+        if (size < 2)
+            continue;
+        double y = est, v = ss / (size - 1.0) / size;
+        if (kind == CX_SCORE_TOP_BOX) {
+            y = top / size;
+            v = y * (1.0 - y) / size;
+        } else if (kind == CX_SCORE_NPS) {
+            v = ss / size / size; /* multinomial: (p + d - (p - d)^2) / n */
+        }
+        if (!(v > 0.0))
+            continue;
+        double x = (double)t->period_start[g] / (365.2425 * 86400.0), w = 1.0 / v;
+        sw += w;
+        swx += w * x;
+        swy += w * y;
+        swxx += w * x * x;
+        swxy += w * x * y;
+        used += 1;
+    }
+    double sxx = swxx - swx * swx / sw;
+    if (used < 3 || !(sxx > 0.0))
+        return cx__error(CX_ERANGE, "a trend needs at least 3 periods with 2+ varied ratings");
+    double b = (swxy - swx * swy / sw) / sxx, s = sqrt(1.0 / sxx);
+    double scale = kind == CX_SCORE_NPS ? 100.0 : 1.0;
+    *slope = scale * b;
+    if (se)
+        *se = scale * s;
+    if (p_value)
+        *p_value = cx__two_sided_p(b / s);
+    return CX_OK;
+}

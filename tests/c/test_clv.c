@@ -597,6 +597,45 @@ START_TEST(covariates_extend_bgnbd_and_pareto)
 }
 END_TEST
 
+START_TEST(uncertainty_delta_and_bootstrap)
+{
+    FILE *f = fopen(DATA "donations.csv", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[128];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    double x[22], tx[22], nn[22], w[22];
+    int r = 0;
+    while (r < 22 && fscanf(f, "%lf,%lf,%lf,%lf", &x[r], &tx[r], &nn[r], &w[r]) == 4)
+        r++;
+    fclose(f);
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_BGBB), CX_OK);
+    double se_pred[22];
+    ck_assert_int_eq(cx_clv_predict_stderr(se_pred, m, CX_CLV_Q_P_ALIVE, 1, x, tx, nn, 22),
+                     CX_ESTATE);
+    ck_assert_int_eq(cx_clv_model_fit(m, x, tx, nn, w, 22, NULL), CX_OK);
+    ck_assert_int_eq(cx_clv_predict_stderr(se_pred, m, CX_CLV_Q_P_ALIVE, 1, x, tx, nn, 22), CX_OK);
+    for (int i = 0; i < 22; i++)
+        ck_assert(se_pred[i] > 0 && se_pred[i] < 0.05);
+    enum { B = 30 };
+    double draws[B * 4], se[4];
+    ck_assert_int_eq(cx_clv_model_bootstrap(draws, 7, m, x, tx, nn, w, 22, B, 1, NULL), CX_EINVAL);
+    ck_assert_int_eq(cx_clv_model_bootstrap(draws, B * 4, m, x, tx, nn, w, 22, B, 1, NULL), CX_OK);
+    ck_assert_int_eq(cx_clv_model_stderr(se, 4, m), CX_OK);
+    for (int j = 0; j < 4; j++) {
+        double mean = 0, var = 0;
+        for (int b = 0; b < B; b++)
+            mean += draws[b * 4 + j] / B;
+        for (int b = 0; b < B; b++)
+            var += (draws[b * 4 + j] - mean) * (draws[b * 4 + j] - mean) / (B - 1);
+        ck_assert_msg(sqrt(var) > 0.5 * se[j] && sqrt(var) < 2 * se[j], "param %d: %g vs %g", j,
+                      sqrt(var), se[j]);
+        ck_assert(fabs(mean - BB[j]) < 3 * se[j]);
+    }
+    cx_clv_model_free(m);
+}
+END_TEST
+
 Suite *cx_suite_clv(void)
 {
     Suite *s = suite_create("clv");
@@ -616,6 +655,7 @@ Suite *cx_suite_clv(void)
     tcase_add_test(t, rfm_update_equals_full_recompute);
     tcase_add_test(t, rfm_reproduces_the_cdnow_summary);
     tcase_add_test(t, covariates_extend_bgnbd_and_pareto);
+    tcase_add_test(t, uncertainty_delta_and_bootstrap);
     suite_add_tcase(s, t);
     return s;
 }

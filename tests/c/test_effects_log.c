@@ -78,7 +78,6 @@ static void recovery_world(rworld *w, const double retain[3], uint64_t seed, siz
                 cx_txlog_append(w->tx, id, T0 + (int64_t)(d * DAY), 100);
         }
     }
-    /* fix the observation period to the simulated two years */
 }
 
 static cx_effects_options opts_for_world(const char *confounders)

@@ -1302,6 +1302,44 @@ START_TEST(bootstrap_segment_index)
 }
 END_TEST
 
+START_TEST(bootstrap_specific_indirect_effect)
+{
+    cx_pls_fit *f = fit_mobi(ECSI, NULL);
+    if (!f)
+        return;
+    /* Image -> Satisfaction -> Loyalty */
+    int64_t chain[3] = {(int64_t)con(f, "Image"), (int64_t)con(f, "Satisfaction"),
+                        (int64_t)con(f, "Loyalty")};
+    double v, B[49];
+    ck_assert_int_eq(cx_pls_fit_specific_indirect(&v, f, chain, 3), CX_OK);
+    cx_pls_fit_paths(B, 49, f);
+    ck_assert(fabs(v - B[chain[0] * 7 + chain[1]] * B[chain[1] * 7 + chain[2]]) < 1e-15);
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 400;
+    cx_pls_boot *b = NULL;
+    ck_assert_int_eq(cx_pls_bootstrap(&b, f, &bo), CX_OK);
+    cx_pls_boot_summary s;
+    ck_assert_int_eq(cx_pls_boot_specific_indirect(&s, b, f, chain, 3), CX_OK);
+    ck_assert(s.original == v);
+    /* the replicates are the products of the replicate paths */
+    double p1[400], p2[400], mean = 0;
+    cx_pls_boot_get_replicates(p1, 400, b, CX_PLS_STAT_PATH, (size_t)chain[0], (size_t)chain[1]);
+    cx_pls_boot_get_replicates(p2, 400, b, CX_PLS_STAT_PATH, (size_t)chain[1], (size_t)chain[2]);
+    for (int r = 0; r < 400; r++)
+        mean += p1[r] * p2[r] / 400;
+    ck_assert(fabs(s.mean - mean) < 1e-12);
+    ck_assert(s.pct_lo < v && v < s.pct_hi && s.bca_lo < v && v < s.bca_hi);
+    /* a chain that skips a path is an error naming it */
+    int64_t bad[3] = {chain[0], (int64_t)con(f, "Value"), chain[2]};
+    ck_assert_int_eq(cx_pls_boot_specific_indirect(&s, b, f, bad, 3), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "Image");
+    ck_assert_int_eq(cx_pls_fit_specific_indirect(&v, f, chain, 2), CX_EINVAL);
+    cx_pls_boot_free(b);
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1337,6 +1375,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tb, bootstrap_drops_and_counts_failed_replicates);
     tcase_add_test(tb, bootstrap_sign_change_options);
     tcase_add_test(tb, bootstrap_segment_index);
+    tcase_add_test(tb, bootstrap_specific_indirect_effect);
     suite_add_tcase(s, tb);
     return s;
 }

@@ -741,6 +741,62 @@ START_TEST(gap_by_employee)
 }
 END_TEST
 
+START_TEST(trend_over_months)
+{
+    /* 12 months, top-box share rising by 0.02 a month: the WLS slope per year is close to
+     * 0.24 and clearly significant; by hand for the weights (p(1-p)/n each). */
+    cx_log *log;
+    cx_log_new(&log);
+    cx_interaction row;
+    sm_state = 17;
+    for (int m = 0; m < 12; m++)
+        for (int i = 0; i < 400; i++) {
+            cx_interaction_init(&row, CX_INTERACTION_VERSION);
+            row.customer = "c";
+            row.time = 1704067200 + (int64_t)m * 30 * 86400 + i * 60; /* from 2024-01-01 */
+            row.csat_min = 1;
+            row.csat_max = 5;
+            row.csat = sm_unif() < 0.4 + 0.02 * m ? 5 : 2;
+            ck_assert_int_eq(cx_log_append(log, &row), CX_OK);
+        }
+    cx_group_options o;
+    cx_group_options_init(&o, CX_GROUP_OPTIONS_VERSION);
+    o.period = CX_PERIOD_MONTH;
+    cx_scores *t;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    double slope, se, p;
+    ck_assert_int_eq(cx_scores_trend(&slope, &se, &p, t, CX_SCORE_TOP_BOX, 4), CX_OK);
+    ck_assert_msg(fabs(slope - 0.24) < 0.08, "slope %g", slope);
+    ck_assert(p < 1e-6 && se > 0);
+    /* independent: recompute the WLS by hand from the per-month accumulators */
+    double sw = 0, swx = 0, swy = 0, swxx = 0, swxy = 0;
+    for (size_t g = 0; g < cx_scores_groups(t); g++) {
+        const cx_acc *a;
+        int64_t start;
+        double share, n;
+        cx_scores_acc(&a, t, g);
+        cx_scores_period_start(&start, t, g);
+        cx_acc_top_box(&share, NULL, NULL, a, 4, 0.95, 0);
+        cx_acc_sizes(&n, NULL, NULL, a);
+        double w = n / (share * (1 - share)), x = (double)start / (365.2425 * 86400);
+        sw += w;
+        swx += w * x;
+        swy += w * share;
+        swxx += w * x * x;
+        swxy += w * x * share;
+    }
+    NEAR(slope, (swxy - swx * swy / sw) / (swxx - swx * swx / sw), 1e-9);
+    cx_scores_free(t);
+    int by[1] = {CX_FIELD_CUSTOMER};
+    o.by = by;
+    o.n_by = 1;
+    ck_assert_int_eq(cx_scores_group(&t, log, &o), CX_OK);
+    ck_assert_int_eq(cx_scores_trend(&slope, &se, &p, t, CX_SCORE_TOP_BOX, 4), CX_ENOTSUP);
+    cx_scores_free(t);
+    cx_log_free(log);
+}
+END_TEST
+
 Suite *cx_suite_scores(void)
 {
     Suite *s = suite_create("scores");
@@ -765,6 +821,7 @@ Suite *cx_suite_scores(void)
     tcase_add_test(tc, group_log_by_touchpoint_and_month);
     tcase_add_test(tc, group_log_large_key_space_uses_hash_path);
     tcase_add_test(tc, gap_by_employee);
+    tcase_add_test(tc, trend_over_months);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -81,6 +81,22 @@ describe("cxkit.pls", function()
     assert.is_true(math.abs(s1.t - s1.original / s1.sd) < 1e-12)
   end)
 
+  it("predicts, maps importance and performance, splits the index by segment", function()
+    if not data then return end
+    local res = cx.pls.estimate(ECSI, data, { scale = { 1, 10 } })
+    local p = res:predict(5, 1)
+    assert.is_nil(p.IMAG1)
+    assert.is_true(p.CUSA1.pls_rmse > 0 and p.CUSA1.q2_predict < 1)
+    local ip = res:ipma("Loyalty")
+    assert.is_nil(ip.Loyalty)
+    assert.is_true(math.abs(ip.Satisfaction.performance - res.index.Satisfaction) < 1e-12)
+    local labels = {}
+    for r = 1, 250 do labels[r] = r <= 125 and 0 or 1 end
+    local seg = res:index_by_segment(labels, 2)
+    local mean = (seg[0].Satisfaction + seg[1].Satisfaction) / 2
+    assert.is_true(math.abs(mean - res.index.Satisfaction) < 1e-9)
+  end)
+
   it("raises errors naming the item", function()
     local d = { a = { 1, 2, 3, 4, 5 }, b = { 2, 2, 2, 2, 2 }, y = { 1, 3, 2, 5, 4 } }
     local ok, err = pcall(cx.pls.estimate, "F =~ a + b\nY =~ y\nY ~ F", d)

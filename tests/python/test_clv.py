@@ -416,3 +416,37 @@ def test_pareto_covariates_zero_equal_plain_fit(cdnow):
     assert withz.log_likelihood_ == pytest.approx(plain.log_likelihood_, rel=1e-10)
     with pytest.raises(cxkit.InvalidArgument):
         withz.predict(10, [1.0], [2.0], [30.0])  # not the customers the covariates describe
+
+
+def test_prediction_intervals_delta_and_bootstrap():
+    truth = BetaGeoFitter()
+    truth.params_ = [0.243, 4.414, 0.793, 2.426]
+    sim = truth.generate_new_data(size=4000, T=np.linspace(27, 39, 4000), seed=2)
+    m = BetaGeoFitter().fit(sim["frequency"], sim["recency"], sim["T"])
+    x, tx, T = np.array([0.0, 2, 7]), np.array([0.0, 30.43, 20]), np.array([38.86, 38.86, 35])
+    iv = m.predict_interval(39, x, tx, T)
+    # delta method computed independently: numerical gradient in the natural parameters
+    p0 = m.params_.to_numpy()
+    V = m.variance_matrix_.to_numpy()
+    g = np.empty((3, 4))
+    for j in range(4):
+        h = 1e-6 * p0[j]
+        up, dn = p0.copy(), p0.copy()
+        up[j] += h
+        dn[j] -= h
+        a, b = BetaGeoFitter(), BetaGeoFitter()
+        a.params_, b.params_ = up, dn
+        g[:, j] = (a.predict(39, x, tx, T) - b.predict(39, x, tx, T)) / (2 * h)
+    se = np.sqrt(np.einsum("ij,jk,ik->i", g, V, g))
+    np.testing.assert_allclose(iv["se"], se, rtol=1e-4)
+    assert np.all(iv["lower"] < iv["estimate"]) and np.all(iv["estimate"] < iv["upper"])
+    # the bootstrap agrees with the Hessian on well-specified data
+    boot = m.bootstrap(60, seed=3)
+    ratio = boot.std().to_numpy() / m.standard_errors_.to_numpy()
+    assert np.all((ratio > 0.6) & (ratio < 1.6)), ratio
+    bi = m.predict_interval(39, x, tx, T, method="bootstrap", n_boot=60, seed=3)
+    assert np.all(bi["lower"] <= bi["estimate"] + 1e-12)
+    assert np.all(bi["estimate"] <= bi["upper"] + 1e-12)
+    np.testing.assert_array_equal(m.params_.to_numpy(), p0)  # draws did not leak into the model
+    pa = m.probability_alive_interval(x, tx, T)
+    assert pa["se"].iloc[0] == 0  # P(alive) is 1 for x = 0 whatever the parameters

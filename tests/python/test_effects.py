@@ -171,3 +171,46 @@ def test_cli_json():
     assert bad.returncode == 1 and "nonexistent" in bad.stderr
     usage = subprocess.run([str(exe), "effects", "frobnicate", "x.csv"], capture_output=True)
     assert usage.returncode == 2
+
+
+def test_recovery_estimates_match_statsmodels():
+    """Each recovery row recomputed from the per-customer outcome table with statsmodels:
+    Newcombe interval, Welch interval, HC1 least squares, Logit odds ratio."""
+    sm = pytest.importorskip("statsmodels.api")
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+    log = DATA / "effects_interactions.csv"
+    tx = DATA / "effects_transactions.csv"
+    rec = fx.recovery(log, tx, confounders="channel")
+    out = fx.outcomes(log, tx, predictor="problem")
+    inter = pd.read_csv(log)
+    idx = inter.loc[out.index_row.astype(int)]
+    out["group"] = np.where(idx.problem.values == 0, "none",
+                            np.where(idx.resolved.values == 1, "resolved", "unresolved"))
+    out["phone"] = (idx.channel.values == "phone").astype(float)
+    a, b = out[out.group == "resolved"], out[out.group == "none"]
+
+    def row(outcome, method):
+        r = rec[(rec.outcome == outcome) & (rec.comparison == "resolved_vs_none")
+                & (rec.method == method)]
+        return r.iloc[0]
+
+    r = row("retained", "unadjusted")
+    lo, hi = confint_proportions_2indep(a.retained.sum(), len(a), b.retained.sum(), len(b),
+                                        method="newcomb", compare="diff")
+    assert r.estimate == pytest.approx(a.retained.mean() - b.retained.mean(), abs=1e-12)
+    assert (r.lower, r.upper) == pytest.approx((lo, hi), abs=1e-9)
+    r = row("spend_change", "unadjusted")
+    cm = CompareMeans(DescrStatsW(a.spend_change), DescrStatsW(b.spend_change))
+    assert (r.lower, r.upper) == pytest.approx(cm.tconfint_diff(usevar="unequal"), rel=1e-7)
+    ab = pd.concat([a, b])
+    X = sm.add_constant(pd.DataFrame({"resolved": (ab.group == "resolved").astype(float),
+                                      "phone": ab.phone}))
+    ols = sm.OLS(ab.spend_change, X).fit(cov_type="HC1")
+    r = row("spend_change", "regression")
+    assert r.estimate == pytest.approx(ols.params["resolved"], rel=1e-9)
+    assert (r.lower, r.upper) == pytest.approx(tuple(ols.conf_int().loc["resolved"]), rel=1e-7)
+    lg = sm.Logit(ab.retained, X).fit(disp=0, tol=1e-12)
+    r = row("retained", "regression")
+    assert r.estimate == pytest.approx(np.exp(lg.params["resolved"]), rel=1e-6)
+    assert r.lower == pytest.approx(np.exp(lg.conf_int().loc["resolved", 0]), rel=1e-6)

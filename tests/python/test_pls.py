@@ -296,3 +296,21 @@ def test_bootstrap_by_segment_and_unstd_scores(res, mobi):
     u = res.unstd_scores
     v = res.unstd_weights.loc["Value"]
     assert np.allclose(u["Value"], mobi[v.index] @ v.to_numpy(), atol=1e-9)
+
+
+@needs_mobi
+def test_specific_indirect_effect(res):
+    chain = ["Expectation", "Quality", "Satisfaction", "Loyalty"]
+    p = res.paths
+    want = p.loc["Expectation", "Quality"] * p.loc["Quality", "Satisfaction"] * \
+        p.loc["Satisfaction", "Loyalty"]
+    assert abs(res.specific_indirect(chain) - want) < 1e-15
+    b = res.bootstrap(200, seed=5)
+    s = b.specific_indirect(chain)
+    reps = (b.replicates("path", "Expectation", "Quality") *
+            b.replicates("path", "Quality", "Satisfaction") *
+            b.replicates("path", "Satisfaction", "Loyalty"))
+    assert abs(s["sd"] - reps.std(ddof=1)) < 1e-12
+    assert abs(s["pct_hi"] - np.quantile(reps, 0.975)) < 1e-12
+    with pytest.raises(cxkit.InvalidArgument, match="no path"):
+        res.specific_indirect(["Image", "Value", "Loyalty"])

@@ -222,3 +222,33 @@ def test_dask_local_cluster_matches_single_process():
         got = cxdask.scores_by(ddf, by="touchpoint", rating="nps", period="quarter")
     assert list(got.index) == list(single.index)
     pd.testing.assert_frame_equal(got, single, check_exact=True, check_names=False)
+
+
+def test_trend_matches_weighted_least_squares():
+    rng = np.random.default_rng(8)
+    months = pd.date_range("2024-01-01", periods=12, freq="MS", tz="UTC")
+    rows = [(m + pd.Timedelta(hours=int(h)), float(rng.integers(1, 6) + (i % 2 if k > 5 else 0)))
+            for k, m in enumerate(months) for i, h in enumerate(rng.integers(0, 600, 300))]
+    df = pd.DataFrame(rows, columns=["time", "csat"]).assign(csat=lambda d: d["csat"].clip(1, 5))
+    r = scores.trend(df, rating="csat", period="month", kind="mean")
+    g = df.groupby(df["time"].dt.strftime("%Y-%m"))["csat"]
+    y, v = g.mean().to_numpy(), (g.var(ddof=1) / g.count()).to_numpy()
+    x = (pd.to_datetime(g.mean().index + "-01", utc=True).astype("int64") // 10**9).to_numpy() / (365.2425 * 86400)
+    import statsmodels.api as sm
+    fit = sm.WLS(y, sm.add_constant(x), weights=1 / v).fit()
+    assert r["slope_per_year"] == pytest.approx(fit.params[1], rel=1e-9)
+    # statsmodels scales the covariance by the residual variance; ours assumes known variances
+    assert r["se"] == pytest.approx(fit.bse[1] / np.sqrt(fit.scale), rel=1e-9)
+
+
+def test_scores_by_on_a_log_equals_the_dataframe_path(source_dir):
+    path = source_dir / "examples" / "data" / "interactions.csv"
+    log = cxkit.Log.from_csv(path)
+    df = pd.read_csv(path)
+    for rating, by in (("nps", ["touchpoint", "channel"]), ("csat", "employee")):
+        a = scores.scores_by(log, by=by, rating=rating, period="quarter")
+        b = scores.scores_by(df, by=by, rating=rating, period="quarter")
+        b = b[b["n"] > 0]
+        assert list(a.index) == list(b.index) or sorted(a.index) == sorted(b.index)
+        pd.testing.assert_frame_equal(a.sort_index(), b.sort_index(), check_names=False,
+                                      check_exact=False, rtol=1e-12)

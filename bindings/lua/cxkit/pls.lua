@@ -44,6 +44,11 @@ end
 local Result = {}
 Result.__index = Result
 
+local function position_of(list, name)
+  for i, v in ipairs(list) do if v == name then return i - 1 end end
+  error("cxkit: EINVAL: unknown name '" .. tostring(name) .. "'", 3)
+end
+
 function pls.estimate(syntax, data, opts)
   opts = opts or {}
   local m = cx.pls_model_parse(syntax, opts.source_name)
@@ -119,6 +124,48 @@ function Result:scores()
   return rows
 end
 
+-- PLSpredict: { indicator -> { pls_rmse, pls_mae, lm_rmse, lm_mae, q2_predict } } for the
+-- indicators of endogenous constructs.
+function Result:predict(k_folds, seed)
+  local K = #self.indicators
+  local v = cx.pls_predict(K * 5, self.fit, k_folds or 10, seed or 1)
+  local out = {}
+  for k, name in ipairs(self.indicators) do
+    local b = (k - 1) * 5
+    if v[b + 1] == v[b + 1] then
+      out[name] = { pls_rmse = v[b + 1], pls_mae = v[b + 2], lm_rmse = v[b + 3],
+                    lm_mae = v[b + 4], q2_predict = v[b + 5] }
+    end
+  end
+  return out
+end
+
+-- Importance-performance map of `target`: { construct -> { importance=, performance= } }.
+function Result:ipma(target)
+  local C = #self.constructs
+  local v = cx.pls_fit_ipma(2 * C, self.fit, position_of(self.constructs, target))
+  local out = {}
+  for i, c in ipairs(self.constructs) do
+    if c ~= target and v[2 * i - 1] ~= 0 then
+      out[c] = { importance = v[2 * i - 1], performance = v[2 * i] }
+    end
+  end
+  return out
+end
+
+-- Index per segment: labels = one integer 0 .. n_segments-1 per data row.
+function Result:index_by_segment(labels, n_segments)
+  local C = #self.constructs
+  local v = cx.pls_fit_index_segments(n_segments * C, self.fit, labels, n_segments)
+  local out = {}
+  for g = 1, n_segments do
+    local row = {}
+    for j, c in ipairs(self.constructs) do row[c] = v[(g - 1) * C + j] end
+    out[g - 1] = row
+  end
+  return out
+end
+
 local Boot = {}
 Boot.__index = Boot
 
@@ -139,17 +186,12 @@ function Result:bootstrap(opts)
                         threads_used = info.threads_used }, Boot)
 end
 
-local function position(list, name)
-  for i, v in ipairs(list) do if v == name then return i - 1 end end
-  error("cxkit: EINVAL: unknown name '" .. tostring(name) .. "'", 3)
-end
-
 -- summary("path", from, to) / ("loading", indicator) / ("index", construct) ...
 function Boot:summary(kind, a, b)
   local res = self.result
   local per_item = kind == "weight" or kind == "loading"
-  local i = position(per_item and res.indicators or res.constructs, a)
-  local j = b and position(res.constructs, b) or 0
+  local i = position_of(per_item and res.indicators or res.constructs, a)
+  local j = b and position_of(res.constructs, b) or 0
   local s = cx.pls_boot_summary()
   cx.pls_boot_get_summary(s, self.boot, pick(stats, kind, "statistic"), i, j)
   return { original = s.original, mean = s.mean, sd = s.sd, t = s.t, pct_lo = s.pct_lo,

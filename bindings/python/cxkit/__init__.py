@@ -9,21 +9,17 @@ LINE PER MODULE in alphabetical order (so that parallel additions merge without 
 
 from . import core
 from .errors import *  # noqa: F401,F403  (Error and its subclasses)
-from . import pls
-from . import sim
-from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time
-from .errors import (Error, FormatError, InvalidArgument, IOFailure, NotConverged,
-                     NotSupported, OutOfMemory, OutOfRange, ParseError, Singular, StateError,
-                     UserCallbackError)
 
 # ---- module layers, one line each, alphabetical ----
 from . import clv  # noqa: E402,F401
 from . import drivers  # noqa: E402,F401
 from . import effects  # noqa: E402,F401
 from .log import CHANNELS, FIELDS, Log, TransactionLog, format_time, parse_time  # noqa: F401
+from . import pls  # noqa: E402,F401
+from . import rng  # noqa: E402,F401
+from .rng import RNG  # noqa: E402,F401
 from . import scores  # noqa: E402,F401
 from . import sim  # noqa: E402,F401
-from . import scores, drivers  # noqa: E402  (module layers; cxkit.dask is imported on demand)
 from . import rng  # noqa: E402
 from .rng import RNG  # noqa: E402
 
@@ -33,11 +29,3 @@ __version__: str = core.cx_version_string()
 version_info = tuple(int(p) for p in __version__.split("."))
 
 __all__ = sorted(n for n in dir() if not n.startswith("_") or n == "__version__")
-__all__ = [
-    "__version__", "version_info", "core", "pls", "sim",
-    "Error", "InvalidArgument", "OutOfMemory", "IOFailure", "ParseError", "OutOfRange",
-    "NotConverged", "Singular", "UserCallbackError", "StateError", "NotSupported",
-    "FormatError", "scores", "drivers", "rng", "RNG",
-    "FormatError", "scores", "drivers",
-    "Log", "TransactionLog", "FIELDS", "CHANNELS", "parse_time", "format_time",
-]

@@ -120,6 +120,49 @@ class _Fitter:
         self._fitted = True
         return self
 
+    def bootstrap(self, n_boot=200, seed=0):
+        """Parameter draws from refits on customers resampled with replacement (the fitted
+        data); DataFrame of n_boot rows. Quantiles give parameter intervals; see
+        ``predict_interval`` for predictions."""
+        d = self.data
+        cols = [d.iloc[:, 0], d.iloc[:, 1], d.iloc[:, 2] if d.shape[1] > 2 and
+                d.columns[2] != "weights" else None]
+        w = d["weights"] if "weights" in d else None
+        k = len(self._names)
+        draws = core.cx_clv_b_bootstrap(
+            n_boot * k, self._model, _col(cols[0]), _col(cols[1]),
+            _col(cols[2]) if cols[2] is not None else np.empty(0),
+            _col(w) if w is not None else np.empty(0), int(n_boot), int(seed),
+            self.penalizer_coef)
+        self.bootstrap_params_ = pd.DataFrame(draws.reshape(n_boot, k), columns=list(self._names))
+        return self.bootstrap_params_
+
+    def _interval(self, quantity, t, x, tx, T, level, method, n_boot, seed):
+        est = self._rows(quantity, t, x, tx, T)
+        if method == "delta":
+            x_, tx_ = _col(x), _col(tx)
+            T_ = _col(T) if T is not None else np.empty(0)
+            se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(t), x_, tx_, T_)
+            from scipy.stats import norm
+            zq = norm.ppf(0.5 + level / 2)
+            lo, hi = est - zq * se, est + zq * se
+        elif method == "bootstrap":
+            draws = getattr(self, "bootstrap_params_", None)
+            if draws is None or len(draws) != n_boot:
+                draws = self.bootstrap(n_boot, seed)
+            other = type(self)()  # predictions at each draw, the fitted model untouched
+            sims = []
+            for _, row in draws.iterrows():
+                other.params_ = row.values
+                sims.append(other._rows(quantity, t, x, tx, T))
+            sims = np.array(sims)
+            lo, hi = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2], axis=0)
+            se = sims.std(axis=0, ddof=1)
+        else:
+            raise ValueError("method must be 'delta' or 'bootstrap'")
+        idx = _index_of(x, tx, T)
+        return pd.DataFrame({"estimate": est, "se": se, "lower": lo, "upper": hi}, index=idx)
+
     def _rows(self, what, t, x, tx, T):
         x, tx = _col(x), _col(tx)
         T = _col(T) if T is not None else np.empty(0)
@@ -202,6 +245,18 @@ class _ContinuousFitter(_Fitter):
         k = core.cx_clv_model_coef_count(self._model)
         return pd.Series(core.cx_clv_model_coef_stderr(k, self._model),
                          index=getattr(self, "_coef_names", [])[:k] or None, dtype=float)
+
+    def predict_interval(self, t, frequency, recency, T, level=0.95, method="delta", n_boot=200,
+                         seed=0):
+        """Expected purchases in the next t units with a confidence interval: 'delta' (Hessian
+        delta method, fast) or 'bootstrap' (percentiles over refits). DataFrame estimate, se,
+        lower, upper."""
+        return self._interval(1, t, frequency, recency, T, level, method, n_boot, seed)
+
+    def probability_alive_interval(self, frequency, recency, T, level=0.95, method="delta",
+                                   n_boot=200, seed=0):
+        """P(alive) with a confidence interval (see predict_interval)."""
+        return self._interval(2, 0.0, frequency, recency, T, level, method, n_boot, seed)
 
     def conditional_probability_alive(self, frequency, recency, T):
         """P(alive at T | frequency, recency, T)."""

@@ -64,13 +64,19 @@ def _data(model: Model, df: pd.DataFrame, weights) -> "core.cx_pls_data":
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(df)
     d = core.cx_pls_data_new(len(df))
-    for name in model.indicators:
-        if name in df.columns:  # absent columns: the C library names them in its error
-            try:  # None / NaN are missing; text is an error, never silently missing
-                col = pd.to_numeric(df[name]).to_numpy(dtype=float)
+    present = [name for name in model.indicators if name in df.columns]
+    # absent columns are left to the C library, whose error names them
+    try:  # one conversion for the whole block; None / NaN are missing
+        block = np.asfortranarray(df[present].to_numpy(dtype=float))
+    except (ValueError, TypeError):  # text somewhere: name the column, never silently missing
+        for name in present:
+            try:
+                pd.to_numeric(df[name])
             except (ValueError, TypeError) as e:
                 raise ValueError(f"column {name!r} is not numeric: {e}") from None
-            core.cx_pls_data_add_column(d, name, col)
+        raise
+    for j, name in enumerate(present):
+        core.cx_pls_data_add_column(d, name, block[:, j])
     if weights is not None:
         w = df[weights] if isinstance(weights, str) else weights
         core.cx_pls_data_set_weights(d, np.asarray(w, dtype=float))
@@ -285,6 +291,11 @@ class PLSResult:
         df = pd.DataFrame(v, index=self.model.constructs, columns=["importance", "performance"])
         return df[(df.index != target) & (df["importance"] != 0)]
 
+    def specific_indirect(self, chain: Sequence[str]) -> float:
+        """Specific indirect effect along ``chain`` (from, mediator(s), to): product of paths."""
+        c = np.array([self.model.constructs.index(x) for x in chain], dtype=np.int64)
+        return float(core.cx_pls_fit_specific_indirect(self._fit, c))
+
     # ---- resampling
     def bootstrap(self, n_boot: int = 5000, *, seed: int = 1, threads: int = 0,
                   sign_change: str = "none", level: float = 0.95, bca: bool = True,
@@ -386,6 +397,15 @@ class BootstrapResult:
             pd.Index([k[0] for k in idx], name=names[0])
         return pd.DataFrame(rows, index=index, columns=["original", "mean", "sd", "t", "pct_lo",
                                                         "pct_hi", "bca_lo", "bca_hi", "n"])
+
+    def specific_indirect(self, chain: Sequence[str]) -> pd.Series:
+        """Bootstrap summary of the specific indirect effect along ``chain``."""
+        c = np.array([self.result.model.constructs.index(x) for x in chain], dtype=np.int64)
+        s = core.cx_pls_boot_summary()
+        core.cx_pls_boot_specific_indirect(s, self._boot, self.result._fit, c)
+        return pd.Series({"original": s.original, "mean": s.mean, "sd": s.sd, "t": s.t,
+                          "pct_lo": s.pct_lo, "pct_hi": s.pct_hi, "bca_lo": s.bca_lo,
+                          "bca_hi": s.bca_hi, "n": int(s.n)}, name=" -> ".join(chain))
 
     def replicates(self, kind: str, i: Union[int, str], j: Union[int, str] = 0) -> np.ndarray:
         """The successful replicates of one estimate (names or indices)."""

@@ -17,7 +17,7 @@ from . import core
 
 __all__ = [
     "Accumulator", "prop_ci", "prop_diff", "nps", "nps_counts", "nps_diff", "csat", "ces",
-    "distribution", "scores_by", "shrink", "gap", "servqual", "summarize",
+    "distribution", "scores_by", "shrink", "trend", "gap", "servqual", "summarize",
     "PROP_METHODS", "NPS_METHODS", "MEAN_METHODS",
 ]
 
@@ -250,22 +250,75 @@ def _default_scale(rating: str, scale):
     return {"nps": (0, 10), "ces": (1, 7)}.get(rating, (1, 5))
 
 
+_NPS_COLS = ["nps", "se", "lo", "hi", "promoters", "passives", "detractors", "n", "n_eff"]
+_CSAT_COLS = ["mean", "mean_lo", "mean_hi", "se", "top_box", "top_box_lo", "top_box_hi", "n",
+              "n_eff"]
+
+
+def _csat_row(h, thr, level, pm):
+    n, _, ne = core.cx_acc_sizes(h)
+    if ne > 1:
+        m, se, lo, hi = core.cx_acc_mean(h, level, core.CX_MEAN_T)
+    else:  # one effective rating: a mean but no interval
+        lo_s, hi_s = core.cx_acc_scale(h)
+        w = core.cx_acc_distribution_values(hi_s - lo_s + 1, h, 1)
+        m = float(np.dot(np.arange(lo_s, hi_s + 1), w) / w.sum())
+        se = lo = hi = np.nan
+    s, slo, shi = core.cx_acc_top_box(h, thr, level, pm)
+    return [m, lo, hi, se, s, slo, shi, n, ne]
+
+
 def _table(index, accs, metric, threshold, level, method, buckets):
+    """One row of scores per accumulator (plain lists, then one DataFrame: fast for many
+    groups)."""
     rows = []
+    if metric == "nps":
+        m = _method(NPS_METHODS, method or "score")
+        for acc in accs:
+            rows.append(core.cx_acc_nps_values(9, acc._h, float(buckets[0]), float(buckets[1]),
+                                               level, m) if acc.count else [np.nan] * 9)
+        return pd.DataFrame(rows, index=index, columns=_NPS_COLS)
+    pm = _method(PROP_METHODS, method or "wilson")
     for acc in accs:
         if acc.count == 0:
-            rows.append(pd.Series(dtype=float))
-        elif metric == "nps":
-            rows.append(acc.nps(level, method or "score", buckets))
-        else:
-            rows.append(summarize(acc, threshold, level, method or "wilson"))
-    return pd.DataFrame(rows, index=index)
+            rows.append([np.nan] * 9)
+            continue
+        thr = float(acc.scale[1] - 1 if threshold is None else threshold)
+        rows.append(_csat_row(acc._h, thr, level, pm))
+    return pd.DataFrame(rows, index=index, columns=_CSAT_COLS)
+
+
+_PERIODS = {None: 0, "none": 0, "day": 1, "week": 2, "month": 3, "quarter": 4, "year": 5}
+
+
+def _grouped_log(log, by, rating: str, scale, weights, period):
+    """C group-by over a :class:`cxkit.Log` (the fast path: one pass over its columns)."""
+    from .log import _field
+    by = [by] if isinstance(by, str) else list(by or [])
+    w = None if weights is None else _f64(log[weights] if isinstance(weights, str) else weights)
+    if period not in _PERIODS:
+        raise ValueError(f"unknown period {period!r}")
+    t = core.cx_scores_group_log(log._h, _field(rating),
+                                 np.array([_field(b) for b in by], dtype=np.int64),
+                                 _PERIODS[period], _f64(w), int(scale[0]), int(scale[1]))
+    ng, nk = core.cx_scores_groups(t), core.cx_scores_keys(t)
+    names = [core.cx_scores_key_name(t, q) for q in range(nk)]
+    tuples = [tuple(core.cx_scores_label(t, g, q) for q in range(nk)) for g in range(ng)]
+    if nk == 0:
+        index = pd.Index(["all"] * ng, name="all")
+    elif nk == 1:
+        index = pd.Index([x[0] for x in tuples], name=names[0])
+    else:
+        index = pd.MultiIndex.from_tuples(tuples, names=names)
+    accs = [Accumulator(_handle=core.cx_scores_acc_copy(t, i)) for i in range(ng)]
+    return t, index, accs
 
 
 def scores_by(df: pd.DataFrame, by=None, rating: str = "csat", metric: Optional[str] = None,
               scale=None, period: Optional[str] = None, time: str = "time", weights=None,
               threshold=None, level=0.95, method=None, buckets=(6, 9)) -> pd.DataFrame:
-    """Scores per group of a DataFrame (one row per interaction).
+    """Scores per group of a DataFrame (one row per interaction) or a :class:`cxkit.Log`
+    (grouped in C in one pass; the CSAT scale then comes from its csat_min / csat_max).
 
     ``by``: column name(s) (touchpoint, channel, employee, ...); ``period``: day / week /
     month / quarter / year from the ``time`` column (UTC; weeks labelled by their Monday).
@@ -273,8 +326,30 @@ def scores_by(df: pd.DataFrame, by=None, rating: str = "csat", metric: Optional[
     missing key or rating are skipped. Returns one row per group, ordered by the keys."""
     scale = _default_scale(rating, scale)
     metric = metric or ("nps" if rating == "nps" else "csat")
-    _, index, accs = _grouped(df, by, rating, scale, weights, period, time)
+    if hasattr(df, "_h") and not isinstance(df, pd.DataFrame):  # a cxkit.Log: C group-by
+        csat_from_log = rating not in ("nps", "ces") and scale == (1, 5)
+        _, index, accs = _grouped_log(df, by, rating, (0, 0) if csat_from_log else scale,
+                                      weights, period)
+    else:
+        _, index, accs = _grouped(df, by, rating, scale, weights, period, time)
     return _table(index, accs, metric, threshold, level, method, buckets)
+
+
+def trend(df: pd.DataFrame, rating: str = "csat", period: str = "month", time: str = "time",
+          kind: str = "mean", scale=None, threshold=None) -> pd.Series:
+    """Linear trend of a score over calendar periods: weighted least squares of the
+    per-period estimates on time (in years) with inverse-variance weights. Returns slope per
+    year (NPS points, scale units or share), its SE and the two-sided p-value."""
+    scale = _default_scale(rating, scale)
+    thr = (scale[1] - 1) if threshold is None else threshold
+    t, index, _ = _grouped(df, None, rating, scale, None, period, time)
+    starts = pd.to_datetime(pd.Series(index.get_level_values("period")).map(
+        lambda s: s.replace("-Q1", "-01").replace("-Q2", "-04").replace("-Q3", "-07")
+        .replace("-Q4", "-10")), utc=True)
+    core.cx_scores_set_periods(t, np.ascontiguousarray(
+        (starts.astype("int64") // 10**9).to_numpy(dtype=np.int64)))
+    slope, se, p = core.cx_scores_trend(t, _method(_KINDS, kind), float(thr))
+    return pd.Series({"slope_per_year": slope, "se": se, "p_value": p})
 
 
 def shrink(df: pd.DataFrame, by="employee", rating: str = "csat", kind: str = "top_box",
