@@ -88,7 +88,7 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     for (size_t j = 0; j < info->np; j++) {
         double pp[4], lp, lm;
         const double h = 1e-6;
-        memcpy(pp, p, sizeof pp);
+        memcpy(pp, p, info->np * sizeof *pp); /* p has only np entries (sBG: 2) */
         pp[j] = p[j] * exp(h);
         ck_assert_int_eq(info->ll(&lp, NULL, pp, &d), CX_OK);
         pp[j] = p[j] * exp(-h);
