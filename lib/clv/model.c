@@ -488,7 +488,12 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         double f0;
         int has_vcov = 0;
         double inv[CX__CLV_MAXP * CX__CLV_MAXP];
-        if (objective(&f0, NULL, hess, best, np, &plain) == CX_OK) {
+        const cx_status hs = objective(&f0, NULL, hess, best, np, &plain);
+        if (hs == CX_ENOMEM) {
+            st = hs;
+            goto done;
+        }
+        if (hs == CX_OK) {
             for (size_t k = 0; k < np * np; k++)
                 hess[k] *= d.total_w;
             if (cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)
