@@ -323,8 +323,10 @@ cx_status cx_effects_retention(cx_effect_table **out, const cx_log *log, const c
     const char *cov = p->opts.covariates ? p->opts.covariates : default_covariates(log);
     if ((st = cx__design_build(&d, p, o, n, cov)))
         goto done;
+    size_t pruned = cx__design_prune(&d);
     if (d.p == 0) {
-        st = cx__error_param(CX_EINVAL, "covariates", "no covariates named");
+        st = cx__error_param(CX_EINVAL, "covariates",
+                             "no covariate named, or none varies among the customers");
         goto done;
     }
     y = cx__malloc_array(n, sizeof(double));
@@ -364,6 +366,11 @@ cx_status cx_effects_retention(cx_effect_table **out, const cx_log *log, const c
                             "%zu customers (%zu without every covariate left out); LR chi2 = "
                             "%.4g, p = %.3g",
                             p->opts.window_days, m, n - m, lr, lrp);
+    if (!st && pruned)
+        st = cx__table_note(t,
+                            "%zu covariate column(s) constant among the customers used were "
+                            "dropped",
+                            pruned);
     if (!st) {
         *out = t;
         t = NULL;

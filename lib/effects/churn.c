@@ -151,8 +151,10 @@ cx_status cx_effects_churn(cx_effect_table **out, const cx_log *log, const cx_tx
                                                                               : "csat";
     if ((st = cx__design_build(&d, p, o, n, cov)))
         goto done;
+    size_t pruned = cx__design_prune(&d);
     if (d.p == 0) {
-        st = cx__error_param(CX_EINVAL, "covariates", "no covariates named");
+        st = cx__error_param(CX_EINVAL, "covariates",
+                             "no covariate named, or none varies among the customers");
         goto done;
     }
     tt = cx__malloc_array(n, sizeof(double));
@@ -214,6 +216,11 @@ cx_status cx_effects_churn(cx_effect_table **out, const cx_log *log, const cx_tx
                             "%zu customers, %.0f churned (no activity for %g days before the "
                             "end of observation); time from the index contact in days",
                             m, events, p->gap / 86400.0);
+    if (!st && pruned)
+        st = cx__table_note(t,
+                            "%zu covariate column(s) constant among the customers used were "
+                            "dropped",
+                            pruned);
     if (!st) {
         *out = t;
         t = NULL;

@@ -248,3 +248,37 @@ done:
         cx__design_free(d);
     return st;
 }
+
+size_t cx__design_prune(cx__design *d)
+{
+    size_t keep = 0, dropped = 0;
+    for (size_t j = 0; j < d->p; j++) {
+        double first = NAN;
+        int constant = 1;
+        for (size_t i = 0; i < d->n && constant; i++) {
+            if (!d->ok[i])
+                continue;
+            double v = d->x[i * d->p + j];
+            if (isnan(first))
+                first = v;
+            else if (v != first)
+                constant = 0;
+        }
+        if (constant) {
+            cx__free(d->names[j]);
+            dropped++;
+            continue;
+        }
+        for (size_t i = 0; i < d->n; i++)
+            d->x[i * d->p + keep] = d->x[i * d->p + j]; /* in place: keep <= j, row-major */
+        d->names[keep++] = d->names[j];
+    }
+    if (dropped) {
+        /* compact rows to the new width */
+        for (size_t i = 0; i < d->n; i++)
+            for (size_t j = 0; j < keep; j++)
+                d->x[i * keep + j] = d->x[i * d->p + j];
+        d->p = keep;
+    }
+    return dropped;
+}

@@ -17,5 +17,8 @@ typedef struct cx__design {
 CX_HIDDEN cx_status cx__design_build(cx__design *d, const cx__panel *p, const cx__outcome *o,
                                      size_t n, const char *spec);
 CX_HIDDEN void cx__design_free(cx__design *d);
+/* Drop columns that are constant over the complete-case rows (e.g. a dummy whose level only
+ * occurs in rows that miss another variable); returns how many were dropped. */
+CX_HIDDEN size_t cx__design_prune(cx__design *d);
 
 #endif

@@ -350,6 +350,7 @@ cx_status cx_effects_recovery(cx_effect_table **out, const cx_log *log, const cx
         }
     if ((st = cx__design_build(&d, p, o, n, p->opts.confounders)))
         goto done;
+    size_t pruned = cx__design_prune(&d);
     if ((st = cx__table_new(&t, "Service recovery: later outcomes by recovery group",
                             "$outcome,$comparison,$method,$measure,estimate,lower,upper,p_value,"
                             "n_a,n_b")))
@@ -359,6 +360,11 @@ cx_status cx_effects_recovery(cx_effect_table **out, const cx_log *log, const cx
                              "days; confounders: %s",
                              count[0], count[1], count[2], p->opts.window_days,
                              d.p ? p->opts.confounders : "none")))
+        goto done;
+    if (pruned && (st = cx__table_note(t,
+                                       "%zu confounder column(s) constant among the customers "
+                                       "used were dropped",
+                                       pruned)))
         goto done;
     ctx c = {p, o, n, grp, &d, t, p->opts.conf_level};
     if ((st = analyse(&c)))

@@ -214,3 +214,65 @@ def test_recovery_estimates_match_statsmodels():
     r = row("retained", "regression")
     assert r.estimate == pytest.approx(np.exp(lg.params["resolved"]), rel=1e-6)
     assert r.lower == pytest.approx(np.exp(lg.conf_int().loc["resolved", 0]), rel=1e-6)
+
+
+def test_constant_dummies_are_dropped_with_a_note():
+    """On the general sample log, self-service contacts never carry an empathy rating, so the
+    channel=self_service dummy is constant among complete cases: dropped, and said so."""
+    log = DATA / "interactions.csv"
+    if not log.exists():
+        pytest.skip("examples/data/interactions.csv not present")
+    r = fx.retention(log, covariates=["csat", "empathy", "channel"])
+    assert "channel=self_service" not in set(r.term)
+    assert any("dropped" in n for n in r.attrs["notes"])
+    df = pd.read_csv(log)
+    df["wait_time"] = 60.0  # constant: nothing left to model
+    with pytest.raises(cxkit.InvalidArgument, match="varies"):
+        fx.retention(df, covariates="wait_time")
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    """Churn as survival on the shared CDNOW master file: from the first purchase to the last,
+    churned when no purchase in the last 180 days before 1998-06-30; covariates from the first
+    purchase; cohort = month of the first purchase."""
+    shared = pathlib.Path(os.environ.get("CX_SHARED_DIR", SRC.parent / "shared"))
+    path = shared / "data" / "cdnow" / "CDNOW_master.txt"
+    if not path.exists():
+        pytest.skip("shared CDNOW data not present")
+    d = pd.read_csv(path, sep=r"\s+", header=0, names=["id", "date", "cds", "dollars"],
+                    dtype={"id": str, "date": str})
+    d["date"] = pd.to_datetime(d.date, format="%Y%m%d")
+    end = pd.Timestamp("1998-06-30")
+    g = d.sort_values(["id", "date"]).groupby("id")
+    first, last = g.date.min(), g.date.max()
+    c = pd.DataFrame({"first": first, "last": last,
+                      "first_dollars": g.dollars.first(), "first_cds": g.cds.first()})
+    c["status"] = ((end - c["last"]).dt.days >= 180).astype(float)
+    c["time"] = np.where(c.status == 1, (c["last"] - c["first"]).dt.days,
+                         (end - c["first"]).dt.days).astype(float)
+    c["cohort"] = (c["first"].dt.month - 1).astype(float)
+    c["log_dollars"] = np.log1p(c.first_dollars)
+    return c.reset_index(drop=True)[["time", "status", "cohort", "log_dollars", "first_cds"]]
+
+
+@pytest.mark.skipif(not HAVE_R, reason="Rscript not installed")
+def test_cdnow_churn_matches_r(cdnow, no_leaks):
+    r = r_eval("""
+        f <- survfit(Surv(time, status) ~ 1, data = d, conf.type = 'log-log')
+        put('surv', f$surv); put('upper', f$upper)
+        s <- survdiff(Surv(time, status) ~ cohort, data = d); put('lr', s$chisq)
+        m <- coxph(Surv(time, status) ~ log_dollars + first_cds, data = d,
+                   control = coxph.control(eps = 1e-12, toler.chol = 1e-14, iter.max = 100))
+        put('coef', coef(m)); put('se', sqrt(diag(vcov(m))))
+        put('zph', cox.zph(m, terms = FALSE)$table[, 'chisq'])
+    """, cdnow)
+    km = fx.KaplanMeierFitter(ci="log-log").fit(cdnow.time, cdnow.status)
+    np.testing.assert_allclose(km.table_.surv, r["surv"], rtol=1e-9)
+    np.testing.assert_allclose(km.table_.upper, r["upper"], rtol=1e-9)
+    lr = fx.multivariate_logrank_test(cdnow.time, cdnow.cohort, cdnow.status)
+    assert lr.test_statistic == pytest.approx(r["lr"][0], rel=1e-8)
+    cph = fx.CoxPHFitter().fit(cdnow, "time", "status", formula=["log_dollars", "first_cds"])
+    np.testing.assert_allclose(cph.params_, r["coef"], rtol=1e-6)
+    np.testing.assert_allclose(cph.standard_errors_, r["se"], rtol=1e-6)
+    np.testing.assert_allclose(cph.check_assumptions()["chisq"], r["zph"], rtol=1e-6)

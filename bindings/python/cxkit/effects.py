@@ -284,8 +284,8 @@ def _as_csv(data, tmpdir, name):
     for col in df.columns:
         if str(df[col].dtype).startswith("datetime64"):  # ISO-8601 UTC
             df[col] = df[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-        elif col in ("problem", "resolved", "feedback_acted"):  # 1.0 -> 1 (yes/no fields)
-            df[col] = df[col].astype("Int64")
+        elif col in ("problem", "resolved", "feedback_acted") and df[col].dtype.kind == "f":
+            df[col] = df[col].astype("Int64")  # 1.0 -> 1: yes/no fields read back as floats
     df.to_csv(path, index=False)
     return path
 
