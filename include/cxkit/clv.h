@@ -227,7 +227,7 @@ CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, con
 /** @{ */
 
 /** Unconditional expected purchases E[X(t)] of a new customer in (0, t] (BG/NBD, MBG/NBD,
- *  Pareto/NBD), one per entry of @p t (>= 0). */
+ *  Pareto/NBD; BG/BB over t opportunities; sBG: the survival S(t)), one per entry of @p t. */
 CX_API cx_status cx_clv_expected_purchases(double *out, const cx_clv_model *model, const double *t,
                                            size_t n);
 /** Expected purchases in the next @p t units (t >= 0) for customers with history (x, tx, T).
@@ -240,7 +240,7 @@ CX_API cx_status cx_clv_conditional_purchases(double *out, const cx_clv_model *m
 CX_API cx_status cx_clv_p_alive(double *out, const cx_clv_model *model, double t, const double *x,
                                 const double *tx, const double *T, size_t n);
 /** P(X(t) = k) for a new customer, k = counts[i] (integer >= 0), t = t[i] (BG/NBD, MBG/NBD,
- *  Pareto/NBD). */
+ *  Pareto/NBD; BG/BB with t whole opportunities). */
 CX_API cx_status cx_clv_p_purchases(double *out, const cx_clv_model *model, const double *t,
                                     const double *counts, size_t n);
 /**

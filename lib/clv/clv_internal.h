@@ -25,12 +25,17 @@ typedef struct cx__clv_data {
 typedef cx_status (*cx__clv_ll_fn)(double *ll, double *grad, const double *p,
                                    const cx__clv_data *d);
 
+/* The same with the Hessian (np x np, log-parameters) when hess != NULL. */
+typedef cx_status (*cx__clv_llh_fn)(double *ll, double *grad, double *hess, const double *p,
+                                    const cx__clv_data *d);
+
 typedef struct cx__clv_kind_info {
     int kind;
     const char *name;
     size_t np;
     const char *param_names[CX__CLV_MAXP];
     cx__clv_ll_fn ll;
+    cx__clv_llh_fn llh; /* analytic Hessian, or NULL (then BFGS, and differences for SEs) */
 } cx__clv_kind_info;
 
 const cx__clv_kind_info *cx__clv_info(int kind);
@@ -72,6 +77,10 @@ cx_status cx__clv_check_data(int kind, const double *x, const double *tx, const 
 /* Log-likelihood functions (lib/clv/ll_*.c). */
 cx_status cx__ll_bgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
 cx_status cx__ll_mbgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__llh_bgnbd(double *ll, double *grad, double *hess, const double *p,
+                        const cx__clv_data *d);
+cx_status cx__llh_mbgnbd(double *ll, double *grad, double *hess, const double *p,
+                         const cx__clv_data *d);
 cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
 cx_status cx__ll_bgbb(double *ll, double *grad, const double *p, const cx__clv_data *d);
 cx_status cx__ll_sbg(double *ll, double *grad, const double *p, const cx__clv_data *d);

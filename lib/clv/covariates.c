@@ -279,7 +279,10 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
     if (st == CX_OK) {
         cov_ctx plain = ctx;
         plain.penalizer = 0.0;
-        if (cx__hessian_fd(hess, theta, dim, cov_objective, &plain) == CX_OK) {
+        const cx_status hs = cx__hessian_fd(hess, theta, dim, cov_objective, &plain);
+        if (hs == CX_ENOMEM)
+            st = hs;
+        if (hs == CX_OK) {
             for (size_t k = 0; k < dim * dim; k++)
                 hess[k] *= ctx.total_w;
             if (cx__chol(hess, dim) == CX_OK && cx__chol_inverse(hess, dim, inv) == CX_OK)

@@ -12,8 +12,8 @@
 
 /* modified = 0: BG/NBD, 1: MBG/NBD (death possible at time 0, so the A4 term exists for x = 0
  * too and every "b + x" is shifted by one). */
-static cx_status ll_bg_family(double *ll, double *grad, const double *p, const cx__clv_data *d,
-                              int modified)
+static cx_status ll_bg_family(double *ll, double *grad, double *hess, const double *p,
+                              const cx__clv_data *d, int modified)
 {
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
     const double la = log(alpha), lga_r = cx__lgamma(r), lab = cx__lgamma(a + b),
@@ -23,6 +23,11 @@ static cx_status ll_bg_family(double *ll, double *grad, const double *p, const c
     double sum = 0.0, g[4] = {0, 0, 0, 0};
     double cur_x = -1.0;
     double A12 = 0, dr_x = 0, da_x = 0, db_x = 0, lcoef = 0, bx1 = 1;
+    /* Hessian (natural parameters) accumulators and per-frequency trigamma terms */
+    double h[16] = {0};
+    double hrr_x = 0, haa_x = 0, hbb_x = 0;
+    const double tg_r = hess ? cx__trigamma(r) : 0, tg_ab = hess ? cx__trigamma(a + b) : 0,
+                 tg_b = hess ? cx__trigamma(b) : 0;
     for (size_t i = 0; i < d->n; i++) {
         const double x = d->x[i], w = d->w[i];
         if (x != cur_x) {
@@ -36,6 +41,12 @@ static cx_status ll_bg_family(double *ll, double *grad, const double *p, const c
             db_x = dg_ab + cx__digamma(bxs) - dg_b - dg_abx;
             bx1 = b + x - 1.0 + shift;
             lcoef = log_a - log(bx1);
+            if (hess) {
+                const double tg_abx = cx__trigamma(a + bxs);
+                hrr_x = cx__trigamma(r + x) - tg_r;
+                haa_x = tg_ab - tg_abx;
+                hbb_x = tg_ab + cx__trigamma(bxs) - tg_b - tg_abx;
+            }
         }
         const double lT = log(alpha + d->T[i]);
         const double A3 = -(r + x) * lT;
@@ -61,6 +72,27 @@ static cx_status ll_bg_family(double *ll, double *grad, const double *p, const c
             g[2] += w * (da_x + pi / a);
             g[3] += w * (pi > 0.0 ? db_x - pi / bx1 : db_x); /* bx1 = 0 when x = 0 */
         }
+        if (hess) {
+            /* log-sum-exp of u = A3 and v = A4: (1-pi) H_u + pi H_v + pi (1-pi) dd^T with
+             * d = grad v - grad u; plus the Hessian of A1 + A2 */
+            const double q = 1.0 - pi, aT = alpha + d->T[i], ax = alpha + d->tx[i];
+            const double rx = r + x;
+            double dd[4] = {lT - ltx, rx / aT - rx / ax, 0.0, 0.0};
+            if (pi > 0.0) {
+                dd[2] = 1.0 / a;
+                dd[3] = -1.0 / bx1;
+            }
+            const double pq = pi * q;
+            for (int j = 0; j < 4; j++)
+                for (int k = 0; k <= j; k++)
+                    h[j * 4 + k] += w * pq * dd[j] * dd[k];
+            h[1 * 4 + 0] += w * (-q / aT - pi / ax + 1.0 / alpha);
+            h[1 * 4 + 1] += w * (q * rx / (aT * aT) + pi * rx / (ax * ax) - r / (alpha * alpha));
+            h[0] += w * hrr_x;
+            h[2 * 4 + 2] += w * (haa_x - (pi > 0.0 ? pi / (a * a) : 0.0));
+            h[3 * 4 + 2] += w * haa_x;
+            h[3 * 4 + 3] += w * (hbb_x + (pi > 0.0 ? pi / (bx1 * bx1) : 0.0));
+        }
     }
     if (!isfinite(sum))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
@@ -68,15 +100,33 @@ static cx_status ll_bg_family(double *ll, double *grad, const double *p, const c
     if (grad)
         for (int j = 0; j < 4; j++)
             grad[j] = g[j] * p[j];
+    if (hess) /* to log-parameters: p_j p_k H_jk + delta_jk p_j g_j */
+        for (int j = 0; j < 4; j++)
+            for (int k = 0; k <= j; k++) {
+                double v = p[j] * p[k] * h[j * 4 + k] + (j == k ? p[j] * g[j] : 0.0);
+                hess[j * 4 + k] = hess[k * 4 + j] = v;
+            }
     return CX_OK;
 }
 
 cx_status cx__ll_bgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d)
 {
-    return ll_bg_family(ll, grad, p, d, 0);
+    return ll_bg_family(ll, grad, NULL, p, d, 0);
 }
 
 cx_status cx__ll_mbgnbd(double *ll, double *grad, const double *p, const cx__clv_data *d)
 {
-    return ll_bg_family(ll, grad, p, d, 1);
+    return ll_bg_family(ll, grad, NULL, p, d, 1);
+}
+
+cx_status cx__llh_bgnbd(double *ll, double *grad, double *hess, const double *p,
+                        const cx__clv_data *d)
+{
+    return ll_bg_family(ll, grad, hess, p, d, 0);
+}
+
+cx_status cx__llh_mbgnbd(double *ll, double *grad, double *hess, const double *p,
+                         const cx__clv_data *d)
+{
+    return ll_bg_family(ll, grad, hess, p, d, 1);
 }

@@ -199,7 +199,9 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
             dgx = cx__digamma(r + x) - dgr;
         }
         double lb, gb[4];
-        cx_status st = bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i], &gc);
+        /* a single row (covariate fits call per customer) gains nothing from the cache */
+        cx_status st =
+            bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i], d->n > 1 ? &gc : NULL);
         if (st != CX_OK) {
             cx__free(gc.k);
             return st;

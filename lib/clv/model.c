@@ -12,12 +12,12 @@
 #include "optim.h"
 
 static const cx__clv_kind_info kinds[] = {
-    {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd},
-    {CX_CLV_MBGNBD, "mbgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_mbgnbd},
-    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd},
-    {CX_CLV_BGBB, "bgbb", 4, {"alpha", "beta", "gamma", "delta"}, cx__ll_bgbb},
-    {CX_CLV_SBG, "sbg", 2, {"alpha", "beta", NULL, NULL}, cx__ll_sbg},
-    {CX_CLV_GAMMA_GAMMA, "gg", 3, {"p", "q", "gamma", NULL}, cx__ll_gg},
+    {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd, cx__llh_bgnbd},
+    {CX_CLV_MBGNBD, "mbgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_mbgnbd, cx__llh_mbgnbd},
+    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd, NULL},
+    {CX_CLV_BGBB, "bgbb", 4, {"alpha", "beta", "gamma", "delta"}, cx__ll_bgbb, NULL},
+    {CX_CLV_SBG, "sbg", 2, {"alpha", "beta", NULL, NULL}, cx__ll_sbg, NULL},
+    {CX_CLV_GAMMA_GAMMA, "gg", 3, {"p", "q", "gamma", NULL}, cx__ll_gg, NULL},
 };
 
 const cx__clv_kind_info *cx__clv_info(int kind)
@@ -319,6 +319,37 @@ static cx_status objective_grad(double *f, double *grad, const double *theta, si
 static cx_status objective(double *f, double *grad, double *hess, const double *theta, size_t n,
                            void *ctx)
 {
+    const fit_ctx *c = ctx;
+    if (hess && c->info->llh) { /* analytic Hessian */
+        double p[CX__CLV_MAXP], g[CX__CLV_MAXP], h[CX__CLV_MAXP * CX__CLV_MAXP], ll;
+        for (size_t j = 0; j < n; j++) {
+            if (!(fabs(theta[j]) < 700.0)) {
+                *f = INFINITY;
+                return CX_OK;
+            }
+            p[j] = exp(theta[j]);
+        }
+        cx_status st = c->info->llh(&ll, g, h, p, c->d);
+        if (st == CX_ERANGE) {
+            *f = INFINITY;
+            return CX_OK;
+        }
+        if (st != CX_OK)
+            return st;
+        const double W = c->d->total_w;
+        double pen = 0.0;
+        for (size_t j = 0; j < n; j++)
+            pen += p[j] * p[j];
+        *f = -ll / W + c->penalizer * pen;
+        for (size_t j = 0; j < n; j++) {
+            if (grad)
+                grad[j] = -g[j] / W + 2.0 * c->penalizer * p[j] * p[j];
+            for (size_t k = 0; k < n; k++)
+                hess[j * n + k] =
+                    -h[j * n + k] / W + (j == k ? 4.0 * c->penalizer * p[j] * p[j] : 0.0);
+        }
+        return CX_OK;
+    }
     cx_status st = objective_grad(f, grad, theta, n, ctx);
     if (st != CX_OK || !hess || !isfinite(*f))
         return st;
@@ -393,7 +424,9 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
     oo.max_iter = opts->max_iter;
     oo.gtol = opts->gtol;
-    oo.use_hessian = 0; /* BFGS: a Hessian by differences costs 2k gradients per step */
+    /* trust-region Newton where the Hessian is analytic; BFGS otherwise (a Hessian by
+     * differences would cost 2k gradients per step) */
+    oo.use_hessian = model->info->llh != NULL;
 
     cx_rng *rng = NULL;
     double best[CX__CLV_MAXP];
@@ -455,7 +488,12 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         double f0;
         int has_vcov = 0;
         double inv[CX__CLV_MAXP * CX__CLV_MAXP];
-        if (objective(&f0, NULL, hess, best, np, &plain) == CX_OK) {
+        const cx_status hs = objective(&f0, NULL, hess, best, np, &plain);
+        if (hs == CX_ENOMEM) {
+            st = hs;
+            goto done;
+        }
+        if (hs == CX_OK) {
             for (size_t k = 0; k < np * np; k++)
                 hess[k] *= d.total_w;
             if (cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)

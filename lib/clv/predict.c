@@ -232,6 +232,28 @@ static cx_status bgbb_dert(double *out, const double *p, double d, double x, dou
     return CX_OK;
 }
 
+/* P(X(n) = x) for a new customer over n opportunities (Fader, Hardie & Shang 2010). */
+static double bgbb_pmf(const double *p, double n, double x)
+{
+    const double al = p[0], be = p[1], ga = p[2], de = p[3];
+    const double lab = cx__lbeta(al, be), lgd = cx__lbeta(ga, de);
+    const double lchoose_n = cx__lgamma(n + 1) - cx__lgamma(x + 1) - cx__lgamma(n - x + 1);
+    double v = exp(lchoose_n + cx__lbeta(al + x, be + n - x) - lab + cx__lbeta(ga, de + n) - lgd);
+    for (double i = x; i <= n - 1; i++)
+        v += exp(cx__lgamma(i + 1) - cx__lgamma(x + 1) - cx__lgamma(i - x + 1) +
+                 cx__lbeta(al + x, be + i - x) - lab + cx__lbeta(ga + 1, de + i) - lgd);
+    return v;
+}
+
+/* E[X(n)] for a new customer over n opportunities. */
+static double bgbb_unconditional(const double *p, double n)
+{
+    const double al = p[0], be = p[1], ga = p[2], de = p[3];
+    const double l =
+        cx__lgamma(ga + de) + cx__lgamma(1 + de + n) - cx__lgamma(ga + de + n) - cx__lgamma(1 + de);
+    return al / (al + be) * de / (ga - 1) * -expm1(l);
+}
+
 /* ---- sBG ---- */
 
 static cx_status sbg_derl(double *out, const double *p, double d, double n)
@@ -376,7 +398,7 @@ CX_API cx_status cx_clv_expected_purchases(double *out, const cx_clv_model *mode
     CX_CHECK_ARG(model != NULL);
     CX_CHECK_ARG(t != NULL || n == 0);
     const int kind = model->info->kind;
-    if (!continuous(kind) && kind != CX_CLV_SBG)
+    if (kind == CX_CLV_GAMMA_GAMMA)
         return unsupported(model, "unconditional expected purchases");
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
@@ -394,6 +416,9 @@ CX_API cx_status cx_clv_expected_purchases(double *out, const cx_clv_model *mode
             break;
         case CX_CLV_PARETO_NBD:
             tmp[i] = pnbd_unconditional(model->p, t[i]);
+            break;
+        case CX_CLV_BGBB: /* t opportunities */
+            tmp[i] = bgbb_unconditional(model->p, t[i]);
             break;
         default: /* sBG: survival S(t) = B(alpha, beta + t) / B(alpha, beta) */
             tmp[i] = exp(cx__lbeta(model->p[0], model->p[1] + t[i]) -
@@ -413,7 +438,7 @@ CX_API cx_status cx_clv_p_purchases(double *out, const cx_clv_model *model, cons
     CX_CHECK_ARG(model != NULL);
     CX_CHECK_ARG((t != NULL && counts != NULL) || n == 0);
     const int kind = model->info->kind;
-    if (!continuous(kind))
+    if (!continuous(kind) && kind != CX_CLV_BGBB)
         return unsupported(model, "P(X(t) = k)");
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
@@ -427,7 +452,15 @@ CX_API cx_status cx_clv_p_purchases(double *out, const cx_clv_model *model, cons
                                  i, counts[i]);
             break;
         }
-        if (kind == CX_CLV_PARETO_NBD)
+        if (kind == CX_CLV_BGBB) {
+            if (t[i] != floor(t[i]) || counts[i] > t[i]) {
+                st = cx__error_param(CX_EINVAL, "t",
+                                     "BG/BB needs whole opportunities t >= k (t[%zu] = %g)", i,
+                                     t[i]);
+                break;
+            }
+            tmp[i] = bgbb_pmf(model->p, t[i], counts[i]);
+        } else if (kind == CX_CLV_PARETO_NBD)
             st = pnbd_pmf(&tmp[i], model->p, t[i], counts[i]);
         else
             tmp[i] = bg_pmf(model->p, t[i], counts[i], kind == CX_CLV_MBGNBD);

@@ -100,12 +100,43 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     }
 }
 
+/* Analytic Hessians (log-parameters) against central differences of the analytic gradient. */
+static void check_hessian(int kind, const double *p, const double *x, const double *tx,
+                          const double *T, size_t n)
+{
+    const cx__clv_kind_info *info = cx__clv_info(kind);
+    double w[16];
+    for (size_t i = 0; i < n; i++)
+        w[i] = 1.0 + (double)i;
+    cx__clv_data d = {n, x, tx, T, w, 0, 0};
+    double ll, g[4], h[16];
+    ck_assert(info->llh != NULL);
+    ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
+    for (int j = 0; j < 4; j++) {
+        double pp[4], gp[4], gm[4], lp;
+        const double e = 1e-5;
+        memcpy(pp, p, info->np * sizeof *pp);
+        pp[j] = p[j] * exp(e);
+        ck_assert_int_eq(info->ll(&lp, gp, pp, &d), CX_OK);
+        pp[j] = p[j] * exp(-e);
+        ck_assert_int_eq(info->ll(&lp, gm, pp, &d), CX_OK);
+        for (int k = 0; k < 4; k++) {
+            const double fd = (gp[k] - gm[k]) / (2 * e);
+            ck_assert_msg(fabs(fd - h[k * 4 + j]) <= 1e-5 * (1 + fabs(fd)),
+                          "%s H[%d][%d]: analytic %.10g, fd %.10g", info->name, k, j, h[k * 4 + j],
+                          fd);
+        }
+    }
+}
+
 START_TEST(gradients_match_finite_differences)
 {
     const double x[] = {0, 1, 2, 7, 26, 300}, tx[] = {0, 3.5, 30.43, 20, 30.86, 38},
                  T[] = {38.86, 30, 38.86, 35, 31, 39};
     check_gradient(CX_CLV_BGNBD, BG, x, tx, T, 6);
     check_gradient(CX_CLV_MBGNBD, BG, x, tx, T, 6);
+    check_hessian(CX_CLV_BGNBD, BG, x, tx, T, 6);
+    check_hessian(CX_CLV_MBGNBD, BG, x, tx, T, 6);
     check_gradient(CX_CLV_PARETO_NBD, PN, x, tx, T, 6); /* alpha < beta branch */
     const double pn2[4] = {0.9, 25.0, 1.7, 3.0};        /* alpha > beta branch */
     check_gradient(CX_CLV_PARETO_NBD, pn2, x, tx, T, 6);
@@ -388,20 +419,126 @@ START_TEST(bad_input_is_named)
 }
 END_TEST
 
-START_TEST(fit_survives_allocation_failures)
+/* Every operation, with its k-th allocation failing for k = 0, 1, ... until it succeeds:
+ * CX_ENOMEM (never a crash or another error), nothing leaked, and outputs left alone. */
+typedef cx_status (*op_fn)(void *ctx);
+
+static void each_allocation_fails(op_fn op, void *ctx, const char *name)
 {
-    const cdnow *d = load_cdnow();
-    cx_clv_model *m = NULL;
-    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_BGNBD), CX_OK);
-    for (long k = 0; k < 8; k++) {
+    for (long k = 0; k < 10000; k++) {
         cx__alloc_fail_after(k, 0);
         const long live = cx__alloc_live();
-        const cx_status st = cx_clv_model_fit(m, d->x, d->tx, d->T, NULL, 300, NULL);
+        const cx_status st = op(ctx);
+        const long failures = cx__alloc_failures();
         cx__alloc_fail_after(-1, 0);
-        ck_assert(st == CX_OK || st == CX_ENOMEM);
-        ck_assert_int_eq(cx__alloc_live(), live);
+        ck_assert_msg(st == CX_OK || st == CX_ENOMEM, "%s: allocation %ld: status %d (%s)", name, k,
+                      st, cx_error_last()->message);
+        if (st == CX_OK && failures == 0)
+            return; /* every allocation was reached */
+        if (st != CX_OK)
+            ck_assert_msg(cx__alloc_live() == live, "%s: leak after failing allocation %ld", name,
+                          k);
     }
+    ck_abort_msg("%s: never succeeded", name);
+}
+
+typedef struct oom_ctx {
+    const cdnow *d;
+    cx_clv_model *m;
+    cx_txlog *tx;
+    cx_rfm *rfm;
+    double out[2400];
+} oom_ctx;
+
+static cx_status op_fit_bg(void *v)
+{
+    oom_ctx *c = v;
+    return cx_clv_model_fit(c->m, c->d->x, c->d->tx, c->d->T, NULL, 300, NULL);
+}
+
+static cx_status op_fit_cov(void *v)
+{
+    oom_ctx *c = v;
+    cx_clv_model *m = NULL;
+    cx_status st = cx_clv_model_new(&m, CX_CLV_BGNBD);
+    if (st == CX_OK)
+        st = cx_clv_model_set_covariates(m, c->d->m, 1, c->d->m, 1, 300);
+    if (st == CX_OK)
+        st = cx_clv_model_fit(m, c->d->x, c->d->tx, c->d->T, NULL, 300, NULL);
     cx_clv_model_free(m);
+    return st;
+}
+
+static cx_status op_fit_pareto(void *v)
+{
+    oom_ctx *c = v;
+    cx_clv_model *m = NULL;
+    cx_status st = cx_clv_model_new(&m, CX_CLV_PARETO_NBD);
+    if (st == CX_OK)
+        st = cx_clv_model_fit(m, c->d->x, c->d->tx, c->d->T, NULL, 120, NULL);
+    cx_clv_model_free(m);
+    return st;
+}
+
+static cx_status op_predict(void *v)
+{
+    oom_ctx *c = v;
+    cx_status st = cx_clv_conditional_purchases(c->out, c->m, 10, c->d->x, c->d->tx, c->d->T, 50);
+    if (st == CX_OK)
+        st = cx_clv_predict_stderr(c->out, c->m, CX_CLV_Q_P_ALIVE, 0, c->d->x, c->d->tx, c->d->T,
+                                   50);
+    return st;
+}
+
+static cx_status op_bootstrap(void *v)
+{
+    oom_ctx *c = v;
+    return cx_clv_model_bootstrap(c->out, 8, c->m, c->d->x, c->d->tx, c->d->T, NULL, 300, 2, 1,
+                                  NULL);
+}
+
+static cx_status op_rfm(void *v)
+{
+    oom_ctx *c = v;
+    cx_rfm_options o;
+    cx_rfm_options_init(&o, CX_RFM_OPTIONS_VERSION);
+    o.observation_end = 1704067200 + 9 * 86400;
+    o.calibration_end = 1704067200 + 3 * 86400;
+    cx_rfm *r = NULL;
+    cx_status st = cx_rfm_from_txlog(&r, c->tx, &o);
+    cx_rfm_free(r);
+    return st;
+}
+
+static cx_status op_rfm_update(void *v)
+{
+    oom_ctx *c = v;
+    return cx_rfm_update(c->rfm, c->tx, 1704067200 + 40 * 86400);
+}
+
+static cx_txlog *small_log(void);
+
+START_TEST(fit_survives_allocation_failures)
+{
+    oom_ctx c;
+    memset(&c, 0, sizeof c);
+    c.d = load_cdnow();
+    ck_assert_int_eq(cx_clv_model_new(&c.m, CX_CLV_BGNBD), CX_OK);
+    each_allocation_fails(op_fit_bg, &c, "BG/NBD fit");
+    each_allocation_fails(op_predict, &c, "predictions");
+    each_allocation_fails(op_bootstrap, &c, "bootstrap");
+    each_allocation_fails(op_fit_cov, &c, "BG/NBD fit with covariates");
+    each_allocation_fails(op_fit_pareto, &c, "Pareto/NBD fit");
+    c.tx = small_log();
+    each_allocation_fails(op_rfm, &c, "RFM summary");
+    cx_rfm_options o;
+    cx_rfm_options_init(&o, CX_RFM_OPTIONS_VERSION);
+    o.observation_end = 1704067200 + 1 * 86400;
+    ck_assert_int_eq(cx_rfm_from_txlog(&c.rfm, c.tx, &o), CX_OK);
+    each_allocation_fails(op_rfm_update, &c, "RFM update");
+    cx_rfm_free(c.rfm);
+    cx_txlog_free(c.tx);
+    cx_clv_model_free(c.m);
 }
 END_TEST
 

@@ -48,6 +48,16 @@ describe("cxkit.clv", function()
     assert.is_true(near(gg:spend({ 2 }, { 20 })[1], 22.7362, 1e-5))
   end)
 
+  it("fits covariates on the purchase and dropout processes", function()
+    local zero = {}
+    for i = 1, #d.frequency do zero[i] = (i % 2 == 0) and 1 or 0 end
+    local m = cx.clv.fit("pareto", d, { purchase = { zero }, dropout = { zero } })
+    assert.are.equal(2, #m.coefs)
+    assert.is_true(m.coef_stderr[1] > 0)
+    local plain = cx.clv.fit("pareto", d)
+    assert.is_true(m.loglik >= plain.loglik - 1e-6) -- nested models
+  end)
+
   it("summarises transactions as lifetimes does", function()
     local day = 86400
     local s = cx.clv.summary({ customer = { "a", "b", "a", "a" },

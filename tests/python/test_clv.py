@@ -171,6 +171,13 @@ def test_mbgnbd_gamma_gamma_and_bgbb_published(cdnow):
     e = bb.conditional_expected_number_of_purchases_up_to_time(5, don["frequency"],
                                                                don["recency"], don["periods"])
     assert float((e * don["weights"]).sum()) == pytest.approx(12884.2, abs=2.0)
+    # FHS 2010 / lifetimes: expected number of donors with 0 and 6 donations in 6 periods
+    table = bb.expected_number_of_transactions_in_first_n_periods(6)
+    assert table.loc[0, "model"] == pytest.approx(3454.9, abs=1.0)
+    assert table.loc[6, "model"] == pytest.approx(1253.1, abs=1.0)
+    assert table["model"].sum() == pytest.approx(11104, rel=1e-12)
+    assert (table["model"] * table.index).sum() / 11104 == pytest.approx(
+        bb.expected_number_of_purchases_up_to_time(6), rel=1e-10)
 
 
 def test_sbg_matches_reference():
@@ -450,3 +457,18 @@ def test_prediction_intervals_delta_and_bootstrap():
     np.testing.assert_array_equal(m.params_.to_numpy(), p0)  # draws did not leak into the model
     pa = m.probability_alive_interval(x, tx, T)
     assert pa["se"].iloc[0] == 0  # P(alive) is 1 for x = 0 whatever the parameters
+
+
+def test_update_summary_equals_recompute(elog):
+    from cxkit.clv import update_summary
+    cut = pd.Timestamp("1997-06-30")
+    early, late = elog[elog["date"] <= cut], elog[elog["date"] > cut]
+    s = summary_data_from_transaction_data(early, "id", "date", "amount",
+                                           observation_period_end=cut, freq="D",
+                                           freq_multiplier=7)
+    s = update_summary(s, late, "id", "date", "1997-09-30", monetary_value_col="amount")
+    late = late[late["date"] <= pd.Timestamp("1997-09-30")]
+    full = summary_data_from_transaction_data(pd.concat([early, late]), "id", "date", "amount",
+                                              observation_period_end="1997-09-30", freq="D",
+                                              freq_multiplier=7)
+    pd.testing.assert_frame_equal(s.sort_index(), full.sort_index(), check_like=True)

@@ -45,6 +45,12 @@ function Model:refresh()
     self.stderr = {}
     for i, n in ipairs(names[self.kind]) do self.stderr[n] = se[i] end
   end
+  local nc = cx.clv_model_coef_count(self.handle)
+  if nc > 0 then
+    self.coefs = cx.clv_model_coefs(nc, self.handle)
+    local okc, cse = pcall(cx.clv_model_coef_stderr, nc, self.handle)
+    self.coef_stderr = okc and cse or nil
+  end
   local okr, r = pcall(cx.clv_b_report, 8, self.handle)
   if okr then
     self.loglik, self.iterations, self.converged = r[1], r[2], r[8] == 1
@@ -68,11 +74,24 @@ function Model:set_params(params)
   self:refresh()
 end
 
--- Fit: data is a table of columns; opts.weights, opts.penalizer, opts.n_starts, opts.seed.
+-- Covariate columns { {z of customer 1..n}, ... } flattened for the C call.
+local function flatten(cols)
+  local out = {}
+  for _, c in ipairs(cols or {}) do
+    for _, v in ipairs(c) do out[#out + 1] = v end
+  end
+  return out
+end
+
+-- Fit: data is a table of columns; opts.weights, opts.penalizer, opts.n_starts, opts.seed, and
+-- for bgnbd/pareto opts.purchase / opts.dropout: lists of covariate columns (e.g. satisfaction).
 function clv.fit(kind, data, opts)
   opts = opts or {}
   local m = clv.new(kind)
   local x, tx, T = columns(kind, data)
+  if opts.purchase or opts.dropout then
+    cx.clv_b_set_covariates(m.handle, flatten(opts.purchase), flatten(opts.dropout), #x)
+  end
   cx.clv_b_fit(m.handle, x, tx, T, opts.weights or data.weights or {}, opts.penalizer or 0,
                opts.n_starts or 3, opts.seed or 0, opts.all_starts and 1 or 0)
   m:refresh()

@@ -350,6 +350,22 @@ class BetaGeoBetaBinomFitter(_Fitter):
         idx = _index_of(frequency, recency, n_periods)
         return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
 
+    def expected_number_of_transactions_in_first_n_periods(self, n):
+        """lifetimes' table: expected number of customers (per customer of the fitted data, times
+        its weight total) with each number of transactions 0..n in the first n periods."""
+        k = np.arange(n + 1, dtype=float)
+        pmf = core.cx_clv_b_pmf(len(k), self._model, np.full(len(k), float(n)), k)
+        total = float(self.data["weights"].sum()) if "weights" in getattr(self, "data", {}) \
+            else float(len(getattr(self, "data", [0])))
+        return pd.DataFrame({"model": pmf * total}, index=pd.Index(k.astype(int),
+                                                                   name="frequency"))
+
+    def expected_number_of_purchases_up_to_time(self, n_periods):
+        """E[X(n)] for a new customer over n opportunities."""
+        t = _col(np.atleast_1d(n_periods))
+        out = core.cx_clv_b_expected(len(t), self._model, t)
+        return float(out[0]) if np.ndim(n_periods) == 0 else out
+
     def generate_new_data(self, size=1, n_periods=6, seed=0):
         n = np.full(size, float(n_periods))
         out = core.cx_clv_b_sample(3 * size, self._model, n, int(seed)).reshape(3, size)
@@ -438,11 +454,30 @@ def core_not_supported(msg):
     return NotSupported(-10, msg)
 
 
+_COLUMNS = (("frequency", "CX_RFM_FREQUENCY"), ("recency", "CX_RFM_RECENCY"), ("T", "CX_RFM_T"),
+            ("monetary_value", "CX_RFM_MONETARY"),
+            ("frequency_holdout", "CX_RFM_FREQUENCY_HOLDOUT"),
+            ("monetary_value_holdout", "CX_RFM_MONETARY_HOLDOUT"),
+            ("duration_holdout", "CX_RFM_DURATION_HOLDOUT"))
+
+
+def _frame(rfm, ids_by_name, name):
+    """DataFrame of a C summary, indexed by the original customer ids."""
+    n = core.cx_rfm_rows(rfm)
+    rows = core.cx_clv_b_customers(rfm).split("\n") if n else []
+    index = pd.Index([ids_by_name.get(r, r) for r in rows], name=name)
+    cols = {c: core.cx_rfm_get(n, rfm, getattr(core, code)) for c, code in _COLUMNS}
+    df = pd.DataFrame(cols, index=index)
+    df.attrs["cxkit_rfm"] = (rfm, ids_by_name)
+    return df
+
+
 def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format,
              observation_period_end, freq, freq_multiplier, calibration_period_end=None):
     dt = pd.to_datetime(transactions[datetime_col], format=datetime_format)
     codes, uniques = pd.factorize(transactions[customer_id_col])
-    ids = np.array([str(c) for c in range(len(uniques))], dtype=object)[codes]
+    names = np.array([str(u) for u in uniques], dtype=object)
+    ids_by_name = dict(zip(names, uniques))
     times = np.ascontiguousarray(_seconds(dt).to_numpy(), dtype=np.int64)
     amounts = (_col(transactions[monetary_value_col]) if monetary_value_col
                else np.empty(0))
@@ -454,20 +489,10 @@ def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, da
     if calibration_period_end is not None:
         cal = int(_seconds(pd.Series([pd.to_datetime(calibration_period_end,
                                                      format=datetime_format)])).iloc[0])
-    rfm = core.cx_clv_b_rfm(list(ids), times, amounts, _period_seconds(freq),
+    rfm = core.cx_clv_b_rfm(list(names[codes]), times, amounts, _period_seconds(freq),
                             float(freq_multiplier), obs, cal,
                             1 if calibration_period_end is not None else 0)
-    n = core.cx_rfm_rows(rfm)
-    rows = core.cx_clv_b_customers(rfm).split("\n") if n else []
-    index = pd.Index(uniques[np.array([int(r) for r in rows], dtype=np.int64)],
-                     name=customer_id_col)
-    cols = {name: core.cx_rfm_get(n, rfm, code) for name, code in
-            (("frequency", core.CX_RFM_FREQUENCY), ("recency", core.CX_RFM_RECENCY),
-             ("T", core.CX_RFM_T), ("monetary_value", core.CX_RFM_MONETARY),
-             ("frequency_holdout", core.CX_RFM_FREQUENCY_HOLDOUT),
-             ("monetary_value_holdout", core.CX_RFM_MONETARY_HOLDOUT),
-             ("duration_holdout", core.CX_RFM_DURATION_HOLDOUT))}
-    return pd.DataFrame(cols, index=index), rfm, uniques
+    return _frame(rfm, ids_by_name, customer_id_col), rfm, uniques
 
 
 def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,
@@ -503,18 +528,25 @@ def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
     return out
 
 
-def update_summary(summary_handle, transactions, customer_id_col, datetime_col,
-                   new_observation_end, monetary_value_col=None):
-    """Fold new transactions into a C summary handle (``core.cx_clv_b_rfm``) without the
-    history; customer ids are compared as strings."""
+def update_summary(summary, transactions, customer_id_col, datetime_col, new_observation_end,
+                   monetary_value_col=None):
+    """Fold new transactions into a summary made by summary_data_from_transaction_data without
+    re-reading the history (the C summary travels in ``summary.attrs``); returns the updated
+    summary. A transaction before a customer's last recorded purchase day is an error."""
+    if "cxkit_rfm" not in summary.attrs:
+        raise ValueError("summary was not made by cxkit.clv.summary_data_from_transaction_data")
+    rfm, ids_by_name = summary.attrs["cxkit_rfm"]
     dt = pd.to_datetime(transactions[datetime_col])
     ids = [str(c) for c in transactions[customer_id_col]]
+    for c in transactions[customer_id_col]:
+        ids_by_name.setdefault(str(c), c)
     amounts = (_col(transactions[monetary_value_col]) if monetary_value_col
                else np.zeros(len(ids)))
     end = int(_seconds(pd.Series([pd.to_datetime(new_observation_end)])).iloc[0])
-    core.cx_clv_b_rfm_update(summary_handle, ids, np.ascontiguousarray(_seconds(dt).to_numpy()),
-                             amounts, end)
-    return summary_handle
+    core.cx_clv_b_rfm_update(rfm, ids, np.ascontiguousarray(_seconds(dt).to_numpy()), amounts,
+                             end)
+    df = _frame(rfm, ids_by_name, summary.index.name)
+    return df[list(summary.columns)]
 
 
 # ---------------------------------------------------------------------------------------------
