@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+_Static_assert(CX__NFIELDS == CX_FIELD_ID + 1, "CX__NFIELDS must follow cx_field");
+
 static const struct {
     const char *name;
     int kind;

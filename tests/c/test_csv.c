@@ -132,6 +132,36 @@ START_TEST(quoting_crlf_bom)
 }
 END_TEST
 
+/* Codes follow first appearance even though the reader interns plain cells one row late and
+ * cells with doubled quotes at once. */
+START_TEST(codes_in_order_of_first_appearance)
+{
+    cx_log *log;
+    cx_log_new(&log);
+    const char *text = "customer,time,feedback,employee\n"
+                       "c1,1,plain,e1\n"
+                       "c2,2,\"quo\"\"ted\",e2\n"
+                       "c1,3,plain,\"e\"\"3\"\n"
+                       "c3,4,third,e1\n";
+    ck_assert_int_eq(load(log, text, NULL), CX_OK);
+    const char *want_fb[] = {"plain", "quo\"ted", "third"};
+    const char *want_emp[] = {"e1", "e2", "e\"3"};
+    const char *want_cust[] = {"c1", "c2", "c3"};
+    for (size_t c = 0; c < 3; c++) {
+        const char *s;
+        cx_log_dict_get(&s, log, CX_FIELD_FEEDBACK, c);
+        ck_assert_str_eq(s, want_fb[c]);
+        cx_log_dict_get(&s, log, CX_FIELD_EMPLOYEE, c);
+        ck_assert_str_eq(s, want_emp[c]);
+        cx_log_dict_get(&s, log, CX_FIELD_CUSTOMER, c);
+        ck_assert_str_eq(s, want_cust[c]);
+    }
+    ck_assert(i64_at(log, CX_FIELD_EMPLOYEE, 2) == 2 && i64_at(log, CX_FIELD_EMPLOYEE, 3) == 0);
+    ck_assert(i64_at(log, CX_FIELD_FEEDBACK, 2) == 0 && i64_at(log, CX_FIELD_FEEDBACK, 3) == 2);
+    cx_log_free(log);
+}
+END_TEST
+
 START_TEST(spellings)
 {
     cx_log *log;
@@ -500,6 +530,7 @@ Suite *cx_suite_csv(void)
     tcase_add_test(tc, every_field_kind);
     tcase_add_test(tc, quoting_crlf_bom);
     tcase_add_test(tc, spellings);
+    tcase_add_test(tc, codes_in_order_of_first_appearance);
     tcase_add_test(tc, column_mapping);
     tcase_add_test(tc, errors_have_positions_and_change_nothing);
     tcase_add_test(tc, appending_files_merges_columns);

@@ -68,6 +68,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t from = 0; cx_log_next_journey(&begin, &end, back, from) == CX_OK; from = end)
             rows += end - begin;
         CHECK(rows == cx_log_rows(back));
+        /* a selection keeps a subset in order; a copy writes the same bytes */
+        cx_log_filter f;
+        CHECK(cx_log_filter_init(&f, CX_LOG_FILTER_VERSION) == CX_OK);
+        f.channel_mask = data[0] & 0x70 ? (unsigned)(data[0] >> 4) << 1 : 0;
+        f.time_from = data[0] & 1 ? 0 : CX_TIME_ABSENT;
+        cx_log *sel = NULL, *copy = NULL;
+        CHECK(cx_log_select(&sel, back, &f) == CX_OK);
+        CHECK(cx_log_rows(sel) <= cx_log_rows(back));
+        CHECK(cx_log_is_sorted(sel));
+        CHECK(cx_log_dup(&copy, log) == CX_OK);
+        char *c = NULL;
+        size_t clen = 0;
+        CHECK(cx_log_write_csv_buffer(&c, &clen, copy, &o) == CX_OK);
+        CHECK(clen == alen && memcmp(a, c, alen) == 0);
+        cx_free(c);
+        cx_log_free(copy);
+        cx_log_free(sel);
         cx_free(a);
         cx_free(b);
         cx_log_free(back);
