@@ -115,8 +115,6 @@ CX_OUT_I64(cx_sim_lever *out)
 %ignore cx_sim_params_set_rule;
 %ignore cx_sim_param_info;
 %ignore cx_sim_comparison_diff;
-%ignore cx_sim_result_to_log;
-%ignore cx_sim_result_to_txlog;
 %ignore cx_sim_options::progress;
 %ignore cx_sim_options::progress_payload;
 %include <cxkit/sim.h>

@@ -32,6 +32,15 @@ describe("cxkit sim", function()
     for _, v in ipairs(csat) do assert.is_true(v >= 1 and v <= 5) end
   end)
 
+  it("hands the recorded interactions over as a cxkit log", function()
+    local o = options(4)
+    o.record_interactions = 1
+    local r = cx.sim_run(scenario(), o)
+    local log = cx.sim_result_to_log(r)
+    assert.are.equal(cx.sim_result_interaction_count(r), cx.log_rows(log))
+    assert.are.equal(cx.sim_result_stat(r, cx.CX_SIM_STAT_INTERACTIONS), cx.log_rows(log))
+  end)
+
   it("lets a Lua function replace the churn rule", function()
     local p = scenario()
     cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:no-churn", function(...) return 0 end)

@@ -83,3 +83,14 @@ def test_matches_independent_numpy_implementation():
     assert abs(ser.active.iloc[-1] / ref["active"][-1] - 1) < 0.01
     assert abs(ser.csat.mean() - np.nanmean(ref["csat"])) < 0.03
     assert abs(ser.revenue.sum() / ref["revenue"].sum() - 1) < 0.03
+
+
+def test_result_as_cxkit_logs():
+    res = small(response_rate=0.5).run(seed=8, record=True)
+    log, tx = res.log(), res.transactions()
+    st, ser = res.stats(), res.series()
+    assert len(log) == st["interactions"] == ser.interactions.sum()
+    df = log.to_dataframe()
+    assert df.customer.str.startswith("C").all()
+    assert abs(df.csat.notna().mean() - 0.5) < 0.03
+    assert abs(tx.to_dataframe().amount.sum() / ser.revenue.sum() - 1) < 1e-3

@@ -134,3 +134,15 @@ class Result:
 
     def write(self, directory: str) -> None:
         core.cx_sim_result_write(self._r, directory)
+
+    def log(self):
+        """The recorded interactions as a :class:`cxkit.log.Log` (run with ``record=True``)."""
+        from .log import Log
+        return Log._wrap(core.cx_sim_result_to_log(self._r))
+
+    def transactions(self):
+        """The recorded purchases as a :class:`cxkit.log.TransactionLog`."""
+        from .log import TransactionLog
+        tx = TransactionLog.__new__(TransactionLog)
+        tx._h = core.cx_sim_result_to_txlog(self._r)
+        return tx
