@@ -1,5 +1,6 @@
 /* `cxkit drivers FILE --target csat --drivers a,b,c`: key-driver analysis of any CSV file. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,10 @@ int cx_cmd_drivers(int argc, char **argv)
         st = cx_drivers_fit(&d, x, cols[0], weights ? cols[k - 1] : NULL, n, (size_t)p, &o);
     if (st != CX_OK) {
         rc = cxu_report(prog, st);
+        const char *msg = strstr(cx_error_last()->message, "driver ");
+        int which = -1;
+        if (msg && sscanf(msg, "driver %d", &which) == 1 && which >= 0 && which < p)
+            fprintf(stderr, "%s: (driver %d is column '%s')\n", prog, which, names[which + 1]);
     } else {
         double r2, used, v[6][MAX_DRIVERS];
         int exact;

@@ -63,47 +63,8 @@ typedef struct gen_row {
         spend;
 } gen_row;
 
-/* A local xoshiro256** (Blackman & Vigna, public domain algorithm) seeded by splitmix64, until
- * the library's cx_rng (include/cxkit/rng.h) lands; then switch to it. The generator's output
- * depends on this exact stream, so switching changes the sample files (regenerate them). */
-typedef struct sample_rng {
-    uint64_t s[4];
-} sample_rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t rng_next(sample_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-static void rng_seed(sample_rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
 typedef struct gen {
-    sample_rng rng;
+    cx_rng *rng; /* the library's generator: results are bit-identical for a seed */
     team teams[N_TEAMS];
     employee emps[N_EMPLOYEES];
     gen_row *rows;
@@ -114,45 +75,25 @@ typedef struct gen {
 
 static double unif(gen *g)
 {
-    return (double)(rng_next(&g->rng) >> 11) * 0x1.0p-53;
+    return cx_rng_uniform(g->rng);
 }
 static uint64_t below(gen *g, uint64_t n)
 {
-    return (uint64_t)(unif(g) * (double)n); /* n is small here: bias < 2^-40 */
+    return cx_rng_below(g->rng, n);
 }
-/* Marsaglia's polar method. */
 static double norm(gen *g)
 {
-    double u, v, q;
-    do {
-        u = 2 * unif(g) - 1;
-        v = 2 * unif(g) - 1;
-        q = u * u + v * v;
-    } while (q >= 1 || q == 0);
-    return u * sqrt(-2 * log(q) / q);
+    return cx_rng_std_normal(g->rng);
 }
 static double expo(gen *g, double mean)
 {
     return -mean * log1p(-unif(g));
 }
-/* Marsaglia & Tsang (2000); shape < 1 through the boost U^(1/shape). */
 static double gamma_draw(gen *g, double shape, double scale)
 {
-    double boost = 1;
-    if (shape < 1) {
-        boost = pow(1 - unif(g), 1 / shape);
-        shape += 1;
-    }
-    double d = shape - 1.0 / 3, c = 1 / sqrt(9 * d);
-    for (;;) {
-        double x = norm(g), v = 1 + c * x;
-        if (v <= 0)
-            continue;
-        v = v * v * v;
-        double u = unif(g);
-        if (log(1 - u) < 0.5 * x * x + d - d * v + d * log(v))
-            return d * v * scale * boost;
-    }
+    double x = shape * scale;
+    cx_rng_gamma(&x, g->rng, shape, scale); /* shape, scale > 0 here: cannot fail */
+    return x;
 }
 static double logistic(double x)
 {
@@ -467,8 +408,9 @@ int cx_cmd_sample(int argc, char **argv)
     gen g;
     memset(&g, 0, sizeof g);
     cx_log *log = NULL;
-    rng_seed(&g.rng, (uint64_t)seed);
-    cx_status st = cx_txlog_new(&g.tx);
+    cx_status st = cx_rng_new(&g.rng, (uint64_t)seed, 0);
+    if (st == CX_OK)
+        st = cx_txlog_new(&g.tx);
     if (st == CX_OK) {
         make_staff(&g);
         for (long c = 0; c < customers && st == CX_OK; c++)
@@ -495,6 +437,7 @@ int cx_cmd_sample(int argc, char **argv)
         rc = cxu_report(prog, st);
     cx_log_free(log);
     cx_txlog_free(g.tx);
+    cx_rng_free(g.rng);
     free(g.rows);
     return rc;
 }

@@ -16,7 +16,7 @@ const char cx_cmd_scores_summary[] =
 static const char prog[] = "cxkit scores";
 
 typedef struct scores_args {
-    int json, help;
+    int json, help, shrink;
     const char *by, *period, *weights, *rating, *columns;
     double level, threshold;
 } scores_args;
@@ -27,7 +27,8 @@ static void usage(FILE *f, const cxu_opt *opts)
             "usage: cxkit scores [options] FILE\n\n"
             "CSAT (mean and top-box share), NPS and CES of an interaction log (CSV), overall or\n"
             "per group, with confidence intervals (Wilson for shares, t for means, Tango score\n"
-            "for NPS; docs/scores.md).\n\noptions:\n");
+            "for NPS; docs/scores.md). --shrink adds empirical-Bayes scores (columns marked *),\n"
+            "fitted across the groups on unweighted counts.\n\noptions:\n");
     cxu_print_options(f, opts);
     fprintf(f, "\nexit codes: 0 ok, 1 bad input, 2 usage.\n");
 }
@@ -84,6 +85,25 @@ static int report(FILE *f, const cx_log *log, const scores_args *a, int field, c
     }
     double thr = !isnan(a->threshold) ? a->threshold : field == CX_FIELD_CES ? 5.0 : smax - 1.0;
     const char *fname = cx_field_name(field);
+    /* Optional shrinkage across the groups: NPS, or mean and top-box share. */
+    size_t ng = cx_scores_groups(t);
+    double *shr = NULL; /* [0, ng): NPS or top box; [ng, 2ng): mean */
+    if (a->shrink && ng >= 2) {
+        shr = malloc(2 * ng * sizeof *shr);
+        if (!shr) {
+            cx_scores_free(t);
+            return CXU_EXIT_INPUT;
+        }
+        st = nps ? cx_scores_shrink(NULL, shr, NULL, ng, t, CX_SCORE_NPS, 0)
+                 : cx_scores_shrink(NULL, shr, NULL, ng, t, CX_SCORE_TOP_BOX, thr);
+        if (st == CX_OK && !nps)
+            st = cx_scores_shrink(NULL, shr + ng, NULL, ng, t, CX_SCORE_MEAN, 0);
+        if (st != CX_OK) {
+            free(shr);
+            cx_scores_free(t);
+            return cxu_report(prog, st);
+        }
+    }
     if (a->json) {
         fprintf(f, "%s{\"rating\":", first ? "" : ",");
         cxu_json_string(f, fname);
@@ -105,11 +125,11 @@ static int report(FILE *f, const cx_log *log, const scores_args *a, int field, c
             fprintf(f, "%-14s ", name);
         }
         if (nps)
-            fprintf(f, "%8s %8s %7s %-17s %6s %6s %6s\n", "n", "n_eff", "NPS", "[lo, hi]", "prom%",
-                    "pass%", "detr%");
+            fprintf(f, "%8s %8s %7s %-17s %6s %6s %6s%s\n", "n", "n_eff", "NPS", "[lo, hi]",
+                    "prom%", "pass%", "detr%", shr ? "  shrunk" : "");
         else
-            fprintf(f, "%8s %8s %6s %-15s %7s %-17s\n", "n", "n_eff", "mean", "[lo, hi]", "top%",
-                    "[lo, hi]");
+            fprintf(f, "%8s %8s %6s %-15s %7s %-17s%s\n", "n", "n_eff", "mean", "[lo, hi]", "top%",
+                    "[lo, hi]", shr ? "  mean* top%*" : "");
     }
     for (size_t g = 0; g < cx_scores_groups(t); g++) {
         const cx_acc *acc;
@@ -137,10 +157,15 @@ static int report(FILE *f, const cx_log *log, const scores_args *a, int field, c
                 json_field(f, "hi", r.hi, 0);
                 json_field(f, "promoters", r.promoters, 0);
                 json_field(f, "passives", r.passives, 0);
-                json_field(f, "detractors", r.detractors, 1);
+                json_field(f, "detractors", r.detractors, !shr);
+                if (shr)
+                    json_field(f, "nps_shrunk", shr[g], 1);
             } else {
-                fprintf(f, "%7.1f [%6.1f, %6.1f] %6.1f %6.1f %6.1f\n", r.nps, r.lo, r.hi,
+                fprintf(f, "%7.1f [%6.1f, %6.1f] %6.1f %6.1f %6.1f", r.nps, r.lo, r.hi,
                         100 * r.promoters, 100 * r.passives, 100 * r.detractors);
+                if (shr)
+                    fprintf(f, "  %6.1f", shr[g]);
+                fputc('\n', f);
             }
         } else {
             double m = NAN, ml = NAN, mh = NAN, se = NAN, s = NAN, sl = NAN, sh = NAN;
@@ -154,10 +179,17 @@ static int report(FILE *f, const cx_log *log, const scores_args *a, int field, c
                 json_field(f, "mean_hi", mh, 0);
                 json_field(f, "top_box", s, 0);
                 json_field(f, "top_box_lo", sl, 0);
-                json_field(f, "top_box_hi", sh, 1);
+                json_field(f, "top_box_hi", sh, !shr);
+                if (shr) {
+                    json_field(f, "mean_shrunk", shr[ng + g], 0);
+                    json_field(f, "top_box_shrunk", shr[g], 1);
+                }
             } else {
-                fprintf(f, "%6.2f [%5.2f, %5.2f] %7.1f [%6.1f, %6.1f]\n", m, ml, mh, 100 * s,
+                fprintf(f, "%6.2f [%5.2f, %5.2f] %7.1f [%6.1f, %6.1f]", m, ml, mh, 100 * s,
                         100 * sl, 100 * sh);
+                if (shr)
+                    fprintf(f, "  %5.2f %6.1f", shr[ng + g], 100 * shr[g]);
+                fputc('\n', f);
             }
         }
         if (a->json)
@@ -165,13 +197,14 @@ static int report(FILE *f, const cx_log *log, const scores_args *a, int field, c
     }
     if (a->json)
         fprintf(f, "]}");
+    free(shr);
     cx_scores_free(t);
     return CXU_EXIT_OK;
 }
 
 int cx_cmd_scores(int argc, char **argv)
 {
-    scores_args a = {0, 0, NULL, NULL, NULL, NULL, NULL, 0.95, NAN};
+    scores_args a = {0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0.95, NAN};
     const cxu_opt opts[] = {
         {"by", CXU_STRING, &a.by, "LIST",
          "group by fields: touchpoint, channel, employee, team, customer (comma-separated)"},
@@ -182,6 +215,8 @@ int cx_cmd_scores(int argc, char **argv)
         {"threshold", CXU_DOUBLE, &a.threshold, "X", "top box = ratings >= X (default: top two)"},
         {"level", CXU_DOUBLE, &a.level, "X", "confidence level (default 0.95)"},
         {"columns", CXU_STRING, &a.columns, "MAP", "column names, e.g. csat=sat,time=created"},
+        {"shrink", CXU_FLAG, &a.shrink, NULL,
+         "add empirical-Bayes shrunk scores (small groups pulled to the prior)"},
         {"json", CXU_FLAG, &a.json, NULL, "JSON output"},
         {NULL, CXU_FLAG, NULL, NULL, NULL}};
     const char *pos[2];

@@ -11,6 +11,7 @@ CX_HANDLE(cx_rng, cx_rng_free)
  * repeated cx_rng_below(rng, bound). Counts fit int64 (bound < 2^63). */
 %{
 #include "internal.h"
+#include "rng_internal.h"
 %}
 %inline %{
 cx_status cx_rng_fill_below_i64(int64_t *out, size_t n, cx_rng *rng, uint64_t bound)
@@ -20,7 +21,7 @@ cx_status cx_rng_fill_below_i64(int64_t *out, size_t n, cx_rng *rng, uint64_t bo
     if (bound > (uint64_t)INT64_MAX)
         return cx__error_param(CX_EINVAL, "bound", "bound must be below 2^63 for int64 results");
     for (size_t i = 0; i < n; i++)
-        out[i] = (int64_t)cx_rng_below(rng, bound);
+        out[i] = (int64_t)cx__rng_below(rng, bound); /* the unchecked, inlinable form */
     return CX_OK;
 }
 %}

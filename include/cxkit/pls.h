@@ -236,14 +236,23 @@ CX_API cx_status cx_pls_fit_get_info(cx_pls_fit_info *out, const cx_pls_fit *fit
  * @return ::CX_OK or ::CX_EINVAL naming @p n when it is too small.
  */
 CX_API cx_status cx_pls_fit_outer_weights(double *out, size_t n, const cx_pls_fit *fit);
+/** Loadings (K): correlation of each indicator with its construct (PLSc-corrected if asked). */
 CX_API cx_status cx_pls_fit_loadings(double *out, size_t n, const cx_pls_fit *fit);
+/** Cross-loadings (K x C): correlation of every indicator with every construct score. */
 CX_API cx_status cx_pls_fit_cross_loadings(double *out, size_t n, const cx_pls_fit *fit);
+/** Path coefficients (C x C, from x to), 0 where there is no path. */
 CX_API cx_status cx_pls_fit_paths(double *out, size_t n, const cx_pls_fit *fit);
+/** R^2 per construct (C), NaN for exogenous constructs. */
 CX_API cx_status cx_pls_fit_rsquared(double *out, size_t n, const cx_pls_fit *fit);
+/** Adjusted R^2 = 1 - (1 - R^2)(n - 1)/(n - k - 1) per construct (C), NaN for exogenous ones. */
 CX_API cx_status cx_pls_fit_adj_rsquared(double *out, size_t n, const cx_pls_fit *fit);
+/** Total effects (C x C): (I - B)^-1 - I. */
 CX_API cx_status cx_pls_fit_total_effects(double *out, size_t n, const cx_pls_fit *fit);
+/** Indirect effects (C x C): total minus direct. */
 CX_API cx_status cx_pls_fit_indirect_effects(double *out, size_t n, const cx_pls_fit *fit);
+/** Construct correlations (C x C; PLSc-corrected if asked). */
 CX_API cx_status cx_pls_fit_construct_correlations(double *out, size_t n, const cx_pls_fit *fit);
+/** Standardised construct scores (n_used x C, row-major). */
 CX_API cx_status cx_pls_fit_scores(double *out, size_t n, const cx_pls_fit *fit);
 /** @} */
 
@@ -342,14 +351,18 @@ typedef struct cx_pls_boot cx_pls_boot;
 
 /** Families of bootstrapped estimates; (i, j) index them as in the fit getters. */
 typedef enum cx_pls_stat {
-    CX_PLS_STAT_WEIGHT = 0,       /**< i = indicator. */
-    CX_PLS_STAT_LOADING = 1,      /**< i = indicator. */
-    CX_PLS_STAT_PATH = 2,         /**< i = from, j = to. */
-    CX_PLS_STAT_TOTAL_EFFECT = 3, /**< i = from, j = to. */
-    CX_PLS_STAT_RSQUARED = 4,     /**< i = construct (endogenous). */
-    CX_PLS_STAT_INDEX = 5,        /**< i = construct: mean 0-100 index. */
-    CX_PLS_STAT_HTMT = 6,         /**< i < j constructs. */
-    CX_PLS_STAT_SEGMENT_INDEX = 7 /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
+    CX_PLS_STAT_WEIGHT = 0,          /**< i = indicator. */
+    CX_PLS_STAT_LOADING = 1,         /**< i = indicator. */
+    CX_PLS_STAT_PATH = 2,            /**< i = from, j = to. */
+    CX_PLS_STAT_TOTAL_EFFECT = 3,    /**< i = from, j = to. */
+    CX_PLS_STAT_RSQUARED = 4,        /**< i = construct (endogenous). */
+    CX_PLS_STAT_INDEX = 5,           /**< i = construct: mean 0-100 index. */
+    CX_PLS_STAT_HTMT = 6,            /**< i < j constructs. */
+    CX_PLS_STAT_SEGMENT_INDEX = 7,   /**< i = segment, j = construct (cx_pls_bootstrap_segments). */
+    CX_PLS_STAT_INDIRECT_EFFECT = 8, /**< i = from, j = to: total minus direct. */
+    CX_PLS_STAT_RHO_A = 9,           /**< i = construct. */
+    CX_PLS_STAT_RHO_C = 10,          /**< i = construct (from the replicate's loadings). */
+    CX_PLS_STAT_AVE = 11             /**< i = construct (from the replicate's loadings). */
 } cx_pls_stat;
 
 /**

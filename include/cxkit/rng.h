@@ -37,10 +37,11 @@ CX_API void cx_rng_free(cx_rng *rng);
 /** Copy a generator with its exact state (the copy continues the same sequence). */
 CX_API cx_status cx_rng_dup(cx_rng **out, const cx_rng *rng);
 
-/** Advance by 2^128 steps (the xoshiro256** jump): a non-overlapping subsequence. */
+/** Advance by 2^128 steps (the xoshiro256** jump): a non-overlapping subsequence. No-op on NULL. */
 CX_API void cx_rng_jump(cx_rng *rng);
 
-/** Next raw 64-bit output of xoshiro256**. */
+/** Next raw 64-bit output of xoshiro256**. The draw functions without a status (this one and
+ *  the three below) take a valid generator; NULL is undefined behaviour. */
 CX_API uint64_t cx_rng_next_u64(cx_rng *rng);
 
 /** Uniform double in [0, 1) with 53 random bits. */
@@ -49,7 +50,7 @@ CX_API double cx_rng_uniform(cx_rng *rng);
 /** Uniform integer in [0, n) without modulo bias (Lemire's method); 0 when n == 0. */
 CX_API uint64_t cx_rng_below(cx_rng *rng, uint64_t n);
 
-/** Standard normal draw. */
+/** Standard normal draw (256-layer ziggurat, docs/rng.md). */
 CX_API double cx_rng_std_normal(cx_rng *rng);
 
 /**
@@ -58,16 +59,20 @@ CX_API double cx_rng_std_normal(cx_rng *rng);
  */
 CX_API cx_status cx_rng_normal(double *out, cx_rng *rng, double mean, double sd);
 
-/** Gamma draw with shape > 0 and scale > 0 (mean shape * scale). */
+/** Gamma draw with shape > 0 and scale > 0, both finite (mean shape * scale; Marsaglia-Tsang).
+ *  @return ::CX_OK, or ::CX_EINVAL naming `shape` or `scale` (out and generator unchanged). */
 CX_API cx_status cx_rng_gamma(double *out, cx_rng *rng, double shape, double scale);
 
-/** Beta draw with a > 0, b > 0. */
+/** Beta draw with finite a > 0, b > 0 (Johnk for a, b <= 1, else a ratio of gammas).
+ *  @return ::CX_OK, or ::CX_EINVAL naming `a` or `b`. */
 CX_API cx_status cx_rng_beta(double *out, cx_rng *rng, double a, double b);
 
-/** Poisson draw with mean lambda >= 0 (finite, below 1e15). */
+/** Poisson draw with mean lambda >= 0 (finite, below 1e15; inversion below 10, else PTRS).
+ *  @return ::CX_OK, or ::CX_EINVAL naming `lambda`. */
 CX_API cx_status cx_rng_poisson(uint64_t *out, cx_rng *rng, double lambda);
 
-/** Binomial draw: successes in n trials of probability p in [0, 1]. */
+/** Binomial draw: successes in n trials (n <= 2^53) of probability p in [0, 1] (inversion when
+ *  n min(p, 1-p) < 10, else BTRS). @return ::CX_OK, or ::CX_EINVAL naming `n` or `p`. */
 CX_API cx_status cx_rng_binomial(uint64_t *out, cx_rng *rng, uint64_t n, double p);
 
 /** @name Bulk fills: the same draws as repeated single calls, into caller arrays of length n.

@@ -11,7 +11,9 @@
 #include "internal.h"
 
 /* In-place Cholesky A = L L^T of an n x n symmetric positive definite matrix: the lower triangle
- * of `a` becomes L, the strict upper triangle is zeroed. CX_ESINGULAR if a pivot <= tiny. */
+ * of `a` becomes L, the strict upper triangle is zeroed. Only the lower triangle is read.
+ * CX_ESINGULAR if a pivot is <= n * DBL_EPSILON times its original diagonal entry (then `a` is
+ * partly overwritten). */
 CX_HIDDEN cx_status cx__chol(double *a, size_t n);
 /* Solve (L L^T) X = B for nrhs right-hand sides stored row-major in b (n x nrhs), in place. */
 CX_HIDDEN void cx__chol_solve(const double *l, size_t n, double *b, size_t nrhs);
@@ -32,7 +34,8 @@ CX_HIDDEN void cx__matmul(double *c, const double *a, const double *b, size_t m,
                           size_t n);
 /* Least squares: coefficients beta (p) minimising ||y - X beta||^2 for X (n x p, row-major) by
  * the normal equations with Cholesky; optional weights w (n, may be NULL). CX_ESINGULAR names
- * collinear columns in the error message. */
+ * collinear columns in the error message: column j is rejected when less than 1e-12 of its
+ * weighted sum of squares is left after projecting out the columns before it. */
 CX_HIDDEN cx_status cx__lstsq(double *beta, const double *x, const double *y, const double *w,
                               size_t n, size_t p);
 

@@ -5,6 +5,7 @@
  */
 #include "rng_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -363,13 +364,34 @@ double cx__rng_log_gamma(struct cx_rng *r, double shape)
     return log(g) + log(u) / shape;
 }
 
+/* Johnk (1964): with X = U^(1/a), Y = V^(1/b), X / (X + Y) given X + Y <= 1 is Beta(a, b).
+ * Accepts with probability Gamma(a+1) Gamma(b+1) / Gamma(a+b+1) >= pi/4 for a, b <= 1. When a
+ * power underflows (tiny shapes) the ratio is formed from the logarithms instead. */
+static double beta_johnk(struct cx_rng *r, double a, double b)
+{
+    for (;;) {
+        double u = 1.0 - cx__rng_uniform(r), v = 1.0 - cx__rng_uniform(r); /* on (0, 1] */
+        double x = pow(u, 1.0 / a), y = pow(v, 1.0 / b);
+        if (x + y > 1.0)
+            continue;
+        if (x >= DBL_MIN && y >= DBL_MIN)
+            return x / (x + y);
+        double lx = log(u) / a, ly = log(v) / b;
+        double m = lx > ly ? lx : ly;
+        double ex = exp(lx - m), ey = exp(ly - m);
+        return ex / (ex + ey);
+    }
+}
+
 double cx__rng_beta(struct cx_rng *r, double a, double b)
 {
+    if (a <= 1.0 && b <= 1.0)
+        return beta_johnk(r, a, b);
     if (a >= 1.0 && b >= 1.0) { /* X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b) */
         double x = gamma_mt(r, a), y = gamma_mt(r, b);
         return x / (x + y);
     }
-    /* small shapes: the gamma draws can underflow to 0, so form the ratio in logs */
+    /* one small shape: its gamma draw can underflow to 0, so form the ratio in logs */
     double lx = cx__rng_log_gamma(r, a), ly = cx__rng_log_gamma(r, b);
     double m = lx > ly ? lx : ly;
     double ex = exp(lx - m), ey = exp(ly - m);

@@ -243,7 +243,7 @@ cx_status cx_log_append_batch(cx_log *log, const cx_batch *batch)
             int32_t c = src[r];
             if (c >= 0 && remap[c] < 0) {
                 const cx__dict *bd = &b->dict[f];
-                size_t len = bd->offset[c + 1] - bd->offset[c] - 1;
+                size_t len = cx__dict_len(bd, (size_t)c);
                 st = cx__dict_intern(&log->dict[f], cx__dict_str(bd, (size_t)c), len, &remap[c]);
             }
             ((int32_t *)dst)[r] = c >= 0 ? remap[c] : -1;

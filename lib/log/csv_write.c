@@ -134,8 +134,8 @@ static cx_status write_log(cx__sink *s, const cx_log *log, const cx_csv_options 
                 int32_t c = ((const int32_t *)col)[r];
                 if (c >= 0) {
                     const cx__dict *d = &log->dict[f];
-                    st = cx__sink_text(s, cx__dict_str(d, (size_t)c),
-                                       d->offset[c + 1] - d->offset[c] - 1, delim);
+                    st = cx__sink_text(s, cx__dict_str(d, (size_t)c), cx__dict_len(d, (size_t)c),
+                                       delim);
                 }
                 break;
             }

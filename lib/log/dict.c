@@ -1,7 +1,8 @@
 /* Interning dictionary: strings -> dense codes in order of first appearance. Open addressing
- * with linear probing over a power-of-two slot array kept at most half full; each code keeps
- * its hash so that growing the table never rereads the strings, and rollback (truncate) can
- * rebuild the table in place without allocating. */
+ * with linear probing over a power-of-two slot array kept at most half full. A slot holds a
+ * hash tag and the position of the string's entry ([code][length][bytes][NUL]), so a hit costs
+ * the slot and one entry. Each code keeps its full hash so that growing the table never rereads
+ * the strings, and rollback (truncate) rebuilds the table in place without allocating. */
 #define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE) on Linux */
 #include "log_internal.h"
 
@@ -50,49 +51,69 @@ uint32_t cx__dict_hash(const char *s, size_t len)
     return (uint32_t)h;
 }
 
-/* Whether code's string is s[0..len): lengths first, then bytes (short ids: inline). */
-static int same(const cx__dict *d, uint32_t code, const char *s, size_t len)
+/* A slot: the hash's top 24 bits as a tag, and the entry position + 1 (40 bits: 1 TiB). */
+#define POS_BITS 40
+#define POS_MASK ((UINT64_C(1) << POS_BITS) - 1)
+
+static uint64_t slot_of(uint32_t h, size_t entry)
 {
-    size_t off = d->offset[code];
-    if (d->offset[code + 1] - off - 1 != len)
+    return (uint64_t)(h >> 8) << POS_BITS | (uint64_t)(entry + 1);
+}
+
+static uint32_t tag_of(uint32_t h)
+{
+    return h >> 8;
+}
+
+/* Whether the entry at `entry` holds s[0..len); sets *code when it does. */
+static int entry_is(const cx__dict *d, size_t entry, const char *s, size_t len, int32_t *code)
+{
+    const char *e = d->strings + entry;
+    uint32_t elen, ecode;
+    memcpy(&elen, e + 4, 4);
+    if (elen != len)
         return 0;
-    const char *t = d->strings + off;
+    const char *t = e + 8;
     if (len <= 16) {
         for (size_t i = 0; i < len; i++)
             if (t[i] != s[i])
                 return 0;
-        return 1;
+    } else if (memcmp(t, s, len) != 0) {
+        return 0;
     }
-    return memcmp(t, s, len) == 0;
+    memcpy(&ecode, e, 4);
+    *code = (int32_t)ecode;
+    return 1;
 }
 
-static uint64_t slot_of(uint32_t h, uint32_t code)
-{
-    return (uint64_t)h << 32 | (uint64_t)(code + 1);
-}
-
-int32_t cx__dict_find(const cx__dict *d, const char *s, size_t len)
+static int32_t probe(const cx__dict *d, const char *s, size_t len, uint32_t h)
 {
     if (d->nslots == 0)
         return -1;
-    uint32_t h = cx__dict_hash(s, len);
     size_t mask = d->nslots - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         uint64_t v = d->slots[i];
         if (v == 0)
             return -1;
-        if ((uint32_t)(v >> 32) == h && same(d, (uint32_t)v - 1, s, len))
-            return (int32_t)((uint32_t)v - 1);
+        int32_t code;
+        if ((uint32_t)(v >> POS_BITS) == tag_of(h) &&
+            entry_is(d, (size_t)(v & POS_MASK) - 1, s, len, &code))
+            return code;
     }
 }
 
-static void place(uint64_t *slots, size_t nslots, uint32_t h, uint32_t code)
+int32_t cx__dict_find(const cx__dict *d, const char *s, size_t len)
+{
+    return probe(d, s, len, cx__dict_hash(s, len));
+}
+
+static void place(uint64_t *slots, size_t nslots, uint32_t h, size_t entry)
 {
     size_t mask = nslots - 1;
     size_t i = h & mask;
     while (slots[i])
         i = (i + 1) & mask;
-    slots[i] = slot_of(h, code);
+    slots[i] = slot_of(h, entry);
 }
 
 static cx_status grow_slots(cx__dict *d)
@@ -103,7 +124,7 @@ static cx_status grow_slots(cx__dict *d)
         return cx__enomem();
     advise_huge(slots, n * sizeof *slots);
     for (size_t c = 0; c < d->count; c++)
-        place(slots, n, d->hash[c], (uint32_t)c);
+        place(slots, n, d->hash[c], d->offset[c] - 8);
     cx__free(d->slots);
     d->slots = slots;
     d->nslots = n;
@@ -115,11 +136,9 @@ static cx_status grow_codes(cx__dict *d)
     size_t cap = d->count_cap ? d->count_cap * 2 : 64;
     if (cap > (size_t)INT32_MAX)
         return cx__error(CX_ERANGE, "too many distinct strings (more than 2^31)");
-    size_t *offset = cx__realloc_array(d->offset, cap + 1, sizeof *offset);
+    size_t *offset = cx__realloc_array(d->offset, cap, sizeof *offset);
     if (!offset)
         return cx__enomem();
-    if (!d->offset)
-        offset[0] = 0;
     d->offset = offset;
     uint32_t *hash = cx__realloc_array(d->hash, cap, sizeof *hash);
     if (!hash)
@@ -136,27 +155,25 @@ cx_status cx__dict_intern(cx__dict *d, const char *s, size_t len, int32_t *code)
 
 cx_status cx__dict_intern_hashed(cx__dict *d, const char *s, size_t len, uint32_t h, int32_t *code)
 {
-    if (d->nslots) {
-        size_t mask = d->nslots - 1;
-        for (size_t i = h & mask;; i = (i + 1) & mask) {
-            uint64_t v = d->slots[i];
-            if (v == 0)
-                break;
-            if ((uint32_t)(v >> 32) == h && same(d, (uint32_t)v - 1, s, len)) {
-                *code = (int32_t)((uint32_t)v - 1);
-                return CX_OK;
-            }
-        }
+    int32_t found = probe(d, s, len, h);
+    if (found >= 0) {
+        *code = found;
+        return CX_OK;
     }
+    if (len > UINT32_MAX)
+        return cx__error(CX_ERANGE, "string longer than 4 GiB");
     /* New string: make room everywhere first, so that a failure changes nothing visible. */
     cx_status st;
     if ((d->count + 1) * 2 > d->nslots && (st = grow_slots(d)) != CX_OK)
         return st;
     if (d->count == d->count_cap && (st = grow_codes(d)) != CX_OK)
         return st;
-    if (d->bytes_len + len + 1 > d->bytes_cap) {
+    size_t need = d->bytes_len + 8 + len + 1;
+    if (need > d->bytes_cap) {
+        if (need > POS_MASK - 1)
+            return cx__error(CX_ERANGE, "more than 1 TiB of distinct strings");
         size_t cap = d->bytes_cap ? d->bytes_cap : 256;
-        while (cap < d->bytes_len + len + 1)
+        while (cap < need)
             cap *= 2;
         char *b = cx__realloc(d->strings, cap);
         if (!b)
@@ -164,13 +181,18 @@ cx_status cx__dict_intern_hashed(cx__dict *d, const char *s, size_t len, uint32_
         d->strings = b;
         d->bytes_cap = cap;
     }
-    memcpy(d->strings + d->bytes_len, s, len);
-    d->strings[d->bytes_len + len] = '\0';
-    d->bytes_len += len + 1;
-    uint32_t c = (uint32_t)d->count++;
-    d->offset[c + 1] = d->bytes_len;
+    uint32_t c = (uint32_t)d->count, l = (uint32_t)len;
+    size_t entry = d->bytes_len;
+    char *e = d->strings + entry;
+    memcpy(e, &c, 4);
+    memcpy(e + 4, &l, 4);
+    memcpy(e + 8, s, len);
+    e[8 + len] = '\0';
+    d->bytes_len = need;
+    d->offset[c] = entry + 8;
     d->hash[c] = h;
-    place(d->slots, d->nslots, h, c);
+    d->count++;
+    place(d->slots, d->nslots, h, entry);
     *code = (int32_t)c;
     return CX_OK;
 }
@@ -184,10 +206,10 @@ void cx__dict_truncate(cx__dict *d, size_t count)
     if (count >= d->count)
         return;
     d->count = count;
-    d->bytes_len = d->offset[count];
+    d->bytes_len = d->offset[count] - 8;
     memset(d->slots, 0, d->nslots * sizeof *d->slots);
     for (size_t c = 0; c < count; c++)
-        place(d->slots, d->nslots, d->hash[c], (uint32_t)c);
+        place(d->slots, d->nslots, d->hash[c], d->offset[c] - 8);
 }
 
 void cx__dict_free(cx__dict *d)
@@ -203,7 +225,7 @@ cx_status cx__dict_copy(cx__dict *dst, const cx__dict *src)
 {
     cx__dict d = {0};
     if (src->count) {
-        d.offset = cx__malloc_array(src->count + 1, sizeof *d.offset);
+        d.offset = cx__malloc_array(src->count, sizeof *d.offset);
         d.hash = cx__malloc_array(src->count, sizeof *d.hash);
         d.strings = cx__malloc(src->bytes_len);
         d.slots = cx__malloc_array(src->nslots, sizeof *d.slots);
@@ -211,7 +233,7 @@ cx_status cx__dict_copy(cx__dict *dst, const cx__dict *src)
             cx__dict_free(&d);
             return cx__enomem();
         }
-        memcpy(d.offset, src->offset, (src->count + 1) * sizeof *d.offset);
+        memcpy(d.offset, src->offset, src->count * sizeof *d.offset);
         memcpy(d.hash, src->hash, src->count * sizeof *d.hash);
         memcpy(d.strings, src->strings, src->bytes_len);
         memcpy(d.slots, src->slots, src->nslots * sizeof *d.slots);

@@ -19,8 +19,8 @@
  * log has a row. `sorted` is 1 when rows are ordered by customer string (byte order) then time,
  * stably (set by cx_log_sort, cleared by appends that add rows).
  *
- * Dictionaries. Codes are 0, 1, 2, ... in order of first appearance. dict.strings + offset[c] is
- * the NUL-terminated string of code c (length offset[c + 1] - offset[c] - 1). Pointers into
+ * Dictionaries. Codes are 0, 1, 2, ... in order of first appearance. cx__dict_str(d, c) is the
+ * NUL-terminated string of code c and cx__dict_len(d, c) its length in bytes. Pointers into
  * a dictionary are invalidated by any modification of the log.
  */
 #ifndef CX_LOG_INTERNAL_H
@@ -31,19 +31,22 @@
 #include "internal.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #define CX__NFIELDS 27 /* CX_FIELD_ID + 1 */
 
-/* Interning dictionary: strings -> dense int32 codes, open addressing with linear probing. */
+/* Interning dictionary: strings -> dense int32 codes, open addressing with linear probing.
+ * The strings live in one block as entries [uint32 code][uint32 length][bytes][NUL]; a slot
+ * holds a hash tag and the entry's position, so a successful probe touches the slot and one
+ * entry (code, length and bytes together) -- one cache miss in a big dictionary, not three. */
 typedef struct cx__dict {
     size_t count;     /* number of strings (codes 0 .. count-1) */
-    size_t count_cap; /* capacity of offset (count_cap + 1 entries) and hash */
-    size_t *offset;   /* count + 1 byte offsets into strings; NULL while empty */
-    uint32_t *hash;   /* hash of each string, so that truncation never rereads the bytes */
-    char *strings;    /* the strings back to back, each NUL-terminated */
+    size_t count_cap; /* capacity of offset and hash */
+    size_t *offset;   /* count entries: position of each string's bytes in `strings` */
+    uint32_t *hash;   /* hash of each string, for rehashing and truncation */
+    char *strings;    /* the entries back to back */
     size_t bytes_len, bytes_cap;
-    uint64_t *slots; /* nslots entries: hash << 32 | (code + 1), or 0 for an empty slot; the
-                        hash beside the code saves a cache miss per probe */
+    uint64_t *slots; /* nslots entries: (hash >> 8) << 40 | (entry position + 1), or 0 (empty) */
     size_t nslots;   /* a power of two, or 0 */
 } cx__dict;
 
@@ -99,6 +102,12 @@ static inline const int8_t *cx__log_i8(const cx_log *log, int field)
 static inline const char *cx__dict_str(const cx__dict *d, size_t code)
 {
     return d->strings + d->offset[code];
+}
+static inline size_t cx__dict_len(const cx__dict *d, size_t code)
+{
+    uint32_t len;
+    memcpy(&len, d->strings + d->offset[code] - 4, sizeof len);
+    return len;
 }
 
 /* ---- fields ---- */

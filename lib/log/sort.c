@@ -302,7 +302,7 @@ cx_status cx_log_select(cx_log **out, const cx_log *log, const cx_log_filter *fi
             int32_t c = ((const int32_t *)src)[rows[i]];
             if (c >= 0 && remap[c] < 0)
                 st = cx__dict_intern(&sel->dict[f], cx__dict_str(d, (size_t)c),
-                                     d->offset[c + 1] - d->offset[c] - 1, &remap[c]);
+                                     cx__dict_len(d, (size_t)c), &remap[c]);
             ((int32_t *)dst)[i] = c >= 0 ? remap[c] : -1;
         }
         cx__free(remap);

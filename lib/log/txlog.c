@@ -436,8 +436,7 @@ cx_status cx_txlog_write_csv(const cx_txlog *tx, const char *path, const cx_csv_
     for (size_t r = 0; r < tx->n && st == CX_OK; r++) {
         const cx__dict *d = &tx->customers;
         int32_t code = tx->customer[r];
-        st = cx__sink_text(&s, cx__dict_str(d, (size_t)code),
-                           d->offset[code + 1] - d->offset[code] - 1, delim);
+        st = cx__sink_text(&s, cx__dict_str(d, (size_t)code), cx__dict_len(d, (size_t)code), delim);
         if (st == CX_OK)
             st = cx__sink_put(&s, &delim, 1);
         if (st == CX_OK)

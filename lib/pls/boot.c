@@ -35,14 +35,20 @@ struct cx_pls_boot {
     double *jack;       /* G x P jackknife estimates, or NULL without BCa */
     unsigned char *jok; /* G: 1 where the jackknife fit succeeded */
     size_t G;
+    size_t *iconstruct; /* K: construct of each indicator (for rho_C and AVE) */
 };
 
 /* Offsets of the stat families in a replicate's vector. */
 static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
 {
     switch (s) {
-    case CX_PLS_STAT_SEGMENT_INDEX:
+    case CX_PLS_STAT_RHO_A:
         return 2 * K + 3 * C * C + 2 * C;
+    case CX_PLS_STAT_SEGMENT_INDEX:
+        return 2 * K + 3 * C * C + 3 * C;
+    case CX_PLS_STAT_INDIRECT_EFFECT: /* derived: total - path */
+    case CX_PLS_STAT_RHO_C:           /* derived from the loadings */
+    case CX_PLS_STAT_AVE:
     case CX_PLS_STAT_WEIGHT:
         return 0;
     case CX_PLS_STAT_LOADING:
@@ -63,7 +69,7 @@ static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
 
 static size_t stat_count(size_t K, size_t C, size_t n_seg)
 {
-    return 2 * K + 3 * C * C + 2 * C + n_seg * C;
+    return 2 * K + 3 * C * C + 3 * C + n_seg * C;
 }
 
 /* Per-thread scratch. */
@@ -184,6 +190,7 @@ static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_
     cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, s->e.w, s->mean,
                         s->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, s->S, s->mono);
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_RHO_A), s->e.rho_a, C * sizeof(double));
     if (n_seg)
         segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), s, f, s->e.w, n_seg);
     return PLS_FAIL_NONE;
@@ -345,6 +352,7 @@ void cx_pls_boot_free(cx_pls_boot *b)
     cx__free(b->reps);
     cx__free(b->jack);
     cx__free(b->jok);
+    cx__free(b->iconstruct);
     cx__free(b);
 }
 
@@ -364,6 +372,7 @@ static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t 
     cx__pls_index_means(out + stat_offset(K, C, CX_PLS_STAT_INDEX), f->model, f->est.w, f->mean,
                         f->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, f->S, mono);
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_RHO_A), f->est.rho_a, C * sizeof(double));
     if (n_seg) {
         memcpy(s.sd, f->sd, K * sizeof(double));
         segment_sums(&s, f, seg, n_seg, NULL, 0, 0);
@@ -506,10 +515,13 @@ static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
     b->n_seg = n_seg;
     b->opt = *opt;
     b->orig = cx__malloc_array(P, sizeof(double));
+    b->iconstruct = cx__malloc_array(K, sizeof(size_t));
+    if (b->iconstruct)
+        memcpy(b->iconstruct, f->model->iconstruct, K * sizeof(size_t));
     jb.reps = cx__malloc_array(B * P, sizeof(double));
     jb.status = cx__calloc(B, 1);
     cx_status st = CX_OK;
-    if (!b->orig || !jb.reps || !jb.status) {
+    if (!b->orig || !b->iconstruct || !jb.reps || !jb.status) {
         st = cx__enomem();
         goto done;
     }
@@ -584,30 +596,78 @@ cx_status cx_pls_boot_get_info(cx_pls_boot_info *out, const cx_pls_boot *b)
     return CX_OK;
 }
 
-static cx_status locate(size_t *pos, const cx_pls_boot *b, cx_pls_stat s, size_t i, size_t j)
+/* One bootstrapped quantity: a stored position, a difference of two (indirect effect), or
+ * rho_C / AVE of a block from its stored loadings. */
+typedef struct {
+    int kind; /* 0 position p, 1 row[p] - row[q], 2 rho_C, 3 AVE */
+    size_t p, q;
+    size_t first, K; /* loadings start at `first`; block = indicators of construct `q` */
+    const size_t *iconstruct;
+} quantity;
+
+static double quantity_value(const double *row, const void *ctx)
+{
+    const quantity *qt = ctx;
+    if (qt->kind == 0)
+        return row[qt->p];
+    if (qt->kind == 1)
+        return row[qt->p] - row[qt->q];
+    double sl = 0, sl2 = 0, s1 = 0, nb = 0;
+    for (size_t k = 0; k < qt->K; k++)
+        if (qt->iconstruct[k] == qt->q) {
+            double l = row[qt->first + k];
+            sl += l;
+            sl2 += l * l;
+            s1 += 1 - l * l;
+            nb++;
+        }
+    if (nb < 2)
+        return 1.0;
+    return qt->kind == 2 ? sl * sl / (sl * sl + s1) : sl2 / nb;
+}
+
+static cx_status locate(quantity *qt, const cx_pls_boot *b, cx_pls_stat s, size_t i, size_t j)
 {
     size_t K = b->K, C = b->C;
+    memset(qt, 0, sizeof *qt);
     switch (s) {
     case CX_PLS_STAT_WEIGHT:
     case CX_PLS_STAT_LOADING:
         if (i >= K)
             return cx__error_param(CX_EINVAL, "i", "indicator %zu out of range (K = %zu)", i, K);
-        *pos = stat_offset(K, C, s) + i;
+        qt->p = stat_offset(K, C, s) + i;
         return CX_OK;
     case CX_PLS_STAT_RSQUARED:
     case CX_PLS_STAT_INDEX:
+    case CX_PLS_STAT_RHO_A:
+    case CX_PLS_STAT_RHO_C:
+    case CX_PLS_STAT_AVE:
         if (i >= C)
             return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
-        *pos = stat_offset(K, C, s) + i;
+        qt->p = stat_offset(K, C, s) + i;
+        if (s == CX_PLS_STAT_RHO_C || s == CX_PLS_STAT_AVE) {
+            qt->kind = s == CX_PLS_STAT_RHO_C ? 2 : 3;
+            qt->q = i;
+            qt->first = stat_offset(K, C, CX_PLS_STAT_LOADING);
+            qt->K = K;
+            qt->iconstruct = b->iconstruct;
+        }
         return CX_OK;
     case CX_PLS_STAT_PATH:
     case CX_PLS_STAT_TOTAL_EFFECT:
+    case CX_PLS_STAT_INDIRECT_EFFECT:
     case CX_PLS_STAT_HTMT:
         if (i >= C)
             return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
         if (j >= C)
             return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
-        *pos = stat_offset(K, C, s) + i * C + j;
+        if (s == CX_PLS_STAT_INDIRECT_EFFECT) {
+            qt->kind = 1;
+            qt->p = stat_offset(K, C, CX_PLS_STAT_TOTAL_EFFECT) + i * C + j;
+            qt->q = stat_offset(K, C, CX_PLS_STAT_PATH) + i * C + j;
+        } else {
+            qt->p = stat_offset(K, C, s) + i * C + j;
+        }
         return CX_OK;
     case CX_PLS_STAT_SEGMENT_INDEX:
         if (i >= b->n_seg)
@@ -615,7 +675,7 @@ static cx_status locate(size_t *pos, const cx_pls_boot *b, cx_pls_stat s, size_t
                                    b->n_seg);
         if (j >= C)
             return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
-        *pos = stat_offset(K, C, s) + i * C + j;
+        qt->p = stat_offset(K, C, s) + i * C + j;
         return CX_OK;
     }
     return cx__error_param(CX_EINVAL, "stat", "unknown statistic %d", (int)s);
@@ -626,14 +686,14 @@ cx_status cx_pls_boot_get_replicates(double *out, size_t n, const cx_pls_boot *b
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(b != NULL);
-    size_t p = 0;
-    cx_status st = locate(&p, b, s, i, j);
+    quantity qt;
+    cx_status st = locate(&qt, b, s, i, j);
     if (st != CX_OK)
         return st;
     if (n < b->n_ok)
         return cx__error_param(CX_EINVAL, "n", "room for %zu values, %zu replicates", n, b->n_ok);
     for (size_t r = 0; r < b->n_ok; r++)
-        out[r] = b->reps[r * b->P + p];
+        out[r] = quantity_value(b->reps + r * b->P, &qt);
     return CX_OK;
 }
 
@@ -655,11 +715,6 @@ static double quantile7(const double *x, size_t n, double p)
 
 /* A bootstrapped quantity as a function of one stat vector (a replicate's or a jackknife's). */
 typedef double (*value_fn)(const double *row, const void *ctx);
-
-static double value_at(const double *row, const void *ctx)
-{
-    return row[*(const size_t *)ctx];
-}
 
 /* Jackknife acceleration of a quantity; 0 when it does not vary. */
 static double acceleration(const cx_pls_boot *b, value_fn fn, const void *ctx)
@@ -743,11 +798,11 @@ cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *b
 {
     CX_CHECK_ARG(out != NULL);
     CX_CHECK_ARG(b != NULL);
-    size_t p = 0;
-    cx_status st = locate(&p, b, s, i, j);
+    quantity qt;
+    cx_status st = locate(&qt, b, s, i, j);
     if (st != CX_OK)
         return st;
-    return summarize(out, b, value_at, &p);
+    return summarize(out, b, quantity_value, &qt);
 }
 
 /* Specific indirect effect: the product of the path coefficients along a chain. */

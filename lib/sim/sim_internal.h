@@ -18,6 +18,7 @@ enum {
 };
 
 #define CX__SIM_TP_NAME_MAX 64
+#define CX__SIM_TEAM_SIZE   10   /* employees per team in the interaction log */
 #define CX__SIM_BLOCK       1024 /* customers per block (fixed: results depend on it) */
 
 typedef struct cx__sim_touchpoint {

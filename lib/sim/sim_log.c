@@ -1,6 +1,7 @@
 /* Recorded interactions and purchases as cxkit's interaction and transaction logs (log.h), so
  * every analytic reads simulated data as it reads real data. Ids: customers "C0000001",
- * employees "E00001" (self-service contacts have no employee). */
+ * employees "E00001" (self-service contacts have no employee), teams "T001" of 10 consecutive
+ * employees, interactions "I000000001" in log order. */
 #include "sim_internal.h"
 
 #include <math.h>
@@ -41,8 +42,9 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     CX_CHECK_ARG(res != NULL);
     size_t n = res->n_recs;
     cx_status st = CX_ENOMEM;
-    char *cblock = NULL, *eblock = NULL;
-    const char **cust = NULL, **emp = NULL, **tps = NULL;
+    char *cblock = NULL, *eblock = NULL, *tblock = NULL, *iblock = NULL;
+    const char **cust = NULL, **emp = NULL, **tps = NULL, **team = NULL, **ids = NULL;
+    uint32_t *nums = NULL;
     int64_t *iv = NULL;
     double *dv = NULL;
     cx_batch *b = NULL;
@@ -50,6 +52,22 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     if ((st = make_ids(&cblock, &cust, n, "C", &res->recs[0].customer, sizeof *res->recs, 7)))
         goto done;
     if ((st = make_ids(&eblock, &emp, n, "E", &res->recs[0].employee, sizeof *res->recs, 5)))
+        goto done;
+    /* teams of CX__SIM_TEAM_SIZE consecutive employees; interaction ids in log order */
+    nums = cx__malloc_array(n ? n : 1, sizeof *nums);
+    if (!nums) {
+        st = cx__enomem();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = res->recs[i].employee;
+        nums[i] = e == UINT32_MAX ? e : e / CX__SIM_TEAM_SIZE;
+    }
+    if ((st = make_ids(&tblock, &team, n, "T", nums, sizeof *nums, 3)))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        nums[i] = (uint32_t)i;
+    if ((st = make_ids(&iblock, &ids, n, "I", nums, sizeof *nums, 9)))
         goto done;
     st = CX_ENOMEM;
     tps = cx__malloc_array(n ? n : 1, sizeof *tps);
@@ -65,7 +83,9 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
         tps[i] = res->tps[res->recs[i].touchpoint].name;
     if ((st = cx_batch_set_str(b, CX_FIELD_CUSTOMER, cust, n)) ||
         (st = cx_batch_set_str(b, CX_FIELD_EMPLOYEE, emp, n)) ||
-        (st = cx_batch_set_str(b, CX_FIELD_TOUCHPOINT, tps, n)))
+        (st = cx_batch_set_str(b, CX_FIELD_TOUCHPOINT, tps, n)) ||
+        (st = cx_batch_set_str(b, CX_FIELD_TEAM, team, n)) ||
+        (st = cx_batch_set_str(b, CX_FIELD_ID, ids, n)))
         goto done;
 #define SET_I64(FIELD, EXPR)                                                                       \
     do {                                                                                           \
@@ -92,9 +112,9 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     SET_I64(CX_FIELD_CHANNEL, r->channel);
     SET_I64(CX_FIELD_PROBLEM, r->problem);
     SET_I64(CX_FIELD_RESOLVED, r->problem ? r->resolved : -1);
-    SET_F64(CX_FIELD_ATTENTIVENESS, r->attentiveness);
-    SET_F64(CX_FIELD_EMPATHY, r->empathy);
-    SET_F64(CX_FIELD_AUTHENTICITY, r->authenticity);
+    SET_F64(CX_FIELD_ATTENTIVENESS, round(r->attentiveness * 100.0) / 100.0);
+    SET_F64(CX_FIELD_EMPATHY, round(r->empathy * 100.0) / 100.0);
+    SET_F64(CX_FIELD_AUTHENTICITY, round(r->authenticity * 100.0) / 100.0);
     SET_F64(CX_FIELD_CSAT, r->csat < 0 ? NAN : r->csat);
     SET_F64(CX_FIELD_CSAT_MIN, r->csat < 0 ? NAN : 1.0);
     SET_F64(CX_FIELD_CSAT_MAX, r->csat < 0 ? NAN : 5.0);
@@ -111,8 +131,13 @@ done:
     cx_batch_free(b);
     cx__free(cblock);
     cx__free(eblock);
+    cx__free(tblock);
+    cx__free(iblock);
+    cx__free(nums);
     cx__free((void *)cust);
     cx__free((void *)emp);
+    cx__free((void *)team);
+    cx__free((void *)ids);
     cx__free((void *)tps);
     cx__free(iv);
     cx__free(dv);

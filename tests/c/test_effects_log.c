@@ -285,6 +285,41 @@ static void experience_world(eworld *w, uint64_t seed, size_t n)
     }
 }
 
+START_TEST(table_accessors_check_their_arguments)
+{
+    eworld w;
+    experience_world(&w, 5, 2000);
+    cx_effects_options o = opts_for_world(NULL);
+    cx_effect_table *t = NULL;
+    ck_assert_int_eq(cx_effects_spend(&t, w.log, w.tx, &o), CX_OK);
+    ck_assert_uint_eq(cx_effect_table_cols(t), 11);
+    ck_assert_str_eq(cx_effect_table_col_name(t, 0), "experience");
+    ck_assert_ptr_null(cx_effect_table_col_name(t, 11));
+    ck_assert_int_eq(cx_effect_table_col_is_text(t, 0), 1);
+    ck_assert_int_eq(cx_effect_table_col_is_text(t, 1), 0);
+    ck_assert_int_eq(cx_effect_table_col_is_text(t, 99), -1);
+    double v = -7, col[3];
+    const char *s = NULL;
+    ck_assert_int_eq(cx_effect_table_value(&v, t, 0, 0), CX_EINVAL); /* text column */
+    ck_assert_int_eq(cx_effect_table_value(&v, t, 3, 1), CX_ERANGE); /* row out of range */
+    ck_assert_str_eq(cx_error_last()->param, "row");
+    ck_assert_int_eq(cx_effect_table_text(&s, t, 0, 1), CX_EINVAL);
+    ck_assert_double_eq(v, -7);
+    ck_assert_ptr_null(s);
+    size_t c;
+    ck_assert_int_eq(cx_effect_table_find(&c, t, "no_such_column"), CX_ERANGE);
+    ck_assert_int_eq(cx_effect_table_column(col, 2, t, 1), CX_EINVAL);
+    ck_assert_int_eq(cx_effect_table_column(col, 3, t, 1), CX_OK);
+    ck_assert_double_eq(col[0] + col[1] + col[2], 2000);
+    ck_assert_str_eq(cx_effect_table_title(NULL), "");
+    ck_assert_uint_eq(cx_effect_table_rows(NULL), 0);
+    cx_effect_table_free(t);
+    cx_effect_table_free(NULL);
+    cx_log_free(w.log);
+    cx_txlog_free(w.tx);
+}
+END_TEST
+
 START_TEST(touchpoints_rank_moments_of_truth)
 {
     eworld w;
@@ -452,6 +487,7 @@ Suite *cx_suite_effects_log(void)
     tcase_add_test(tc, recovery_paradox_present);
     tcase_add_test(tc, recovery_paradox_absent);
     tcase_add_test(tc, recovery_outcomes_follow_the_definitions);
+    tcase_add_test(tc, table_accessors_check_their_arguments);
     tcase_add_test(tc, touchpoints_rank_moments_of_truth);
     tcase_add_test(tc, spend_response_shares);
     tcase_add_test(tc, retention_zones_and_churn);

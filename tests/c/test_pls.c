@@ -1340,6 +1340,43 @@ START_TEST(bootstrap_specific_indirect_effect)
 }
 END_TEST
 
+START_TEST(bootstrap_derived_quantities)
+{
+    cx_pls_fit *f = fit_mobi(ECSI, NULL);
+    if (!f)
+        return;
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 100;
+    cx_pls_boot *b = NULL;
+    ck_assert_int_eq(cx_pls_bootstrap(&b, f, &bo), CX_OK);
+    double I[49], rel[28], tot[100], dir[100], ind[100];
+    cx_pls_fit_indirect_effects(I, 49, f);
+    cx_pls_fit_reliability(rel, 28, f);
+    size_t img = con(f, "Image"), sat = con(f, "Satisfaction"), loy = con(f, "Loyalty");
+    cx_pls_boot_summary s;
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_INDIRECT_EFFECT, img, sat), CX_OK);
+    ck_assert(fabs(s.original - I[img * 7 + sat]) < 1e-15 && s.sd > 0);
+    cx_pls_boot_get_replicates(tot, 100, b, CX_PLS_STAT_TOTAL_EFFECT, img, loy);
+    cx_pls_boot_get_replicates(dir, 100, b, CX_PLS_STAT_PATH, img, loy);
+    cx_pls_boot_get_replicates(ind, 100, b, CX_PLS_STAT_INDIRECT_EFFECT, img, loy);
+    for (int r = 0; r < 100; r++)
+        ck_assert(ind[r] == tot[r] - dir[r]);
+    const cx_pls_stat kinds[3] = {CX_PLS_STAT_RHO_A, CX_PLS_STAT_RHO_C, CX_PLS_STAT_AVE};
+    const int col[3] = {1, 2, 3};
+    for (int q = 0; q < 3; q++) {
+        ck_assert_int_eq(cx_pls_boot_get_summary(&s, b, kinds[q], loy, 0), CX_OK);
+        ck_assert_msg(fabs(s.original - rel[4 * loy + col[q]]) < 1e-12, "kind %d", q);
+        ck_assert(s.pct_lo < s.pct_hi);
+    }
+    /* a single-item block: all three are 1 in every replicate */
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_AVE, con(f, "Complaints"), 0);
+    ck_assert(s.original == 1 && s.sd == 0);
+    cx_pls_boot_free(b);
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 Suite *cx_suite_pls(void)
 {
     Suite *s = suite_create("pls");
@@ -1376,6 +1413,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tb, bootstrap_sign_change_options);
     tcase_add_test(tb, bootstrap_segment_index);
     tcase_add_test(tb, bootstrap_specific_indirect_effect);
+    tcase_add_test(tb, bootstrap_derived_quantities);
     suite_add_tcase(s, tb);
     return s;
 }

@@ -23,21 +23,10 @@ local function read_csv(path)
   return cols, header
 end
 
-local ECSI = [[
-Image        =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
-Expectation  =~ CUEX1 + CUEX2 + CUEX3
-Quality      =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
-Value        =~ PERV1 + PERV2
-Satisfaction =~ CUSA1 + CUSA2 + CUSA3
-Complaints   =~ CUSCO
-Loyalty      =~ CUSL1 + CUSL2 + CUSL3
-Expectation  ~ Image
-Quality      ~ Expectation
-Value        ~ Expectation + Quality
-Satisfaction ~ Image + Expectation + Quality + Value
-Complaints   ~ Satisfaction
-Loyalty      ~ Image + Satisfaction + Complaints
-]]
+local root = os.getenv("CX_SOURCE_DIR") or "."
+local mf = assert(io.open(root .. "/examples/data/ecsi_model.txt", "r"))
+local ECSI = mf:read("a")
+mf:close()
 
 describe("cxkit.pls", function()
   local data = read_csv(mobi_path)

@@ -41,6 +41,22 @@ describe("cxkit scores", function()
     assert.truthy(err:find("EFORMAT", 1, true))
   end)
 
+  it("groups a log by touchpoint and quarter", function()
+    local root = os.getenv("CX_SOURCE_DIR") or "."
+    local log = cx.Log.from_csv(root .. "/examples/data/interactions.csv")
+    local rows = cx.scores.by(log, {by = "touchpoint", period = "quarter", rating = "nps"})
+    assert.is_true(#rows > 10)
+    assert.are.equal("string", type(rows[1].touchpoint))
+    assert.truthy(rows[1].period:match("^%d%d%d%d%-Q%d$"))
+    local total = 0
+    for _, r in ipairs(rows) do total = total + r.score.n end
+    local all = cx.scores.by(log, {rating = "nps"})
+    assert.are.equal(1, #all)
+    assert.are.equal(total, all[1].score.n)
+    local c = cx.scores.by(log, {by = {"channel"}})
+    assert.is_true(c[1].score.mean > 1 and c[1].score.mean < 5)
+  end)
+
   it("rejects ratings off the scale", function()
     local ok, err = pcall(cx.scores.csat, {1, 2, 9})
     assert.is_false(ok)

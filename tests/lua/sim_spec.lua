@@ -43,7 +43,11 @@ describe("cxkit sim", function()
   it("stops with the plugin's error or a NaN, naming the plugin", function()
     local p = scenario()
     cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:broken", function() error("no way") end)
-    assert.has_error(function() cx.sim_run(p, options(1)) end)
+    assert.has_error(function() cx.sim_run(p, options(1)) end, nil)
+    local ok0, err0 = pcall(cx.sim_run, p, options(1))
+    assert.is_false(ok0)
+    assert.matches("no way", tostring(err0), 1, true) -- the plugin's own error value wins
+    assert.are.equal("lua:broken", cx.error_last().param) -- and the detail names the plugin
     cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:nan", function() return 0 / 0 end)
     local ok, err = pcall(cx.sim_run, p, options(1))
     assert.is_false(ok)

@@ -63,3 +63,15 @@ def test_drivers_json_matches_python(source_dir):
     assert out["r2"] == pytest.approx(t.attrs["r2"], abs=1e-12)
     assert [d["lmg"] for d in out["drivers"]] == pytest.approx(t["lmg"].to_numpy(), abs=1e-12)
     assert run("drivers", path, "--target", "csat", "--drivers", "nosuch").returncode == 1
+
+
+def test_scores_shrink_matches_python(source_dir):
+    path = source_dir / "examples" / "data" / "interactions.csv"
+    r = run("scores", path, "--by", "employee", "--rating", "csat", "--shrink", "--json")
+    assert r.returncode == 0, r.stderr
+    groups = json.loads(r.stdout)["scores"][0]["groups"]
+    want = scores.shrink(pd.read_csv(path), by="employee", rating="csat", kind="top_box",
+                         threshold=4)
+    got = pd.Series({g["employee"]: g["top_box_shrunk"] for g in groups})
+    assert got.sort_index().to_numpy() == pytest.approx(want["shrunk"].sort_index().to_numpy(),
+                                                        abs=1e-6)  # optimiser tolerance

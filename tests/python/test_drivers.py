@@ -109,3 +109,14 @@ def test_ipa_and_kano():
     f = drivers.kano_feature([1] * 8 + [2, 3], [5, 5, 5, 5, 5, 2, 3, 4, 5, 3])
     assert f["category"] == "one-dimensional"
     assert f["better"] == pytest.approx(0.8) and f["worse"] == pytest.approx(-0.6)
+
+
+def test_fit_on_arrays_with_weights_equals_duplicated_rows():
+    df, cols = _data(n=120, p=4, seed=13)
+    w = np.where(np.arange(120) % 3 == 0, 2.0, 1.0)
+    a = drivers.KeyDrivers().fit(df[cols].to_numpy(), df["csat"].to_numpy(), weights=w)
+    dup = pd.concat([df, df[w == 2.0]])
+    b = drivers.KeyDrivers().fit(dup, "csat", cols)
+    assert a.importance_["lmg"].to_numpy() == pytest.approx(b.importance_["lmg"].to_numpy(), abs=1e-12)
+    assert a.importance_["beta"].to_numpy() == pytest.approx(b.importance_["beta"].to_numpy(), abs=1e-12)
+    assert list(a.importance_.index) == ["x0", "x1", "x2", "x3"]

@@ -243,3 +243,18 @@ def test_transaction_log(tmp_path, no_leaks):
     with pytest.raises(cxkit.InvalidArgument):
         tx.append("C", 0, float("inf"))
     assert len(tx) == 3
+
+
+def test_logs_pickle_losslessly(frame):
+    import pickle
+    log = cxkit.Log.from_dataframe(frame.assign(wait_time=frame["wait_time"] / 3.0))
+    back = pickle.loads(pickle.dumps(log))
+    assert back.fields == log.fields and not back.is_sorted
+    for name in log.fields:
+        np.testing.assert_array_equal(back[name], log[name])
+    assert pickle.loads(pickle.dumps(log.sort())).is_sorted
+    tx = cxkit.TransactionLog.from_csv_text("customer,time,amount\nA,5,0.1\nB,3,\n")
+    tx2 = pickle.loads(pickle.dumps(tx))
+    assert tx2.customers.tolist() == ["A", "B"]
+    np.testing.assert_array_equal(tx2.amounts, tx.amounts)
+    np.testing.assert_array_equal(tx2.times, tx.times)

@@ -16,21 +16,7 @@ MOBI = SHARED_DIR / "data" / "mobi"
 EXP = MOBI / "expected"
 needs_mobi = pytest.mark.skipif(not (MOBI / "mobi.csv").exists(), reason="mobi data absent")
 
-ECSI = """
-Image        =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
-Expectation  =~ CUEX1 + CUEX2 + CUEX3
-Quality      =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
-Value        =~ PERV1 + PERV2
-Satisfaction =~ CUSA1 + CUSA2 + CUSA3
-Complaints   =~ CUSCO
-Loyalty      =~ CUSL1 + CUSL2 + CUSL3
-Expectation  ~ Image
-Quality      ~ Expectation
-Value        ~ Expectation + Quality
-Satisfaction ~ Image + Expectation + Quality + Value
-Complaints   ~ Satisfaction
-Loyalty      ~ Image + Satisfaction + Complaints
-"""
+ECSI = (SOURCE_DIR / "examples" / "data" / "ecsi_model.txt").read_text()
 
 
 def numpy_pls():
@@ -234,6 +220,13 @@ def test_bootstrap_tables_and_determinism(res):
     assert abs(row["pct_lo"] - np.quantile(reps, 0.025)) < 1e-12  # numpy default = type 7
     assert abs(row["t"] - row["original"] / row["sd"]) < 1e-12
     assert len(b1.table("htmt")) == 21 and len(b1.table("rsquared")) == 6
+    ind = b1.table("indirect_effect")
+    for (a, c), row in ind.iterrows():
+        assert abs(row.original - res.indirect_effects.loc[a, c]) < 1e-12
+    rel = res.reliability
+    assert np.allclose(b1.table("rho_a").original, rel.rhoA, atol=1e-12)
+    assert np.allclose(b1.table("rho_c").original, rel.rhoC, atol=1e-12)
+    assert np.allclose(b1.table("ave").original, rel.AVE, atol=1e-12)
     idx = b1.table("index")
     assert (idx.pct_lo < idx.original).all() and (idx.original < idx.pct_hi).all()
     assert "Path coefficients" in res.summary()
@@ -314,3 +307,30 @@ def test_specific_indirect_effect(res):
     assert abs(s["pct_hi"] - np.quantile(reps, 0.975)) < 1e-12
     with pytest.raises(cxkit.InvalidArgument, match="no path"):
         res.specific_indirect(["Image", "Value", "Loyalty"])
+
+
+def test_cli_weights_missing_code_match_python(tmp_path):
+    import json
+    import subprocess
+    rng = np.random.default_rng(8)
+    n = 80
+    f = rng.normal(size=n)
+    df = pd.DataFrame({"a": np.round(5 + f + rng.normal(size=n)),
+                       "b": np.round(5 + f + rng.normal(size=n)),
+                       "y": np.round(5 + 0.6 * f + rng.normal(size=n)),
+                       "w": rng.uniform(0.5, 2.0, n)})
+    df.loc[[2, 9], "b"] = -99
+    data = tmp_path / "d.csv"
+    df.to_csv(data, index=False)
+    model = tmp_path / "m.txt"
+    syntax = "F =~ a + b\nY =~ y\nY ~ F\n"
+    model.write_text(syntax)
+    out = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(data), "--json",
+                          "--weights", "w", "--missing-code", "-99", "--missing", "casewise"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)
+    ref = pls.estimate(syntax, df, weights="w", missing_code=-99, missing="casewise")
+    assert d["n_used"] == 78 == ref.n_used
+    assert abs(d["paths"][0]["estimate"] - ref.paths.loc["F", "Y"]) < 1e-12
+    w = {r["indicator"]: r["weight"] for r in d["indicators"]}
+    assert abs(w["b"] - ref.outer_weights.loc[("F", "b")]) < 1e-12

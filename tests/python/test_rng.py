@@ -122,3 +122,37 @@ def test_bulk_bounded_integers_check_the_bound():
     assert err.value.param == "bound"
     a, b = cxkit.RNG(3), cxkit.RNG(3)
     assert list(a.below(1000, size=20)) == [b.below(1000) for _ in range(20)]
+
+
+def cli():
+    import os
+    import pathlib
+    return pathlib.Path(os.environ.get("CX_BINARY_DIR",
+                                       pathlib.Path(__file__).parents[2] / "build")) / "cxkit"
+
+
+def test_cli_draws_equal_the_library():
+    import json
+    import subprocess
+    out = subprocess.run([str(cli()), "rng", "gamma", "2.5", "1.7", "--n", "5", "--seed", "2024",
+                          "--stream", "3"], capture_output=True, text=True, check=True).stdout
+    got = np.array([float(v) for v in out.split()])
+    np.testing.assert_array_equal(got, cxkit.RNG(2024, 3).gamma(2.5, 1.7, size=5))
+    out = subprocess.run([str(cli()), "rng", "binomial", "40", "0.25", "--n", "4", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    doc = json.loads(out)
+    assert doc["draws"] == list(cxkit.RNG(0, 0).binomial(40, 0.25, size=4))
+    out = subprocess.run([str(cli()), "rng", "normal", "--n", "2", "--", "-2", "0.5"],
+                         capture_output=True, text=True, check=True).stdout
+    np.testing.assert_array_equal([float(v) for v in out.split()],
+                                  cxkit.RNG(0, 0).normal(-2.0, 0.5, size=2))
+
+
+def test_cli_errors_and_usage():
+    import subprocess
+    bad = subprocess.run([str(cli()), "rng", "gamma", "0", "1"], capture_output=True, text=True)
+    assert bad.returncode == 1 and "shape" in bad.stderr
+    usage = subprocess.run([str(cli()), "rng", "nosuch"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "unknown distribution" in usage.stderr
+    usage = subprocess.run([str(cli()), "rng", "beta", "1"], capture_output=True, text=True)
+    assert usage.returncode == 2

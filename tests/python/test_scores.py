@@ -252,3 +252,15 @@ def test_scores_by_on_a_log_equals_the_dataframe_path(source_dir):
         assert list(a.index) == list(b.index) or sorted(a.index) == sorted(b.index)
         pd.testing.assert_frame_equal(a.sort_index(), b.sort_index(), check_names=False,
                                       check_exact=False, rtol=1e-12)
+
+
+def test_gap_by_equals_gap_per_group():
+    rng = np.random.default_rng(12)
+    df = pd.DataFrame({"employee": rng.choice(["a", "b", "c"], 300),
+                       "self_rating": rng.integers(3, 6, 300).astype(float),
+                       "csat": rng.integers(1, 6, 300).astype(float)})
+    df.loc[df.index[:3], "employee"] = "solo"  # a group that still has 3 pairs
+    out = scores.gap_by(df, "employee", superior=5)
+    for key, sub in df.groupby("employee"):
+        want = scores.gap(sub["self_rating"], sub["csat"], superior=5)
+        assert out.loc[key].to_numpy() == pytest.approx(want.to_numpy(), nan_ok=True)

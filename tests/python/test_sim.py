@@ -25,7 +25,7 @@ def test_bad_parameter_is_named():
     assert e.value.param == "leadership"
 
 
-def test_series_and_threads_identical():
+def test_series_and_threads_identical(no_leaks):
     s = small()
     a = s.run(seed=4, threads=1).series()
     b = s.run(seed=4, threads=2).series()
@@ -42,9 +42,10 @@ def test_callable_plugin_changes_outcome():
 
 
 def test_plugin_exception_and_nan():
-    s = small().rule("churn", lambda *x: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
+    s = small().rule("churn", lambda *x: 1 / 0, name="my-churn")
+    with pytest.raises(ZeroDivisionError) as z:
         s.run()
+    assert "my-churn" in "".join(getattr(z.value, "__notes__", []))
     s.rule("churn", lambda *x: math.nan, name="nan-rule")
     with pytest.raises(cxkit.UserCallbackError) as e:
         s.run()

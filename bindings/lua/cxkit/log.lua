@@ -32,6 +32,30 @@ local function csv_args(opts)
     opts.ignore_unknown_columns == false and 0 or 1
 end
 
+local function write_args(opts)
+  opts = opts or {}
+  return opts.delimiter or ",", columns_option(opts.columns), opts.epoch_seconds and 1 or 0
+end
+
+-- from_csv, read_csv, read_csv_text and write_csv for a class whose C functions are
+-- cx.<prefix>_read_csv_opts, _read_csv_text and _write_csv_opts. opts: delimiter,
+-- columns = {field = "column"}, ignore_unknown_columns (reading), epoch_seconds (writing).
+local function add_csv_methods(class, prefix)
+  local read, read_text = cx[prefix .. "_read_csv_opts"], cx[prefix .. "_read_csv_text"]
+  local write = cx[prefix .. "_write_csv_opts"]
+  function class.from_csv(path, opts) return class.new():read_csv(path, opts) end
+  function class:read_csv(path, opts)
+    read(self._h, path, csv_args(opts))
+    return self
+  end
+  function class:read_csv_text(text, name, opts)
+    local d, c, i = csv_args(opts)
+    read_text(self._h, text, name or "<text>", d, c, i)
+    return self
+  end
+  function class:write_csv(path, opts) write(self._h, path, write_args(opts)) end
+end
+
 local function to_time(t)
   if t == nil then return TIME_ABSENT end
   if type(t) == "string" then return cx.time_parse(t) end
@@ -46,31 +70,10 @@ local function wrap(h) return setmetatable({_h = h}, Log) end
 
 --- An empty log.
 function Log.new() return wrap(cx.log_new()) end
-
---- A log read from a CSV file; opts: delimiter, columns = {field = "column"}, ignore_unknown_columns.
-function Log.from_csv(path, opts) return Log.new():read_csv(path, opts) end
-
-function Log:read_csv(path, opts)
-  cx.log_read_csv_opts(self._h, path, csv_args(opts))
-  return self
-end
-
-function Log:read_csv_text(text, name, opts)
-  local d, c, i = csv_args(opts)
-  cx.log_read_csv_text(self._h, text, name or "<text>", d, c, i)
-  return self
-end
-
-function Log:write_csv(path, opts)
-  opts = opts or {}
-  cx.log_write_csv_opts(self._h, path, opts.delimiter or ",", columns_option(opts.columns),
-    opts.epoch_seconds and 1 or 0)
-end
+add_csv_methods(Log, "log")
 
 function Log:to_csv_text(opts)
-  opts = opts or {}
-  return cx.log_write_csv_text(self._h, opts.delimiter or ",", columns_option(opts.columns),
-    opts.epoch_seconds and 1 or 0)
+  return cx.log_write_csv_text(self._h, write_args(opts))
 end
 
 function Log:rows() return cx.log_rows(self._h) end
@@ -216,25 +219,7 @@ TransactionLog.__index = TransactionLog
 TransactionLog.__name = "cxkit.TransactionLog"
 
 function TransactionLog.new() return setmetatable({_h = cx.txlog_new()}, TransactionLog) end
-function TransactionLog.from_csv(path, opts) return TransactionLog.new():read_csv(path, opts) end
-
-function TransactionLog:read_csv(path, opts)
-  cx.txlog_read_csv_opts(self._h, path, csv_args(opts))
-  return self
-end
-
-function TransactionLog:read_csv_text(text, name, opts)
-  local d, c, i = csv_args(opts)
-  cx.txlog_read_csv_text(self._h, text, name or "<text>", d, c, i)
-  return self
-end
-
-function TransactionLog:write_csv(path, opts)
-  opts = opts or {}
-  cx.txlog_write_csv_opts(self._h, path, opts.delimiter or ",", columns_option(opts.columns),
-    opts.epoch_seconds and 1 or 0)
-end
-
+add_csv_methods(TransactionLog, "txlog")
 function TransactionLog:append(customer, time, amount)
   cx.txlog_append(self._h, customer, to_time(time), amount or 0 / 0)
   return self

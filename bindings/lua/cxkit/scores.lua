@@ -39,19 +39,27 @@ function S.nps(ratings, opts)
                                  opts.weights), opts)
 end
 
---- CSAT of ratings on opts.scale_min..scale_max (1..5): mean with a t interval and the share
---- of ratings >= opts.threshold (default: top two points) with a Wilson interval.
+--- CSAT summary of an accumulator: mean with a t interval (when n_eff > 1) and the share of
+--- ratings >= opts.threshold (default: top two points) with a Wilson interval.
+function S.acc_csat(acc, opts)
+  opts = opts or {}
+  local _, hi = cx.acc_scale(acc)
+  local level = opts.level or 0.95
+  local n, _, n_eff = cx.acc_sizes(acc)
+  local r = {n = n, n_eff = n_eff}
+  if n_eff > 1 then
+    r.mean, r.se, r.mean_lo, r.mean_hi = cx.acc_mean(acc, level, cx.CX_MEAN_T)
+  end
+  r.top_box, r.top_box_lo, r.top_box_hi = cx.acc_top_box(acc, opts.threshold or (hi - 1), level,
+                                                         method(PROP, opts.method, "wilson"))
+  return r
+end
+
+--- CSAT of ratings on opts.scale_min..scale_max (1..5); see S.acc_csat.
 function S.csat(ratings, opts)
   opts = opts or {}
-  local lo, hi = opts.scale_min or 1, opts.scale_max or 5
-  local acc = S.accumulator(lo, hi, ratings, opts.weights)
-  local level = opts.level or 0.95
-  local m, se, mlo, mhi = cx.acc_mean(acc, level, cx.CX_MEAN_T)
-  local s, slo, shi = cx.acc_top_box(acc, opts.threshold or (hi - 1), level,
-                                     method(PROP, opts.method, "wilson"))
-  local n, _, n_eff = cx.acc_sizes(acc)
-  return {mean = m, se = se, mean_lo = mlo, mean_hi = mhi, top_box = s, top_box_lo = slo,
-          top_box_hi = shi, n = n, n_eff = n_eff}
+  return S.acc_csat(S.accumulator(opts.scale_min or 1, opts.scale_max or 5, ratings,
+                                  opts.weights), opts)
 end
 
 --- Customer Effort Score 2.0 (1..7, share agreeing = ratings >= 5).
@@ -75,6 +83,42 @@ function S.gap(a, b, superior, level)
   local r = {}
   for i, k in ipairs(names) do r[k] = v[i] end
   return r
+end
+
+local field_ids = {}
+for i = 0, cx.field_count() - 1 do field_ids[cx.field_name(i)] = i end
+local PERIODS = {none = 0, day = 1, week = 2, month = 3, quarter = 4, year = 5}
+
+local function field_id(name)
+  local id = field_ids[name]
+  if not id then error("cxkit: EINVAL: unknown field '" .. tostring(name) .. "'", 3) end
+  return id
+end
+
+--- Scores per group of an interaction log (cx.Log or its handle), grouped in C:
+--- opts.by (field name or list), opts.period (day/week/month/quarter/year), opts.rating
+--- ("csat" default, "nps", "ces", ...), opts.weights (one per row). Returns a list of rows
+--- {<key> = label, ..., score = S.acc_nps or S.acc_csat result}.
+function S.by(log, opts)
+  opts = opts or {}
+  local rating = opts.rating or "csat"
+  local by = type(opts.by) == "string" and {opts.by} or opts.by or {}
+  local ids = {}
+  for i, name in ipairs(by) do ids[i] = field_id(name) end
+  local period = PERIODS[opts.period or "none"]
+  if not period then error("cxkit: EINVAL: unknown period '" .. tostring(opts.period) .. "'", 2) end
+  local t = cx.scores_group_log(type(log) == "table" and log._h or log, field_id(rating), ids,
+                                period, opts.weights or {}, opts.scale_min or 0,
+                                opts.scale_max or 0)
+  local rows = {}
+  for g = 0, cx.scores_groups(t) - 1 do
+    local row = {}
+    for q = 0, cx.scores_keys(t) - 1 do row[cx.scores_key_name(t, q)] = cx.scores_label(t, g, q) end
+    local acc = cx.scores_acc_copy(t, g)
+    row.score = rating == "nps" and S.acc_nps(acc, opts) or S.acc_csat(acc, opts)
+    rows[#rows + 1] = row
+  end
+  return rows
 end
 
 local D = {}

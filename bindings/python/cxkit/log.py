@@ -265,6 +265,11 @@ class Log:
     def __repr__(self) -> str:
         return f"<cxkit.Log rows={len(self)} fields={list(self.fields)}>"
 
+    def __reduce__(self):
+        # Pickling (multiprocessing, Dask) goes through CSV with epoch seconds, which is lossless:
+        # doubles are written in their shortest round-trip form and ids keep their first-seen order.
+        return (_log_from_state, (self.to_csv_text(epoch_seconds=True), self.is_sorted))
+
     # ---- columns ----
     def __getitem__(self, name: str) -> np.ndarray:
         return self.column(name)
@@ -473,6 +478,10 @@ class TransactionLog:
     def __repr__(self) -> str:
         return f"<cxkit.TransactionLog rows={len(self)} customers={self.customer_count}>"
 
+    def __reduce__(self):
+        return (_txlog_from_state, (self.customers, core.cx_txlog_get_times(len(self), self._h),
+                                    self.amounts))
+
     def sort(self) -> "TransactionLog":
         core.cx_txlog_sort(self._h)
         return self
@@ -517,3 +526,12 @@ class TransactionLog:
         m = {"customer": "customer", "time": "time", "amount": "amount", **dict(columns or {})}
         amounts = df[m["amount"]] if m["amount"] in df.columns else np.full(len(df), np.nan)
         return cls().extend(df[m["customer"]], df[m["time"]], amounts)
+
+
+def _log_from_state(text: str, is_sorted: bool) -> Log:
+    log = Log.from_csv_text(text, name="<pickle>")
+    return log.sort() if is_sorted else log
+
+
+def _txlog_from_state(customers, times, amounts) -> TransactionLog:
+    return TransactionLog().extend(customers, times, amounts)

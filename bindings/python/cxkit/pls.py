@@ -34,7 +34,9 @@ _SIGN = {"none": core.CX_PLS_SIGN_NONE, "construct": core.CX_PLS_SIGN_CONSTRUCT,
 _STATS = {"weight": core.CX_PLS_STAT_WEIGHT, "loading": core.CX_PLS_STAT_LOADING,
           "path": core.CX_PLS_STAT_PATH, "total_effect": core.CX_PLS_STAT_TOTAL_EFFECT,
           "rsquared": core.CX_PLS_STAT_RSQUARED, "index": core.CX_PLS_STAT_INDEX,
-          "htmt": core.CX_PLS_STAT_HTMT, "segment_index": core.CX_PLS_STAT_SEGMENT_INDEX}
+          "htmt": core.CX_PLS_STAT_HTMT, "segment_index": core.CX_PLS_STAT_SEGMENT_INDEX,
+          "indirect_effect": core.CX_PLS_STAT_INDIRECT_EFFECT, "rho_a": core.CX_PLS_STAT_RHO_A,
+          "rho_c": core.CX_PLS_STAT_RHO_C, "ave": core.CX_PLS_STAT_AVE}
 
 
 class Model:
@@ -370,6 +372,11 @@ class BootstrapResult:
         if kind == "total_effect":
             t = self.result.total_effects
             return [((a, b), c.index(a), c.index(b)) for a in c for b in c if t.loc[a, b] != 0]
+        if kind == "indirect_effect":
+            t = self.result.indirect_effects
+            return [((a, b), c.index(a), c.index(b)) for a in c for b in c if t.loc[a, b] != 0]
+        if kind in ("rho_a", "rho_c", "ave"):
+            return [((j,), i, 0) for i, j in enumerate(c)]
         if kind == "rsquared":
             return [((j,), c.index(j), 0) for j in self.result.rsquared.index]
         if kind == "index":
@@ -391,7 +398,8 @@ class BootstrapResult:
                          int(s.n)))
             idx.append(key)
         names = {"weight": ["construct", "indicator"], "loading": ["construct", "indicator"],
-                 "rsquared": ["construct"], "index": ["construct"],
+                 "rsquared": ["construct"], "index": ["construct"], "rho_a": ["construct"],
+                 "rho_c": ["construct"], "ave": ["construct"],
                  "segment_index": ["segment", "construct"]}.get(kind, ["from", "to"])
         index = pd.MultiIndex.from_tuples(idx, names=names) if len(names) > 1 else \
             pd.Index([k[0] for k in idx], name=names[0])

@@ -323,7 +323,8 @@ def scores_by(df: pd.DataFrame, by=None, rating: str = "csat", metric: Optional[
     ``by``: column name(s) (touchpoint, channel, employee, ...); ``period``: day / week /
     month / quarter / year from the ``time`` column (UTC; weeks labelled by their Monday).
     ``metric``: "nps" (default for rating "nps") or "csat" (mean + top-box). Rows with a
-    missing key or rating are skipped. Returns one row per group, ordered by the keys."""
+    missing key or rating are skipped; a DataFrame group whose ratings are all missing gets a
+    row of NaN. Returns one row per group, ordered by the keys."""
     scale = _default_scale(rating, scale)
     metric = metric or ("nps" if rating == "nps" else "csat")
     if hasattr(df, "_h") and not isinstance(df, pd.DataFrame):  # a cxkit.Log: C group-by

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from . import core
+from .errors import Error
 
 SERIES = [core.cx_sim_series_name(i) for i in range(core.CX_SIM_SERIES_COUNT)]
 STATS = [core.cx_sim_stat_name(i) for i in range(core.CX_SIM_STAT_COUNT)]
@@ -22,6 +23,19 @@ def parameters():
                     "source": core.cx_sim_param_text(i, 2),
                     "uncertainty": core.cx_sim_param_text(i, 3)})
     return out
+
+
+def _naming_plugin(call, *args):
+    """Run a simulation; an exception raised by a plugin gets a note naming the plugin."""
+    try:
+        return call(*args)
+    except Error:
+        raise
+    except Exception as e:
+        name = core.cx_error_last().param
+        if name:
+            e.add_note(f"raised by simulator plugin '{name}'")
+        raise
 
 
 class Scenario:
@@ -81,15 +95,16 @@ class Scenario:
         return o
 
     def run(self, seed: int = 1, threads: int = 0, record: bool = False) -> "Result":
-        return Result(core.cx_sim_run(self._p, self._options(seed, threads, record)))
+        return Result(_naming_plugin(core.cx_sim_run, self._p,
+                                     self._options(seed, threads, record)))
 
     def compare(self, whatif: "Scenario", replications: int = 10, seed: int = 1,
                 threads: int = 0, level: float = 0.95):
         """Per-period differences whatif - self under common random numbers, as a DataFrame with
         columns series, period, difference, lower, upper."""
         import pandas as pd
-        c = core.cx_sim_compare(self._p, whatif._p, replications,
-                                self._options(seed, threads, False))
+        c = _naming_plugin(core.cx_sim_compare, self._p, whatif._p, replications,
+                           self._options(seed, threads, False))
         n = core.cx_sim_comparison_periods(c)
         rows = []
         for s, name in enumerate(SERIES):
