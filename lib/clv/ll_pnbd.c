@@ -27,62 +27,123 @@ typedef struct gser {
 
 /* The series coefficients depend on (e, c) only, i.e. on the frequency: rows sorted by
  * frequency share them, so they are computed once per frequency and reused for every customer
- * and for both ends (tx and T) of the integral. */
+ * and for both ends (tx and T) of the integral. With a_n = prod_{j<=n} (e+j)/(c+j), term n of
+ * the series is a_n z^(n+1); the cache holds, in blocks of 4 terms (so that the evaluation is
+ * four independent multiply-adds per quantity, which vectorise), a_n, a_n sum_{j<=n} 1/(e+j),
+ * a_n sum_{j<=n} 1/(c+j) and a_n (n+1). A customer then costs powers of z and dot products. */
+#define GBLOCK 4
+
 typedef struct gcache {
     double e, c;
-    size_t len, cap;
-    double *k; /* per term n: ratio (e+n)/(c+n), sum_{j<=n} 1/(e+j), sum_{j<=n} 1/(c+j) */
+    size_t len, cap;  /* terms (a multiple of GBLOCK) */
+    double *k;        /* per block: a[4], a*se[4], a*sc[4], a*(n+1)[4] */
+    double a, se, sc; /* running values after the last cached term */
+    double last_z;    /* the previous argument and its result: customers with x = 0 all have */
+    gser last;        /* tx = 0, hence the same z at tx */
 } gcache;
 
 static cx_status gcache_extend(gcache *gc, size_t need)
 {
+    need = (need + GBLOCK - 1) / GBLOCK * GBLOCK;
     if (need > gc->cap) {
         size_t cap = gc->cap ? gc->cap : 64;
         while (cap < need)
             cap *= 2;
-        double *k = cx__realloc_array(gc->k, 3 * cap, sizeof *k);
+        double *k = cx__realloc_array(gc->k, 4 * cap, sizeof *k);
         if (!k)
             return cx__enomem();
         gc->k = k;
         gc->cap = cap;
     }
     for (size_t n = gc->len; n < need; n++) {
-        const double se = (n ? gc->k[3 * (n - 1) + 1] : 0.0) + 1.0 / (gc->e + (double)n);
-        const double sc = (n ? gc->k[3 * (n - 1) + 2] : 0.0) + 1.0 / (gc->c + (double)n);
-        gc->k[3 * n] = (gc->e + (double)n) / (gc->c + (double)n);
-        gc->k[3 * n + 1] = se;
-        gc->k[3 * n + 2] = sc;
+        const double dn = (double)n;
+        gc->a *= (gc->e + dn) / (gc->c + dn);
+        gc->se += 1.0 / (gc->e + dn);
+        gc->sc += 1.0 / (gc->c + dn);
+        double *blk = gc->k + 4 * (n - n % GBLOCK);
+        const size_t l = n % GBLOCK;
+        blk[l] = gc->a;
+        blk[GBLOCK + l] = gc->a * gc->se;
+        blk[2 * GBLOCK + l] = gc->a * gc->sc;
+        blk[3 * GBLOCK + l] = gc->a * (dn + 1.0);
     }
     if (need > gc->len)
         gc->len = need;
     return CX_OK;
 }
 
-static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
+static void gser_finish(gser *out, double e, double c, double z, double sum, double de, double dc,
+                        double dz)
 {
-    double term = 1.0, sum = 1.0, se = 0.0, sc = 0.0, de = 0.0, dc = 0.0, dz = 0.0;
-    if (gc && (gc->e != e || gc->c != c)) {
+    out->v = sum;
+    out->de = de;
+    out->dc = dc;
+    out->dz = z > 0 ? dz / z : 0.0;
+    /* at z = 0 the derivative in z is the first coefficient e / c */
+    if (z == 0)
+        out->dz = e / c;
+}
+
+static cx_status series_cached(gser *out, double e, double c, double z, gcache *gc)
+{
+    if (gc->e != e || gc->c != c) {
         gc->e = e;
         gc->c = c;
         gc->len = 0;
+        gc->a = 1.0;
+        gc->se = gc->sc = 0.0;
+        gc->last_z = NAN;
+    } else if (z == gc->last_z) {
+        *out = gc->last;
+        return CX_OK;
     }
-    for (int n = 0; n < SERIES_MAX; n++) {
-        double ratio;
-        if (gc) {
-            if ((size_t)n >= gc->len) {
-                cx_status st = gcache_extend(gc, 2 * (size_t)n + 32);
-                if (st != CX_OK)
-                    return st;
-            }
-            const double *k = gc->k + 3 * n;
-            ratio = k[0] * z;
-            se = k[1];
-            sc = k[2];
-        } else {
-            ratio = (e + n) / (c + n) * z;
-            se += 1.0 / (e + n);
-            sc += 1.0 / (c + n);
+    double zp[GBLOCK], v[GBLOCK] = {0}, de[GBLOCK] = {0}, dc[GBLOCK] = {0}, dz[GBLOCK] = {0};
+    zp[0] = z;
+    for (int l = 1; l < GBLOCK; l++)
+        zp[l] = zp[l - 1] * z;
+    const double zb = zp[GBLOCK - 1];
+    for (size_t n = 0;; n += GBLOCK) {
+        if (n >= gc->len) {
+            if (n >= SERIES_MAX)
+                return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
+            cx_status st = gcache_extend(gc, 2 * n + 32);
+            if (st != CX_OK)
+                return st;
         }
+        const double *blk = gc->k + 4 * n;
+        for (int l = 0; l < GBLOCK; l++) {
+            v[l] += blk[l] * zp[l];
+            de[l] += blk[GBLOCK + l] * zp[l];
+            dc[l] += blk[2 * GBLOCK + l] * zp[l];
+            dz[l] += blk[3 * GBLOCK + l] * zp[l];
+        }
+        /* terms decrease, and their ratios grow towards z, so the tail after the last term of
+         * the block is below last * z / (1 - z) */
+        const double last = blk[GBLOCK - 1] * zp[GBLOCK - 1];
+        const double sum = 1.0 + ((v[0] + v[1]) + (v[2] + v[3]));
+        if (last * z <= 1e-17 * sum * (1.0 - z))
+            break;
+        for (int l = 0; l < GBLOCK; l++)
+            zp[l] *= zb;
+    }
+    gser_finish(out, e, c, z, 1.0 + ((v[0] + v[1]) + (v[2] + v[3])),
+                (de[0] + de[1]) + (de[2] + de[3]), -((dc[0] + dc[1]) + (dc[2] + dc[3])),
+                (dz[0] + dz[1]) + (dz[2] + dz[3]));
+    gc->last_z = z;
+    gc->last = *out;
+    return CX_OK;
+}
+
+/* One customer without a cache (predictions, covariate fits): the plain recurrence. */
+static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
+{
+    if (gc)
+        return series_cached(out, e, c, z, gc);
+    double term = 1.0, sum = 1.0, se = 0.0, sc = 0.0, de = 0.0, dc = 0.0, dz = 0.0;
+    for (int n = 0; n < SERIES_MAX; n++) {
+        const double ratio = (e + n) / (c + n) * z;
+        se += 1.0 / (e + n);
+        sc += 1.0 / (c + n);
         term *= ratio;
         sum += term;
         de += term * se;
@@ -94,13 +155,7 @@ static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
         if (n == SERIES_MAX - 1)
             return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
     }
-    out->v = sum;
-    out->de = de;
-    out->dc = dc;
-    out->dz = z > 0 ? dz / z : 0.0;
-    /* at z = 0 the derivative in z is the first coefficient e / c */
-    if (z == 0)
-        out->dz = e / c;
+    gser_finish(out, e, c, z, sum, de, dc, dz);
     return CX_OK;
 }
 
@@ -141,8 +196,10 @@ static cx_status bracket(double *logb, double gb[4], double *palive, const doubl
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double k = r + s + x, w = s / k;
-    const double lDT = -(r + x) * log(alpha + T) - s * log(beta + T);
-    const double lDx = -(r + x) * log(alpha + tx) - s * log(beta + tx);
+    const double laT = log(alpha + T), lbT = log(beta + T), lax = log(alpha + tx),
+                 lbx = log(beta + tx);
+    const double lDT = -(r + x) * laT - s * lbT;
+    const double lDx = -(r + x) * lax - s * lbx;
     double GT, gT[4], Gx, gx[4];
     cx_status st;
     if ((st = g_at(&GT, gT, p, x, T, gc)) != CX_OK || (st = g_at(&Gx, gx, p, x, tx, gc)) != CX_OK)
@@ -158,10 +215,8 @@ static cx_status bracket(double *logb, double gb[4], double *palive, const doubl
         *palive = dT / B;
     if (gb) {
         /* d log D(y): (-log(alpha+y), -(r+x)/(alpha+y), -log(beta+y), -s/(beta+y)) */
-        const double dlDT[4] = {-log(alpha + T), -(r + x) / (alpha + T), -log(beta + T),
-                                -s / (beta + T)};
-        const double dlDx[4] = {-log(alpha + tx), -(r + x) / (alpha + tx), -log(beta + tx),
-                                -s / (beta + tx)};
+        const double dlDT[4] = {-laT, -(r + x) / (alpha + T), -lbT, -s / (beta + T)};
+        const double dlDx[4] = {-lax, -(r + x) / (alpha + tx), -lbx, -s / (beta + tx)};
         const double dw[4] = {-s / (k * k), 0.0, (r + x) / (k * k), 0.0};
         for (int j = 0; j < 4; j++) {
             const double dB = aliveT * dlDT[j] - dT * (dw[j] * GT + w * gT[j]) + deadT * dlDx[j] +
@@ -187,10 +242,11 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double lgr = cx__lgamma(r), dgr = cx__digamma(r);
-    const double head = r * log(alpha) + s * log(beta);
+    const double lalpha = log(alpha), lbeta = log(beta);
+    const double head = r * lalpha + s * lbeta;
     double sum = 0.0, g[4] = {0, 0, 0, 0};
     double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
-    gcache gc = {NAN, NAN, 0, 0, NULL};
+    gcache gc = {NAN, NAN, 0, 0, NULL, 1.0, 0.0, 0.0, NAN, {0, 0, 0, 0}};
     for (size_t i = 0; i < d->n; i++) {
         const double x = d->x[i], w = d->w[i];
         if (x != cur_x) {
@@ -208,9 +264,9 @@ cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_d
         }
         sum += w * (lgx + head + lb);
         if (grad) {
-            g[0] += w * (dgx + log(alpha) + gb[0]);
+            g[0] += w * (dgx + lalpha + gb[0]);
             g[1] += w * (r / alpha + gb[1]);
-            g[2] += w * (log(beta) + gb[2]);
+            g[2] += w * (lbeta + gb[2]);
             g[3] += w * (s / beta + gb[3]);
         }
     }

@@ -4,6 +4,7 @@
  * starting points, and standard errors by the delta method.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,7 +229,60 @@ static int row_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-/* Sort rows by (x, tx, T) and merge identical ones; columns are stored in one block *mem. */
+static uint64_t bits(double v)
+{
+    uint64_t u;
+    v += 0.0; /* -0 and +0 are the same value */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+static size_t row_hash(const row4 *r, size_t mask)
+{
+    uint64_t h = bits(r->x) * 0x9E3779B97F4A7C15u;
+    h = (h ^ bits(r->tx)) * 0xC2B2AE3D27D4EB4Fu;
+    h = (h ^ bits(r->T)) * 0x165667B19E3779F9u;
+    return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* Merge identical rows (weights summed in input order) by hashing: linear time, where a sort of
+ * a million rows costs more than fitting them. Returns the number of distinct rows, now first
+ * in rows[] in order of first appearance; or 0 with *oom set. */
+static size_t merge_identical(row4 *rows, size_t m, int *oom)
+{
+    size_t cap = 16;
+    while (cap < 2 * m)
+        cap *= 2;
+    uint32_t *slot = cx__calloc(cap, sizeof *slot); /* 0 = empty, else distinct index + 1 */
+    if (!slot) {
+        *oom = 1;
+        return 0;
+    }
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t h = row_hash(&rows[i], cap - 1);
+        for (;;) {
+            const uint32_t k = slot[h];
+            if (k == 0) {
+                rows[u] = rows[i];
+                slot[h] = (uint32_t)++u;
+                break;
+            }
+            if (row_cmp(&rows[k - 1], &rows[i]) == 0) {
+                rows[k - 1].w += rows[i].w;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+    }
+    cx__free(slot);
+    return u;
+}
+
+/* Merge identical rows and order them by frequency x (the likelihoods evaluate the terms that
+ * depend on x once per distinct frequency); columns are stored in one block *mem. Frequencies
+ * are integers, so a counting sort does it in linear time when they are not too spread out; the
+ * general sort by (x, tx, T) is the fallback. */
 static cx_status compress(cx__clv_data *d, double **mem, const double *x, const double *tx,
                           const double *T, const double *w, size_t n)
 {
@@ -236,6 +290,7 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     if (!rows)
         return cx__enomem();
     size_t m = 0;
+    double max_x = 0.0;
     for (size_t i = 0; i < n; i++) {
         const double wi = w ? w[i] : 1.0;
         if (wi == 0.0)
@@ -244,18 +299,32 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
         rows[m].tx = tx[i];
         rows[m].T = T ? T[i] : 0.0;
         rows[m].w = wi;
+        if (x[i] > max_x)
+            max_x = x[i];
         m++;
     }
-    qsort(rows, m, sizeof *rows, row_cmp);
     size_t u = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (u > 0 && row_cmp(&rows[u - 1], &rows[i]) == 0)
-            rows[u - 1].w += rows[i].w;
-        else
-            rows[u++] = rows[i];
+    const int counting = m < UINT32_MAX && max_x <= (double)(4 * m + 1024);
+    if (counting) {
+        int oom = 0;
+        u = merge_identical(rows, m, &oom);
+        if (oom) {
+            cx__free(rows);
+            return cx__enomem();
+        }
+    } else {
+        qsort(rows, m, sizeof *rows, row_cmp);
+        for (size_t i = 0; i < m; i++) {
+            if (u > 0 && row_cmp(&rows[u - 1], &rows[i]) == 0)
+                rows[u - 1].w += rows[i].w;
+            else
+                rows[u++] = rows[i];
+        }
     }
     double *cols = cx__malloc_array(4 * (u ? u : 1), sizeof *cols);
-    if (!cols) {
+    size_t *start = counting ? cx__calloc((size_t)max_x + 2, sizeof *start) : NULL;
+    if (!cols || (counting && !start)) {
+        cx__free(cols);
         cx__free(rows);
         return cx__enomem();
     }
@@ -265,16 +334,23 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     d->T = cols + 2 * u;
     d->w = cols + 3 * u;
     d->total_w = 0.0;
-    d->max_x = 0.0;
-    for (size_t i = 0; i < u; i++) {
-        cols[i] = rows[i].x;
-        cols[u + i] = rows[i].tx;
-        cols[2 * u + i] = rows[i].T;
-        cols[3 * u + i] = rows[i].w;
-        d->total_w += rows[i].w;
-        if (rows[i].x > d->max_x)
-            d->max_x = rows[i].x;
+    d->max_x = max_x;
+    if (counting) { /* stable: rows of one frequency keep their order */
+        for (size_t i = 0; i < u; i++)
+            start[(size_t)rows[i].x + 1]++;
+        for (size_t v = 1; v <= (size_t)max_x + 1; v++)
+            start[v] += start[v - 1];
     }
+    for (size_t i = 0; i < u; i++) {
+        const size_t j = counting ? start[(size_t)rows[i].x]++ : i;
+        cols[j] = rows[i].x;
+        cols[u + j] = rows[i].tx;
+        cols[2 * u + j] = rows[i].T;
+        cols[3 * u + j] = rows[i].w;
+    }
+    for (size_t i = 0; i < u; i++)
+        d->total_w += cols[3 * u + i];
+    cx__free(start);
     cx__free(rows);
     *mem = cols;
     return CX_OK;
