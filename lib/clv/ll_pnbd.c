@@ -15,6 +15,7 @@
  * Derivatives of G with respect to e, k and z are accumulated along the series.
  */
 #include <math.h>
+#include <string.h>
 
 #include "clv_internal.h"
 #include "special.h"
@@ -97,11 +98,18 @@ static cx_status series_cached(gser *out, double e, double c, double z, gcache *
         *out = gc->last;
         return CX_OK;
     }
-    double zp[GBLOCK], v[GBLOCK] = {0}, de[GBLOCK] = {0}, dc[GBLOCK] = {0}, dz[GBLOCK] = {0};
-    zp[0] = z;
-    for (int l = 1; l < GBLOCK; l++)
-        zp[l] = zp[l - 1] * z;
-    const double zb = zp[GBLOCK - 1];
+    if (z == 0.0) {
+        gser_finish(out, e, c, z, 1.0, 0.0, 0.0, 0.0);
+        return CX_OK;
+    }
+    /* two lanes of two terms: lane vectors hold terms (n, n+1) and (n+2, n+3) */
+    typedef double v2 __attribute__((vector_size(16)));
+    const v2 z2 = {z * z * z * z, z * z * z * z};
+    v2 za = {z, z * z}, zb = {z * z * z, z * z * z * z};
+    v2 v0 = {0, 0}, v1 = v0, e0 = v0, e1 = v0, c0 = v0, c1 = v0, d0 = v0, d1 = v0;
+    /* the tail after the last term of a block is below last * z / (1 - z) (terms decrease and
+     * their ratios grow towards z); stop when that is below 1e-17 of the sum (>= 1) */
+    const double thr = 1e-17 * (1.0 - z) / z;
     for (size_t n = 0;; n += GBLOCK) {
         if (n >= gc->len) {
             if (n >= SERIES_MAX)
@@ -111,24 +119,34 @@ static cx_status series_cached(gser *out, double e, double c, double z, gcache *
                 return st;
         }
         const double *blk = gc->k + 4 * n;
-        for (int l = 0; l < GBLOCK; l++) {
-            v[l] += blk[l] * zp[l];
-            de[l] += blk[GBLOCK + l] * zp[l];
-            dc[l] += blk[2 * GBLOCK + l] * zp[l];
-            dz[l] += blk[3 * GBLOCK + l] * zp[l];
-        }
-        /* terms decrease, and their ratios grow towards z, so the tail after the last term of
-         * the block is below last * z / (1 - z) */
-        const double last = blk[GBLOCK - 1] * zp[GBLOCK - 1];
-        const double sum = 1.0 + ((v[0] + v[1]) + (v[2] + v[3]));
-        if (last * z <= 1e-17 * sum * (1.0 - z))
+        v2 k0, k1, k2, k3, k4, k5, k6, k7; /* unaligned-safe loads */
+        memcpy(&k0, blk, sizeof k0);
+        memcpy(&k1, blk + 2, sizeof k1);
+        memcpy(&k2, blk + 4, sizeof k2);
+        memcpy(&k3, blk + 6, sizeof k3);
+        memcpy(&k4, blk + 8, sizeof k4);
+        memcpy(&k5, blk + 10, sizeof k5);
+        memcpy(&k6, blk + 12, sizeof k6);
+        memcpy(&k7, blk + 14, sizeof k7);
+        v0 += k0 * za;
+        v1 += k1 * zb;
+        e0 += k2 * za;
+        e1 += k3 * zb;
+        c0 += k4 * za;
+        c1 += k5 * zb;
+        d0 += k6 * za;
+        d1 += k7 * zb;
+        if (blk[GBLOCK - 1] * zb[1] <= thr * (1.0 + v0[0] + v0[1] + v1[0] + v1[1]))
             break;
-        for (int l = 0; l < GBLOCK; l++)
-            zp[l] *= zb;
+        za *= z2;
+        zb *= z2;
     }
-    gser_finish(out, e, c, z, 1.0 + ((v[0] + v[1]) + (v[2] + v[3])),
-                (de[0] + de[1]) + (de[2] + de[3]), -((dc[0] + dc[1]) + (dc[2] + dc[3])),
-                (dz[0] + dz[1]) + (dz[2] + dz[3]));
+    v0 += v1;
+    e0 += e1;
+    c0 += c1;
+    d0 += d1;
+    gser_finish(out, e, c, z, 1.0 + (v0[0] + v0[1]), e0[0] + e0[1], -(c0[0] + c0[1]),
+                d0[0] + d0[1]);
     gc->last_z = z;
     gc->last = *out;
     return CX_OK;
