@@ -15,7 +15,7 @@
 static const cx__clv_kind_info kinds[] = {
     {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd, cx__llh_bgnbd},
     {CX_CLV_MBGNBD, "mbgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_mbgnbd, cx__llh_mbgnbd},
-    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd, NULL},
+    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd, cx__llh_pnbd},
     {CX_CLV_BGBB, "bgbb", 4, {"alpha", "beta", "gamma", "delta"}, cx__ll_bgbb, NULL},
     {CX_CLV_SBG, "sbg", 2, {"alpha", "beta", NULL, NULL}, cx__ll_sbg, NULL},
     {CX_CLV_GAMMA_GAMMA, "gg", 3, {"p", "q", "gamma", NULL}, cx__ll_gg, NULL},
@@ -324,6 +324,7 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     double *cols = cx__malloc_array(4 * (u ? u : 1), sizeof *cols);
     size_t *start = counting ? cx__calloc((size_t)max_x + 2, sizeof *start) : NULL;
     if (!cols || (counting && !start)) {
+        cx__free(start);
         cx__free(cols);
         cx__free(rows);
         return cx__enomem();
@@ -502,7 +503,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     oo.gtol = opts->gtol;
     /* trust-region Newton where the Hessian is analytic; BFGS otherwise (a Hessian by
      * differences would cost 2k gradients per step) */
-    oo.use_hessian = model->info->llh != NULL;
+    oo.use_hessian = model->info->llh != NULL && kind != CX_CLV_PARETO_NBD;
 
     cx_rng *rng = NULL;
     double best[CX__CLV_MAXP];
