@@ -10,7 +10,7 @@
  * allocated column has; entries past `n` are scratch). The element type follows the field kind:
  *
  *   CX_KIND_DOUBLE   double   NaN when absent                       (cx__log_f64)
- *   CX_KIND_TIME     int64_t  CX_TIME_ABSENT when absent (the `time` field never is)    (cx__log_time)
+ *   CX_KIND_TIME     int64_t  CX_TIME_ABSENT when absent (the `time` field never is) (cx__log_time)
  *   CX_KIND_STRING   int32_t  code into dict[f], -1 when absent     (cx__log_codes)
  *   CX_KIND_BOOL     int8_t   1 yes, 0 no, -1 absent                 (cx__log_i8)
  *   CX_KIND_CHANNEL  int8_t   cx_channel value, 0 = unknown          (cx__log_i8)

@@ -183,7 +183,8 @@ class _ContinuousFitter(_Fitter):
             purchase_covariates=None, dropout_covariates=None, **kwargs):
         """Maximum likelihood on (frequency, recency, T); weights count identical customers.
         Starts are tried in turn until one converges (all of them with all_starts=True, keeping
-        the best optimum).
+        the best optimum). lifetimes' initial_params, verbose and tol are accepted for
+        compatibility and not used (cxkit chooses its starts and converges on the gradient).
 
         ``purchase_covariates`` / ``dropout_covariates`` (BG/NBD and Pareto/NBD; DataFrame or
         n x k array) are time-invariant customer covariates such as satisfaction: alpha_i =
