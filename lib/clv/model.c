@@ -237,12 +237,18 @@ static uint64_t bits(double v)
     return u;
 }
 
+/* splitmix64's finaliser: every input bit reaches the low bits the table index uses (day-grid
+ * values and small integers have long runs of zero low bits) */
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
 static size_t row_hash(const row4 *r, size_t mask)
 {
-    uint64_t h = bits(r->x) * 0x9E3779B97F4A7C15u;
-    h = (h ^ bits(r->tx)) * 0xC2B2AE3D27D4EB4Fu;
-    h = (h ^ bits(r->T)) * 0x165667B19E3779F9u;
-    return (size_t)(h ^ (h >> 29)) & mask;
+    return (size_t)mix(bits(r->x) ^ mix(bits(r->tx) ^ mix(bits(r->T)))) & mask;
 }
 
 /* Merge identical rows (weights summed in input order) by hashing: linear time, where a sort of
