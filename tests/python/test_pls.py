@@ -402,3 +402,25 @@ def test_bootstrap_new_families_are_thread_count_independent(res):
     for kind in ("alpha", "adj_rsquared", "construct_correlation", "fornell_larcker",
                  "vif_inner", "fsquare"):
         assert b1.table(kind).equals(b2.table(kind)), kind
+
+
+@needs_mobi
+def test_cli_bootstrap_json_has_every_family_as_python(tmp_path, res):
+    import json
+    import subprocess
+    model = tmp_path / "ecsi.txt"
+    model.write_text(ECSI)
+    out = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(MOBI / "mobi.csv"),
+                          "--bootstrap", "40", "--seed", "3", "--threads", "2", "--fsquare",
+                          "--json", "--scale", "1,10"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)["bootstrap"]
+    b = res.bootstrap(40, seed=3, threads=1, fsquare=True)
+    for kind in ("alpha", "adj_rsquared", "construct_correlation", "fornell_larcker",
+                 "vif_inner", "fsquare", "indirect_effect", "rho_c", "weight"):
+        t = b.table(kind)
+        assert len(d[kind]) == len(t), kind
+        for row, (_, ref) in zip(d[kind], t.iterrows()):
+            assert row["sd"] == pytest.approx(ref.sd, abs=1e-15)
+            assert row["bca_lo"] == pytest.approx(ref.bca_lo, abs=1e-15)
+            assert row["n"] == ref.n
