@@ -862,7 +862,8 @@ static cx_status summarize(cx_pls_boot_summary *out, const cx_pls_boot *b, value
     sm.original = orig;
     sm.mean = mean;
     sm.sd = sqrt(ss / (double)(n - 1));
-    sm.t = sm.sd > 0 ? orig / sm.sd : NAN;
+    /* a constant estimate (a single item's weight) has an sd of rounding noise: no t value */
+    sm.t = sm.sd > 1e-12 * fabs(orig) ? orig / sm.sd : NAN;
     sm.pct_lo = quantile7(x, n, alpha);
     sm.pct_hi = quantile7(x, n, 1 - alpha);
     sm.bca_lo = sm.bca_hi = NAN;

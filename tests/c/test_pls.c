@@ -1484,6 +1484,9 @@ START_TEST(bootstrap_derived_quantities)
     /* a single-item block: all three are 1 in every replicate */
     cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_AVE, con(f, "Complaints"), 0);
     ck_assert(s.original == 1 && s.sd == 0);
+    /* its weight is 1 up to rounding in every replicate: no t value, not 1e16 */
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_WEIGHT, 20, 0);
+    ck_assert(fabs(s.original - 1) < 1e-12 && s.sd < 1e-12 && isnan(s.t));
     cx_pls_boot_free(b);
     cx_pls_fit_free(f);
 }
