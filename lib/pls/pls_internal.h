@@ -95,6 +95,23 @@ CX_HIDDEN size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z
 /* quality.c: HTMT from a correlation matrix (out C x C, mono scratch C). */
 CX_HIDDEN void cx__pls_htmt_S(double *out, const cx_pls_model *m, const double *S, double *mono);
 
+/* Standardised Cronbach's alpha of every construct from S into out[j * stride] (1 for one item). */
+CX_HIDDEN void cx__pls_alpha_S(double *out, size_t stride, const cx_pls_model *m, const double *S);
+/* Inner VIFs (C x C, from x to, NaN where there is no path) from construct correlations rc;
+ * work holds 2 C^2 + 2 C doubles. CX_ESINGULAR if predecessors are collinear. */
+CX_HIDDEN cx_status cx__pls_vif_inner_rc(double *out, double *work, const unsigned char *adj,
+                                         const double *rc, size_t C);
+/* f^2 of every path (C x C, NaN where there is no path) by re-estimating on S without it; e and
+ * adjw (C x C) are scratch, rsq the full model's R^2. With fail_from non-NULL the first failing
+ * re-estimation stops it (its path returned); otherwise that path is left NaN. */
+CX_HIDDEN cx_status cx__pls_fsquare_S(double *out, pls_est *e, unsigned char *adjw,
+                                      const cx_pls_model *m, const unsigned char *adj,
+                                      const double *S, const double *rsq, const cx_pls_options *o,
+                                      size_t *fail_from, size_t *fail_to);
+/* fit.c: adjusted R^2 (C, NaN for exogenous) for n rows */
+CX_HIDDEN void cx__pls_adj_rsq(double *out, const double *rsq, const unsigned char *adj, size_t C,
+                               double n);
+
 /* index.c */
 CX_HIDDEN void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w,
                                    const double *mean, const double *sd, const double *lo,
