@@ -43,10 +43,13 @@ static void fail_nomem(cx__sim_block *blk)
     snprintf(blk->message, sizeof blk->message, "out of memory recording the simulation");
 }
 
+/* clamp(floor(v), lo, hi) for integer 0 <= lo <= hi and finite v: clamping first leaves a
+ * non-negative value, whose floor is its truncation (a cheap conversion, not a libm floor). */
 static inline double rating(double v, double lo, double hi)
 {
-    double r = floor(v);
-    return r < lo ? lo : (r > hi ? hi : r);
+    double r = v < lo ? lo : v;
+    r = r > hi ? hi : r;
+    return (double)(int)r;
 }
 
 /* Per-customer state. */
