@@ -52,6 +52,11 @@ static inline double rating(double v, double lo, double hi)
     return (double)(int)r;
 }
 
+/* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
+typedef struct cuts {
+    uint64_t contact, purchase, severe, response, referral, shift;
+} cuts;
+
 /* Per-customer state. */
 typedef struct customer {
     struct cx_rng rng;
@@ -99,12 +104,12 @@ static const double *channel_bonds(const double *x)
 }
 
 /* One contact. Returns 0, or -1 after recording an error in blk. */
-static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
-                   size_t t, double *restrict acc, double *restrict cal)
+static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
+                   customer *restrict c, size_t ci, size_t t, double *restrict acc,
+                   double *restrict cal)
 {
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
-    const cx__sim_org *o = &ctx->orgs[t];
     uint64_t d[CONTACT_DRAWS];
     for (int k = 0; k < CONTACT_DRAWS; k++)
         d[k] = cx__rng_next(&c->rng);
@@ -114,12 +119,11 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
      * self-service performance are computed and one is selected. */
     int ss = CX__SIM_NCHANNELS - 1;
     int ch = c->channel;
-    ch = (ch != ss) & (cx__sim_u_hi(d[0]) < o->shift) ? ss : ch;
+    ch = (ch != ss) & cx__sim_hi_below(d[0], hot->shift) ? ss : ch;
     int assisted = ch != ss;
-    double utp = cx__sim_u_lo(d[0]);
     size_t tp = 0;
     for (size_t k = 0; k + 1 < p->n_tps; k++)
-        tp += utp >= ctx->tp_cdf[k]; /* cumulative shares are increasing */
+        tp += !cx__sim_lo_below(d[0], ctx->tp_cut[k]); /* cumulative shares are increasing */
     const cx__sim_touchpoint *T = &p->tps[tp];
     double w = T->weight;
 
@@ -138,9 +142,9 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
 
     /* failure and recovery */
-    int problem = cx__sim_u_lo(d[1]) < T->failure_rate;
+    int problem = cx__sim_lo_below(d[1], ctx->fail_cut[tp]);
     int first = c->failures == 0;
-    int severe = problem & (cx__sim_u_hi(d[4]) < x[CX__SIM_P_SEVERE_SHARE]);
+    int severe = problem & cx__sim_hi_below(d[4], hot->severe);
     double pen =
         problem ? (severe ? x[CX__SIM_P_SEVERE_PENALTY] : x[CX__SIM_P_FAILURE_PENALTY]) : 0.0;
     perf -= pen;
@@ -210,9 +214,9 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
                             x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
                         0, 10);
-    int responded = cx__sim_u_lo(d[11]) < x[CX__SIM_P_RESPONSE_RATE];
+    int responded = cx__sim_lo_below(d[11], hot->response);
     int rated_assisted = responded & assisted;
-    acc[CX__ACC_REFERRALS] += (nps >= 9) & (cx__sim_u_hi(d[12]) < x[CX__SIM_P_REFERRAL_RATE]);
+    acc[CX__ACC_REFERRALS] += (nps >= 9) & cx__sim_hi_below(d[12], hot->referral);
     acc[CX__ACC_CONTACTS] += 1;
     acc[CX__ACC_RATED] += responded;
     acc[CX__ACC_CSAT_SUM] += responded ? csat : 0.0;
@@ -273,12 +277,13 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
 
 /* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
  * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
-static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
-                      size_t t, uint64_t d0, uint64_t d1, double *restrict acc)
+static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
+                      customer *restrict c, size_t ci, size_t t, uint64_t d0, uint64_t d1,
+                      double *restrict acc)
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    int buy = cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE];
+    int buy = cx__sim_lo_below(d0, hot->purchase);
     double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
     acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
     if (ctx->record_transactions && buy) {
@@ -359,7 +364,14 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
         customer_init(&cs[k], ctx, begin + k);
         alive[k] = 1;
     }
+    cuts hot;
+    hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
+    hot.purchase = cx__sim_cut(x[CX__SIM_P_PURCHASE_RATE]);
+    hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
+    hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
+    hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
     for (size_t t = 0; t < ctx->periods; t++) {
+        hot.shift = cx__sim_cut(ctx->orgs[t].shift);
         for (size_t k = 0; k < n; k++) {
             if (!alive[k])
                 continue;
@@ -371,10 +383,10 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
             acc[CX__ACC_ALIVE_START] += 1;
             cal[CX__CAL_CUSTOMER_PERIODS] += 1;
             uint64_t d0 = cx__rng_next(&c->rng), d1 = cx__rng_next(&c->rng);
-            if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
-                if (contact(blk, ctx, c, ci, t, acc, cal))
+            if (cx__sim_hi_below(d0, hot.contact))
+                if (contact(blk, ctx, &hot, c, ci, t, acc, cal))
                     goto done;
-            int rc = period_end(blk, ctx, c, ci, t, d0, d1, acc);
+            int rc = period_end(blk, ctx, &hot, c, ci, t, d0, d1, acc);
             if (rc < 0)
                 goto done;
             if (rc)
