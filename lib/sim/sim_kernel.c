@@ -13,6 +13,13 @@
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
 #define CONTACT_DRAWS          13
+#define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -104,15 +111,20 @@ static const double *channel_bonds(const double *x)
 }
 
 /* One contact. Returns 0, or -1 after recording an error in blk. */
+/* The employee an assisted contact meets, from its second draw: uniform in [0, n_emp). */
+static inline size_t employee_of(uint64_t d1, size_t n_emp)
+{
+    return (size_t)(((d1 >> 32) * (uint64_t)n_emp) >> 32);
+}
+
+/* One contact, from its CONTACT_DRAWS draws d. Returns 0, or -1 after recording an error in
+ * blk. */
 static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
-                   customer *restrict c, size_t ci, size_t t, double *restrict acc,
-                   double *restrict cal)
+                   customer *restrict c, size_t ci, size_t t, const uint64_t *restrict d,
+                   double *restrict acc, double *restrict cal)
 {
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
-    uint64_t d[CONTACT_DRAWS];
-    for (int k = 0; k < CONTACT_DRAWS; k++)
-        d[k] = cx__rng_next(&c->rng);
 
     /* Written without data-dependent branches where it matters: the outcome of a contact is
      * random, so branches on it would mostly be mispredicted. Both the assisted and the
@@ -127,7 +139,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     const cx__sim_touchpoint *T = &p->tps[tp];
     double w = T->weight;
 
-    size_t j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
+    size_t j = employee_of(d[1], ctx->n_emp);
     size_t at = t * ctx->n_emp + j;
     const cx__sim_staff_cell *s = &ctx->staff->cells[at];
     double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
@@ -345,7 +357,14 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *ho
  * and one period's employees stay in cache while every customer of the chunk meets them. Each
  * customer draws from its own stream in the same order whatever the loop order, and each block's
  * acc[t] sums its customers in increasing order, so results depend neither on the chunking nor on
- * the number of threads. */
+ * the number of threads.
+ *
+ * Within a period, customers go in groups of GROUP: a first pass makes each customer's draws for
+ * the period (2, plus CONTACT_DRAWS when it contacts; the same draws in the same order as drawing
+ * them on the way) and prefetches the employee each contact will meet; the second pass simulates
+ * the group from these draws. The employee table of a period (24 bytes per employee) does not
+ * stay in the core's cache while the chunk's customers stream past, so without the prefetch
+ * every contact waits for its employee. */
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
@@ -370,27 +389,47 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
+    uint64_t draws[GROUP][2 + CONTACT_DRAWS];
+    unsigned char contacts[GROUP];
     for (size_t t = 0; t < ctx->periods; t++) {
         hot.shift = cx__sim_cut(ctx->orgs[t].shift);
-        for (size_t k = 0; k < n; k++) {
-            if (!alive[k])
-                continue;
-            cx__sim_block *blk = &blks[first_block + k / CX__SIM_BLOCK];
+        const cx__sim_staff_cell *row = &ctx->staff->cells[t * ctx->n_emp];
+        for (size_t g = 0; g < n; g += GROUP) {
+            size_t gn = n - g < GROUP ? n - g : GROUP;
+            for (size_t k = 0; k < gn; k++) {
+                if (!alive[g + k])
+                    continue;
+                customer *c = &cs[g + k];
+                uint64_t *d = draws[k];
+                d[0] = cx__rng_next(&c->rng);
+                d[1] = cx__rng_next(&c->rng);
+                contacts[k] = (unsigned char)cx__sim_hi_below(d[0], hot.contact);
+                if (contacts[k]) {
+                    for (int i = 0; i < CONTACT_DRAWS; i++)
+                        d[2 + i] = cx__rng_next(&c->rng);
+                    PREFETCH(&row[employee_of(d[3], ctx->n_emp)]);
+                }
+            }
+            /* a group lies inside one block (GROUP divides CX__SIM_BLOCK) */
+            cx__sim_block *blk = &blks[first_block + g / CX__SIM_BLOCK];
             double *acc = &blk->acc[t * CX__ACC_COUNT];
             double *cal = blk->cal;
-            customer *c = &cs[k];
-            size_t ci = begin + k;
-            acc[CX__ACC_ALIVE_START] += 1;
-            cal[CX__CAL_CUSTOMER_PERIODS] += 1;
-            uint64_t d0 = cx__rng_next(&c->rng), d1 = cx__rng_next(&c->rng);
-            if (cx__sim_hi_below(d0, hot.contact))
-                if (contact(blk, ctx, &hot, c, ci, t, acc, cal))
+            for (size_t k = 0; k < gn; k++) {
+                if (!alive[g + k])
+                    continue;
+                customer *c = &cs[g + k];
+                size_t ci = begin + g + k;
+                const uint64_t *d = draws[k];
+                acc[CX__ACC_ALIVE_START] += 1;
+                cal[CX__CAL_CUSTOMER_PERIODS] += 1;
+                if (contacts[k] && contact(blk, ctx, &hot, c, ci, t, d + 2, acc, cal))
                     goto done;
-            int rc = period_end(blk, ctx, &hot, c, ci, t, d0, d1, acc);
-            if (rc < 0)
-                goto done;
-            if (rc)
-                alive[k] = 0;
+                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc);
+                if (rc < 0)
+                    goto done;
+                if (rc)
+                    alive[g + k] = 0;
+            }
         }
     }
 done:
