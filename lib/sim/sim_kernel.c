@@ -52,11 +52,11 @@ static void fail_nomem(cx__sim_block *blk)
 
 /* clamp(floor(v), lo, hi) for integer 0 <= lo <= hi and finite v: clamping first leaves a
  * non-negative value, whose floor is its truncation (a cheap conversion, not a libm floor). */
-static inline double rating(double v, double lo, double hi)
+static inline int rating(double v, double lo, double hi)
 {
     double r = v < lo ? lo : v;
     r = r > hi ? hi : r;
-    return (double)(int)r;
+    return (int)r;
 }
 
 /* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
@@ -121,7 +121,7 @@ static inline size_t employee_of(uint64_t d1, size_t n_emp)
  * blk. */
 static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
                    customer *restrict c, size_t ci, size_t t, const uint64_t *restrict d,
-                   double *restrict acc, double *restrict cal)
+                   int64_t *restrict na, int64_t *restrict nc)
 {
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
@@ -220,47 +220,47 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
 
     /* ratings */
     double rsd = x[CX__SIM_P_RATING_SD];
-    double csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
-    double self = rating(1 + 5 * (perf + s->bias + rsd * cx__sim_tri(d[8])), 1, 5);
+    int csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
+    int self = rating(1 + 5 * (perf + s->bias + rsd * cx__sim_tri(d[8])), 1, 5);
     double nb = x[CX__SIM_P_NPS_BOND_WEIGHT];
-    double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
-                            x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
-                        0, 10);
+    int nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
+                         x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
+                     0, 10);
     int responded = cx__sim_lo_below(d[11], hot->response);
     int rated_assisted = responded & assisted;
-    acc[CX__ACC_REFERRALS] += (nps >= 9) & cx__sim_hi_below(d[12], hot->referral);
-    acc[CX__ACC_CONTACTS] += 1;
-    acc[CX__ACC_RATED] += responded;
-    acc[CX__ACC_CSAT_SUM] += responded ? csat : 0.0;
-    acc[CX__ACC_CSAT_TOP2] += responded & (csat >= 4);
-    acc[CX__ACC_NPS_N] += responded;
-    acc[CX__ACC_NPS_PROM] += responded & (nps >= 9);
-    acc[CX__ACC_NPS_DET] += responded & (nps <= 6);
-    acc[CX__ACC_ASSISTED_RATED] += rated_assisted;
-    acc[CX__ACC_SELF_SUM] += rated_assisted ? self : 0.0;
-    acc[CX__ACC_CSAT_ASSISTED_SUM] += rated_assisted ? csat : 0.0;
+    na[CX__ACC_REFERRALS] += (nps >= 9) & cx__sim_hi_below(d[12], hot->referral);
+    na[CX__ACC_CONTACTS] += 1;
+    na[CX__ACC_RATED] += responded;
+    na[CX__ACC_CSAT_SUM] += responded ? csat : 0;
+    na[CX__ACC_CSAT_TOP2] += responded & (csat >= 4);
+    na[CX__ACC_NPS_N] += responded;
+    na[CX__ACC_NPS_PROM] += responded & (nps >= 9);
+    na[CX__ACC_NPS_DET] += responded & (nps <= 6);
+    na[CX__ACC_ASSISTED_RATED] += rated_assisted;
+    na[CX__ACC_SELF_SUM] += rated_assisted ? self : 0;
+    na[CX__ACC_CSAT_ASSISTED_SUM] += rated_assisted ? csat : 0;
 
     /* calibration statistics (latent, not subject to response) */
     int mot = w >= MOMENT_OF_TRUTH_WEIGHT;
     int mot_pos = mot & assisted & (att >= x[CX__SIM_P_INDIFFERENCE_THRESHOLD]) & (csat >= 4);
     int mot_neg = mot & !mot_pos & (csat <= 3);
-    cal[CX__CAL_INTERACTIONS] += 1;
-    cal[CX__CAL_MOT_POS_N] += mot_pos;
-    cal[CX__CAL_MOT_POS_INC] += mot_pos & (dshare > 0);
-    cal[CX__CAL_MOT_NEG_N] += mot_neg;
-    cal[CX__CAL_MOT_NEG_RED] += mot_neg & (dshare < 0);
-    cal[CX__CAL_ASSISTED_N] += assisted;
-    cal[CX__CAL_SELF_TOP] += assisted & (self >= 5);
-    cal[CX__CAL_CSAT_TOP] += assisted & (csat >= 5);
+    nc[CX__CAL_INTERACTIONS] += 1;
+    nc[CX__CAL_MOT_POS_N] += mot_pos;
+    nc[CX__CAL_MOT_POS_INC] += mot_pos & (dshare > 0);
+    nc[CX__CAL_MOT_NEG_N] += mot_neg;
+    nc[CX__CAL_MOT_NEG_RED] += mot_neg & (dshare < 0);
+    nc[CX__CAL_ASSISTED_N] += assisted;
+    nc[CX__CAL_SELF_TOP] += assisted & (self >= 5);
+    nc[CX__CAL_CSAT_TOP] += assisted & (csat >= 5);
     int other = excellent & !paradox, unresolved = problem & !resolved;
-    cal[CX__CAL_NOPROB_N] += !problem;
-    cal[CX__CAL_NOPROB_SUM] += problem ? 0.0 : csat;
-    cal[CX__CAL_SRP_N] += paradox;
-    cal[CX__CAL_SRP_SUM] += paradox ? csat : 0.0;
-    cal[CX__CAL_RECOTHER_N] += other;
-    cal[CX__CAL_RECOTHER_SUM] += other ? csat : 0.0;
-    cal[CX__CAL_UNRES_N] += unresolved;
-    cal[CX__CAL_UNRES_SUM] += unresolved ? csat : 0.0;
+    nc[CX__CAL_NOPROB_N] += !problem;
+    nc[CX__CAL_NOPROB_SUM] += problem ? 0 : csat;
+    nc[CX__CAL_SRP_N] += paradox;
+    nc[CX__CAL_SRP_SUM] += paradox ? csat : 0;
+    nc[CX__CAL_RECOTHER_N] += other;
+    nc[CX__CAL_RECOTHER_SUM] += other ? csat : 0;
+    nc[CX__CAL_UNRES_N] += unresolved;
+    nc[CX__CAL_UNRES_SUM] += unresolved ? csat : 0;
 
     if (ctx->record_interactions) {
         if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + 1, sizeof *blk->recs)) {
@@ -291,7 +291,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
  * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
 static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
                       customer *restrict c, size_t ci, size_t t, uint64_t d0, uint64_t d1,
-                      double *restrict acc)
+                      double *restrict acc, int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
@@ -341,11 +341,11 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *ho
     }
     double u = cx__sim_u_lo(d1);
     if (u < h_ind + h_dis + h_oth) {
-        acc[u < h_ind ? CX__ACC_CHURN_IND
-                      : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
+        na[u < h_ind ? CX__ACC_CHURN_IND
+                     : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
         return 1;
     }
-    acc[CX__ACC_ALIVE_END] += 1;
+    na[CX__ACC_ALIVE_END] += 1;
     acc[CX__ACC_BOND_SUM] += c->bond;
     acc[CX__ACC_SHARE_SUM] += c->share;
     c->indifference *= x[CX__SIM_P_STOCK_DECAY];
@@ -413,23 +413,29 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
             /* a group lies inside one block (GROUP divides CX__SIM_BLOCK) */
             cx__sim_block *blk = &blks[first_block + g / CX__SIM_BLOCK];
             double *acc = &blk->acc[t * CX__ACC_COUNT];
-            double *cal = blk->cal;
+            int64_t na[CX__ACC_COUNT] = {0}, nc[CX__CAL_COUNT] = {0};
             for (size_t k = 0; k < gn; k++) {
                 if (!alive[g + k])
                     continue;
                 customer *c = &cs[g + k];
                 size_t ci = begin + g + k;
                 const uint64_t *d = draws[k];
-                acc[CX__ACC_ALIVE_START] += 1;
-                cal[CX__CAL_CUSTOMER_PERIODS] += 1;
-                if (contacts[k] && contact(blk, ctx, &hot, c, ci, t, d + 2, acc, cal))
+                na[CX__ACC_ALIVE_START] += 1;
+                nc[CX__CAL_CUSTOMER_PERIODS] += 1;
+                if (contacts[k] && contact(blk, ctx, &hot, c, ci, t, d + 2, na, nc))
                     goto done;
-                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc);
+                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc, na);
                 if (rc < 0)
                     goto done;
                 if (rc)
                     alive[g + k] = 0;
             }
+            /* counts and sums of ratings are integers: adding them up by group gives the same
+             * doubles as adding them one by one (exact below 2^53) */
+            for (int i = 0; i < CX__ACC_COUNT; i++)
+                acc[i] += (double)na[i];
+            for (int i = 0; i < CX__CAL_COUNT; i++)
+                blk->cal[i] += (double)nc[i];
         }
     }
 done:
