@@ -2,9 +2,11 @@
  * matching transaction log (docs/sample-data.md describes the model; examples/data/ holds its
  * output for the default seed). The structure is built in on purpose, because later analyses
  * look for it: attentive, empathetic, competent employees raise CSAT; engaged teams (good
- * leaders) have better employees; recovered problems raise later purchase rates while
- * unrecovered ones cut them and cause churn; employees rate themselves higher than customers
- * do, the least attentive the most. */
+ * leaders) have better employees; spend follows experience (up after a good one, down after a
+ * poor one); defection is steep at the top of the scale, flat in the middle and high at the
+ * bottom; emotional touchpoints are the moments of truth; a well recovered minor problem leaves
+ * the customer slightly more loyal, an unrecovered one much less; employees rate themselves
+ * higher than customers do, the least attentive the most. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,19 +24,20 @@ enum { N_TEAMS = 8, N_EMPLOYEES = 160, N_TP = 7 };
 
 static const struct touchpoint {
     const char *name;
-    double freq;                          /* share of contacts */
-    double emotion;                       /* emotional weight of the moment, 0..1 */
-    double p_problem;                     /* base chance of a service failure */
+    double freq;      /* share of contacts */
+    double emotion;   /* emotional weight of the moment, 0..1: how much it moves loyalty */
+    double p_problem; /* base chance of a service failure */
     double channel[CX_CHANNEL_OTHER + 1]; /* channel mix */
     int sale;                             /* contacts here may include a purchase (spend) */
 } tps[N_TP] = {
-    {"reservation", 0.25, 0.3, 0.05, {0, 0, 0.3, 0.1, 0, 0.6, 0}, 1},
-    {"check_in", 0.20, 0.4, 0.06, {0, 0.5, 0, 0, 0, 0.5, 0}, 1},
-    {"boarding", 0.15, 0.5, 0.05, {0, 1, 0, 0, 0, 0, 0}, 0},
-    {"baggage", 0.10, 0.9, 0.18, {0, 0.6, 0.2, 0, 0.2, 0, 0}, 0},
-    {"in_flight", 0.15, 0.5, 0.07, {0, 1, 0, 0, 0, 0, 0}, 1},
-    {"complaint", 0.07, 1.0, 0.60, {0, 0, 0.4, 0.25, 0.3, 0, 0.05}, 0},
-    {"loyalty_program", 0.08, 0.2, 0.04, {0, 0, 0.3, 0.3, 0.4, 0, 0}, 1},
+    /* channels: unknown, in_person, phone, chat, email, self_service, other (social media) */
+    {"reservation", 0.25, 0.1, 0.05, {0, 0, 0.45, 0.2, 0, 0.25, 0.1}, 1},
+    {"check_in", 0.20, 0.2, 0.06, {0, 0.85, 0, 0, 0, 0.15, 0}, 1},
+    {"boarding", 0.15, 0.15, 0.05, {0, 1, 0, 0, 0, 0, 0}, 0},
+    {"baggage", 0.10, 1.0, 0.18, {0, 0.6, 0.2, 0, 0.15, 0, 0.05}, 0},
+    {"in_flight", 0.15, 0.6, 0.07, {0, 1, 0, 0, 0, 0, 0}, 1},
+    {"complaint", 0.07, 1.0, 0.60, {0, 0, 0.35, 0.2, 0.25, 0, 0.2}, 0},
+    {"loyalty_program", 0.08, 0.1, 0.04, {0, 0, 0.25, 0.25, 0.35, 0, 0.15}, 1},
 };
 
 static const char *const praise[] = {"Friendly and quick", "She listened and fixed it",
@@ -155,7 +158,7 @@ static int push(gen *g, const gen_row *r)
 }
 
 /* One contact of customer c at time t; returns its effect on the purchase rate and churn. */
-static int contact(gen *g, int32_t c, int64_t t, double bond, double monetary, double *mult,
+static int contact(gen *g, int32_t c, int64_t t, double bond, double monetary, double *mood,
                    int *alive)
 {
     static double tp_freq[N_TP];
@@ -186,6 +189,7 @@ static int contact(gen *g, int32_t c, int64_t t, double bond, double monetary, d
     static const double wait_mean[] = {0, 120, 240, 60, 21600, 0, 600};
     double wait = human ? round_to(expo(g, wait_mean[r.channel]), 1) : NAN;
     int problem = unif(g) < tp->p_problem * (human ? 1.4 - 0.8 * comp : 1.3);
+    int severe = problem && unif(g) < 0.1 * tp->emotion; /* not in the log */
     int resolved = -1;
     if (problem) {
         double p = human ? logistic(-1.2 + 2.5 * own + 1.5 * comp + 0.5 * emp) : 0.3;
@@ -195,15 +199,19 @@ static int contact(gen *g, int32_t c, int64_t t, double bond, double monetary, d
                              2.0 * problem * (resolved != 1) - 1.5 * (comp - 0.6) + 0.6 * norm(g),
                          1, 7);
     /* satisfaction: behaviours, waiting, failure and recovery weighted by the moment */
-    double s = 3.7 + 1.6 * (att - 0.6) + 1.2 * (emp - 0.6) + 0.8 * (auth - 0.5) +
+    double s = 3.85 + 1.6 * (att - 0.6) + 1.2 * (emp - 0.6) + 0.8 * (auth - 0.5) +
                1.0 * (comp - 0.6) - (human ? 0.25 * log1p(wait / 120) : 0) + 0.15 * bond;
-    if (problem)
-        s += -(1.5 + tp->emotion) + (resolved == 1 ? 1.6 + 0.9 * tp->emotion : 0);
+    /* a minor failure recovered well ends slightly above no failure (the recovery paradox);
+     * a severe one is never fully repaired */
+    if (problem && !severe)
+        s += -(1.2 + 0.5 * tp->emotion) + (resolved == 1 ? 1.5 + 0.5 * tp->emotion : 0);
+    else if (problem)
+        s += -(2.0 + tp->emotion) + (resolved == 1 ? 1.6 + 0.6 * tp->emotion : 0);
     s += 0.55 * norm(g);
     double csat_true = clip(round_to(s, 1), 1, 5);
 
     r.att = r.emp = r.auth = r.own = r.comp = r.effort = NAN;
-    if (human && unif(g) < 0.7) { /* quality monitoring covers 70% of assisted contacts */
+    if (human && unif(g) < 0.95) { /* quality monitoring covers 95% of assisted contacts */
         r.att = round_to(att, 0.01);
         r.emp = round_to(emp, 0.01);
         r.auth = round_to(auth, 0.01);
@@ -242,23 +250,43 @@ static int contact(gen *g, int32_t c, int64_t t, double bond, double monetary, d
     }
     if (push(g, &r) != 0)
         return -1;
-    /* consequences for loyalty */
-    if (problem && resolved == 1)
-        *mult *= 1.12;
-    if (problem && resolved != 1) {
-        *mult *= 0.7;
-        if (unif(g) < 0.25 * tp->emotion + 0.05)
-            *alive = 0;
-    }
-    if (csat_true >= 5)
-        *mult *= 1.03;
-    else if (csat_true <= 2) {
-        *mult *= 0.93;
-        if (unif(g) < 0.04)
-            *alive = 0;
-    }
-    *mult = clip(*mult, 0.2, 3);
+    /* Consequences for loyalty, scaled by how much the moment matters (w: 0.3 at routine
+     * touchpoints, 1 at the moments of truth). Spend: the log purchase-rate multiplier jumps
+     * to the experience's level (keeping 30% of the earlier mood), then fades back to 0 over
+     * about six weeks, so a good experience almost always raises spend in the following
+     * months and a neutral or poor one cuts it (the bank study of docs/sample-data.md). Defection:
+     * the customer leaves (no more contacts or purchases) with a chance that is steep between
+     * the top rating and the next, flat in the middle, high at the bottom. */
+    static const double spend_level[] = {0, 0.05, 0.08, 0.15, 8.0, 10.0};
+    static const double defect[] = {0, 0.5, 0.4, 0.1, 0.1, 0.015};
+    int k = (int)csat_true;
+    double w = 0.1 + 0.9 * tp->emotion;
+    double level = spend_level[k];
+    if (problem && resolved == 1 && !severe)
+        level *= 1.5;
+    else if (problem && resolved != 1)
+        level *= 0.6;
+    *mood = clip(0.3 * *mood + (0.8 + 0.2 * tp->emotion) * log(level), -3, 2.5);
+    double p_defect = w * defect[k];
+    if (problem && resolved == 1 && !severe)
+        p_defect *= 0.2;
+    else if (problem && resolved != 1)
+        p_defect += 0.05 + 0.15 * tp->emotion;
+    if (unif(g) < p_defect)
+        *alive = 0;
     return 0;
+}
+
+/* Regular buyers: the time to the next purchase is Gamma(4) with mean 1/rate (a renewal
+ * process less bursty than Poisson, so a 90-day window holds a steady number of purchases). */
+static double buy_gap(gen *g, double rate)
+{
+    return gamma_draw(g, 8, 0.125 / rate);
+}
+/* What remains of an experience's effect on the purchase rate after dt seconds. */
+static double faded(double dt)
+{
+    return exp(-dt / (45 * 86400.0));
 }
 
 static int customer(gen *g, int32_t c, int64_t start, double days)
@@ -266,30 +294,35 @@ static int customer(gen *g, int32_t c, int64_t start, double days)
     double t = start + unif(g) * 0.5 * days * 86400; /* joins during the first half */
     double end = start + days * 86400;
     double contact_rate = gamma_draw(g, 2, 0.5) * 5 / (365 * 86400.0);
-    double buy_rate = gamma_draw(g, 1.5, 1 / 1.5) * 10 / (365 * 86400.0);
+    double buy_rate = gamma_draw(g, 4, 0.25) * 14 / (365 * 86400.0);
     double monetary = gamma_draw(g, 3, 20);
-    double bond = norm(g), mult = 1;
+    double bond = norm(g);
+    double mood = 0, mood_time = t; /* log rate multiplier at the last contact, and when */
     int alive = 1;
     double next_contact = t + expo(g, 1 / contact_rate);
-    double next_buy = t + expo(g, 1 / buy_rate);
+    double next_buy = t + buy_gap(g, buy_rate);
     snprintf(g->namebuf, sizeof g->namebuf, "C%06d", (int)c + 1);
     while (alive) {
         if (next_contact < next_buy) {
             if (next_contact >= end)
                 break;
             double now = next_contact;
-            if (contact(g, c, (int64_t)now, bond, monetary, &mult, &alive) != 0)
+            mood *= faded(now - mood_time);
+            mood_time = now;
+            if (contact(g, c, (int64_t)now, bond, monetary, &mood, &alive) != 0)
                 return -1;
             next_contact = now + expo(g, 1 / contact_rate);
-            /* memoryless: the purchase clock restarts at the new rate */
-            next_buy = now + expo(g, 1 / (buy_rate * mult));
+            /* the purchase clock restarts at the new rate */
+            next_buy = now + buy_gap(g, buy_rate * exp(0.25 * mood));
         } else {
             if (next_buy >= end)
                 break;
-            double amount = round_to(gamma_draw(g, 2, monetary / 2), 0.01);
+            /* the mood acts mostly on the basket (amount), less on how often they buy */
+            double m = mood * faded(next_buy - mood_time);
+            double amount = round_to(gamma_draw(g, 10, monetary / 10) * exp(0.75 * m), 0.01);
             if (cx_txlog_append(g->tx, g->namebuf, (int64_t)next_buy, amount) != CX_OK)
                 return -1;
-            next_buy += expo(g, 1 / (buy_rate * mult));
+            next_buy += buy_gap(g, buy_rate * exp(0.25 * m));
         }
     }
     return 0;
