@@ -361,10 +361,11 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *ho
  *
  * Within a period, customers go in groups of GROUP: a first pass makes each customer's draws for
  * the period (2, plus CONTACT_DRAWS when it contacts; the same draws in the same order as drawing
- * them on the way) and prefetches the employee each contact will meet; the second pass simulates
- * the group from these draws. The employee table of a period (24 bytes per employee) does not
- * stay in the core's cache while the chunk's customers stream past, so without the prefetch
- * every contact waits for its employee. */
+ * them on the way), lists the customers who contact and prefetches the employee each contact will
+ * meet; then the listed contacts are simulated from these draws, and last every customer's period
+ * end (one unpredictable branch per customer instead of two). The employee table of a period (24
+ * bytes per employee) does not stay in the core's cache while the chunk's customers stream past, so
+ * without the prefetch every contact waits for its employee. */
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
@@ -390,12 +391,13 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
     uint64_t draws[GROUP][2 + CONTACT_DRAWS];
-    unsigned char contacts[GROUP];
+    unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
     for (size_t t = 0; t < ctx->periods; t++) {
         hot.shift = cx__sim_cut(ctx->orgs[t].shift);
         const cx__sim_staff_cell *row = &ctx->staff->cells[t * ctx->n_emp];
         for (size_t g = 0; g < n; g += GROUP) {
             size_t gn = n - g < GROUP ? n - g : GROUP;
+            size_t n_contacts = 0;
             for (size_t k = 0; k < gn; k++) {
                 if (!alive[g + k])
                     continue;
@@ -403,8 +405,10 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
                 uint64_t *d = draws[k];
                 d[0] = cx__rng_next(&c->rng);
                 d[1] = cx__rng_next(&c->rng);
-                contacts[k] = (unsigned char)cx__sim_hi_below(d[0], hot.contact);
-                if (contacts[k]) {
+                int contacts_now = cx__sim_hi_below(d[0], hot.contact);
+                contacts[n_contacts] = (unsigned char)k;
+                n_contacts += (size_t)contacts_now;
+                if (contacts_now) {
                     for (int i = 0; i < CONTACT_DRAWS; i++)
                         d[2 + i] = cx__rng_next(&c->rng);
                     PREFETCH(&row[employee_of(d[3], ctx->n_emp)]);
@@ -414,6 +418,14 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
             cx__sim_block *blk = &blks[first_block + g / CX__SIM_BLOCK];
             double *acc = &blk->acc[t * CX__ACC_COUNT];
             int64_t na[CX__ACC_COUNT] = {0}, nc[CX__CAL_COUNT] = {0};
+            /* the group's contacts first, then every customer's period end: each customer's
+             * contact still comes before its period end, and the real-valued sums of period_end
+             * keep the customer order */
+            for (size_t m = 0; m < n_contacts; m++) {
+                size_t k = contacts[m];
+                if (contact(blk, ctx, &hot, &cs[g + k], begin + g + k, t, draws[k] + 2, na, nc))
+                    goto done;
+            }
             for (size_t k = 0; k < gn; k++) {
                 if (!alive[g + k])
                     continue;
@@ -422,8 +434,6 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
                 const uint64_t *d = draws[k];
                 na[CX__ACC_ALIVE_START] += 1;
                 nc[CX__CAL_CUSTOMER_PERIODS] += 1;
-                if (contacts[k] && contact(blk, ctx, &hot, c, ci, t, d + 2, na, nc))
-                    goto done;
                 int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc, na);
                 if (rc < 0)
                     goto done;
