@@ -82,6 +82,8 @@ cx_status cx__llh_bgnbd(double *ll, double *grad, double *hess, const double *p,
 cx_status cx__llh_mbgnbd(double *ll, double *grad, double *hess, const double *p,
                          const cx__clv_data *d);
 cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_data *d);
+cx_status cx__llh_pnbd(double *ll, double *grad, double *hess, const double *p,
+                       const cx__clv_data *d);
 cx_status cx__ll_bgbb(double *ll, double *grad, const double *p, const cx__clv_data *d);
 cx_status cx__ll_sbg(double *ll, double *grad, const double *p, const cx__clv_data *d);
 cx_status cx__ll_gg(double *ll, double *grad, const double *p, const cx__clv_data *d);

@@ -11,15 +11,19 @@
 static cx_status series(double *out, double a, double b, double c, double z)
 {
     double term = 1.0, sum = 1.0, abs_sum = 1.0;
+    /* the ratio of term n+1 to term n, computed once: it serves the tail test and the next term */
+    double ratio = a * b / c * z;
     for (long n = 0; n < HYP_MAX_TERMS; n++) {
-        term *= (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z;
+        term *= ratio;
         sum += term;
         abs_sum += fabs(term);
         if (term == 0.0)
             break;
+        const double m = (double)(n + 1);
+        ratio = (a + m) * (b + m) / ((c + m) * (m + 1.0)) * z;
         /* once the ratio has settled below 1, the tail is below |term| z / (1 - z) */
-        const double ratio = fabs((a + n + 1) * (b + n + 1) / ((c + n + 1) * (n + 2.0)) * z);
-        if (ratio < 1.0 && fabs(term) * ratio <= 1e-17 * fabs(sum) * (1.0 - ratio) &&
+        const double ar = fabs(ratio);
+        if (ar < 1.0 && fabs(term) * ar <= 1e-17 * fabs(sum) * (1.0 - ar) &&
             n > fabs(a) + fabs(b))
             break;
         if (n == HYP_MAX_TERMS - 1)

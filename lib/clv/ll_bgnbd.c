@@ -50,6 +50,27 @@ static cx_status ll_bg_family(double *ll, double *grad, double *hess, const doub
         }
         const double lT = log(alpha + d->T[i]);
         const double A3 = -(r + x) * lT;
+        if (!(x > 0 || modified)) {
+            /* BG/NBD without repeat purchases: only the alive-at-T term (pi = 0), so the
+             * general expressions below reduce to these (the customers most data sets have) */
+            const double aT = alpha + d->T[i];
+            sum += w * (A12 + A3);
+            if (grad) {
+                g[0] += w * (dr_x - lT);
+                g[1] += w * (r / alpha - (r + x) / aT);
+                g[2] += w * da_x;
+                g[3] += w * db_x;
+            }
+            if (hess) {
+                h[1 * 4 + 0] += w * (-1.0 / aT + 1.0 / alpha);
+                h[1 * 4 + 1] += w * ((r + x) / (aT * aT) - r / (alpha * alpha));
+                h[0] += w * hrr_x;
+                h[2 * 4 + 2] += w * haa_x;
+                h[3 * 4 + 2] += w * haa_x;
+                h[3 * 4 + 3] += w * hbb_x;
+            }
+            continue;
+        }
         double pi = 0.0, lse = A3, ltx = 0.0;
         if (x > 0 || modified) {
             ltx = log(alpha + d->tx[i]);

@@ -4,6 +4,7 @@
  * starting points, and standard errors by the delta method.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@
 static const cx__clv_kind_info kinds[] = {
     {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd, cx__llh_bgnbd},
     {CX_CLV_MBGNBD, "mbgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_mbgnbd, cx__llh_mbgnbd},
-    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd, NULL},
+    {CX_CLV_PARETO_NBD, "pareto", 4, {"r", "alpha", "s", "beta"}, cx__ll_pnbd, cx__llh_pnbd},
     {CX_CLV_BGBB, "bgbb", 4, {"alpha", "beta", "gamma", "delta"}, cx__ll_bgbb, NULL},
     {CX_CLV_SBG, "sbg", 2, {"alpha", "beta", NULL, NULL}, cx__ll_sbg, NULL},
     {CX_CLV_GAMMA_GAMMA, "gg", 3, {"p", "q", "gamma", NULL}, cx__ll_gg, NULL},
@@ -228,7 +229,66 @@ static int row_cmp(const void *pa, const void *pb)
     return 0;
 }
 
-/* Sort rows by (x, tx, T) and merge identical ones; columns are stored in one block *mem. */
+static uint64_t bits(double v)
+{
+    uint64_t u;
+    v += 0.0; /* -0 and +0 are the same value */
+    memcpy(&u, &v, sizeof u);
+    return u;
+}
+
+/* splitmix64's finaliser: every input bit reaches the low bits the table index uses (day-grid
+ * values and small integers have long runs of zero low bits) */
+static uint64_t mix(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static size_t row_hash(const row4 *r, size_t mask)
+{
+    return (size_t)mix(bits(r->x) ^ mix(bits(r->tx) ^ mix(bits(r->T)))) & mask;
+}
+
+/* Merge identical rows (weights summed in input order) by hashing: linear time, where a sort of
+ * a million rows costs more than fitting them. Returns the number of distinct rows, now first
+ * in rows[] in order of first appearance; or 0 with *oom set. */
+static size_t merge_identical(row4 *rows, size_t m, int *oom)
+{
+    size_t cap = 16;
+    while (cap < 2 * m)
+        cap *= 2;
+    uint32_t *slot = cx__calloc(cap, sizeof *slot); /* 0 = empty, else distinct index + 1 */
+    if (!slot) {
+        *oom = 1;
+        return 0;
+    }
+    size_t u = 0;
+    for (size_t i = 0; i < m; i++) {
+        size_t h = row_hash(&rows[i], cap - 1);
+        for (;;) {
+            const uint32_t k = slot[h];
+            if (k == 0) {
+                rows[u] = rows[i];
+                slot[h] = (uint32_t)++u;
+                break;
+            }
+            if (row_cmp(&rows[k - 1], &rows[i]) == 0) {
+                rows[k - 1].w += rows[i].w;
+                break;
+            }
+            h = (h + 1) & (cap - 1);
+        }
+    }
+    cx__free(slot);
+    return u;
+}
+
+/* Merge identical rows and order them by frequency x (the likelihoods evaluate the terms that
+ * depend on x once per distinct frequency); columns are stored in one block *mem. Frequencies
+ * are integers, so a counting sort does it in linear time when they are not too spread out; the
+ * general sort by (x, tx, T) is the fallback. */
 static cx_status compress(cx__clv_data *d, double **mem, const double *x, const double *tx,
                           const double *T, const double *w, size_t n)
 {
@@ -236,6 +296,7 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     if (!rows)
         return cx__enomem();
     size_t m = 0;
+    double max_x = 0.0;
     for (size_t i = 0; i < n; i++) {
         const double wi = w ? w[i] : 1.0;
         if (wi == 0.0)
@@ -244,18 +305,33 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
         rows[m].tx = tx[i];
         rows[m].T = T ? T[i] : 0.0;
         rows[m].w = wi;
+        if (x[i] > max_x)
+            max_x = x[i];
         m++;
     }
-    qsort(rows, m, sizeof *rows, row_cmp);
     size_t u = 0;
-    for (size_t i = 0; i < m; i++) {
-        if (u > 0 && row_cmp(&rows[u - 1], &rows[i]) == 0)
-            rows[u - 1].w += rows[i].w;
-        else
-            rows[u++] = rows[i];
+    const int counting = m < UINT32_MAX && max_x <= (double)(4 * m + 1024);
+    if (counting) {
+        int oom = 0;
+        u = merge_identical(rows, m, &oom);
+        if (oom) {
+            cx__free(rows);
+            return cx__enomem();
+        }
+    } else {
+        qsort(rows, m, sizeof *rows, row_cmp);
+        for (size_t i = 0; i < m; i++) {
+            if (u > 0 && row_cmp(&rows[u - 1], &rows[i]) == 0)
+                rows[u - 1].w += rows[i].w;
+            else
+                rows[u++] = rows[i];
+        }
     }
     double *cols = cx__malloc_array(4 * (u ? u : 1), sizeof *cols);
-    if (!cols) {
+    size_t *start = counting ? cx__calloc((size_t)max_x + 2, sizeof *start) : NULL;
+    if (!cols || (counting && !start)) {
+        cx__free(start);
+        cx__free(cols);
         cx__free(rows);
         return cx__enomem();
     }
@@ -265,16 +341,23 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     d->T = cols + 2 * u;
     d->w = cols + 3 * u;
     d->total_w = 0.0;
-    d->max_x = 0.0;
-    for (size_t i = 0; i < u; i++) {
-        cols[i] = rows[i].x;
-        cols[u + i] = rows[i].tx;
-        cols[2 * u + i] = rows[i].T;
-        cols[3 * u + i] = rows[i].w;
-        d->total_w += rows[i].w;
-        if (rows[i].x > d->max_x)
-            d->max_x = rows[i].x;
+    d->max_x = max_x;
+    if (counting) { /* stable: rows of one frequency keep their order */
+        for (size_t i = 0; i < u; i++)
+            start[(size_t)rows[i].x + 1]++;
+        for (size_t v = 1; v <= (size_t)max_x + 1; v++)
+            start[v] += start[v - 1];
     }
+    for (size_t i = 0; i < u; i++) {
+        const size_t j = counting ? start[(size_t)rows[i].x]++ : i;
+        cols[j] = rows[i].x;
+        cols[u + j] = rows[i].tx;
+        cols[2 * u + j] = rows[i].T;
+        cols[3 * u + j] = rows[i].w;
+    }
+    for (size_t i = 0; i < u; i++)
+        d->total_w += cols[3 * u + i];
+    cx__free(start);
     cx__free(rows);
     *mem = cols;
     return CX_OK;
@@ -426,7 +509,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     oo.gtol = opts->gtol;
     /* trust-region Newton where the Hessian is analytic; BFGS otherwise (a Hessian by
      * differences would cost 2k gradients per step) */
-    oo.use_hessian = model->info->llh != NULL;
+    oo.use_hessian = model->info->llh != NULL && kind != CX_CLV_PARETO_NBD;
 
     cx_rng *rng = NULL;
     double best[CX__CLV_MAXP];

@@ -142,6 +142,11 @@ START_TEST(gradients_match_finite_differences)
     check_gradient(CX_CLV_PARETO_NBD, pn2, x, tx, T, 6);
     const double pn3[4] = {0.4, 0.05, 2.0, 80.0}; /* z close to 1 */
     check_gradient(CX_CLV_PARETO_NBD, pn3, x, tx, T, 6);
+    check_hessian(CX_CLV_PARETO_NBD, PN, x, tx, T, 6);
+    check_hessian(CX_CLV_PARETO_NBD, pn2, x, tx, T, 6);
+    check_hessian(CX_CLV_PARETO_NBD, pn3, x, tx, T, 6);
+    const double pn4[4] = {0.7, 12.0, 0.9, 12.0}; /* alpha = beta: z = 0 */
+    check_hessian(CX_CLV_PARETO_NBD, pn4, x, tx, T, 6);
     const double bx[] = {0, 2, 6, 3}, btx[] = {0, 4, 6, 5}, bn[] = {6, 6, 6, 6};
     check_gradient(CX_CLV_BGBB, BB, bx, btx, bn, 4);
     const double sx[] = {1, 3, 5, 8}, sc[] = {1, 1, 0, 0};
