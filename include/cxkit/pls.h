@@ -417,7 +417,7 @@ typedef struct cx_pls_boot_summary {
     double original; /**< estimate on the full sample. */
     double mean;     /**< mean of the replicates. */
     double sd;       /**< standard error: sd of the replicates (n_ok - 1). */
-    double t;        /**< original / sd (NaN if sd == 0). */
+    double t;        /**< original / sd (NaN if sd <= 1e-12 |original|: a constant estimate). */
     double pct_lo;   /**< percentile interval (quantile type 7, as R). */
     double pct_hi;
     double bca_lo; /**< BCa interval (Efron 1987; jackknife acceleration); NaN if bca = 0. */

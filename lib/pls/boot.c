@@ -193,8 +193,11 @@ static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f,
     size_t K = f->K, C = f->C;
     const cx_pls_options *o = &f->opt;
     int fail = PLS_FAIL_NONE;
-    if (cx__pls_estimate_S(&s->e, f->model, f->adj, s->S, o->scheme, o->max_iter, o->tolerance,
-                           o->consistent, &fail) != CX_OK)
+    cx_status st = cx__pls_estimate_S(&s->e, f->model, f->adj, s->S, o->scheme, o->max_iter,
+                                      o->tolerance, o->consistent, &fail);
+    if (st == CX_ENOMEM)
+        return PLS_FAIL_NOMEM;
+    if (st != CX_OK)
         return fail ? fail : PLS_FAIL_OTHER;
     if (sc == CX_PLS_SIGN_CONSTRUCT) {
         int flipped = 0;
@@ -234,9 +237,11 @@ static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f,
     memcpy(out + stat_offset(K, C, CX_PLS_STAT_CONSTRUCT_CORR), s->e.rc, C * C * sizeof(double));
     inner_vif(out + stat_offset(K, C, CX_PLS_STAT_VIF_INNER), s->vif_work, f->adj, s->e.rc, C);
     double *fsq = out + stat_offset(K, C, CX_PLS_STAT_FSQUARE);
-    if (bo->fsquare)
-        cx__pls_fsquare_S(fsq, &s->e2, s->adjw, f->model, f->adj, s->S, s->e.rsq, o, NULL, NULL);
-    else
+    if (bo->fsquare) {
+        if (cx__pls_fsquare_S(fsq, &s->e2, s->adjw, f->model, f->adj, s->S, s->e.rsq, o, NULL,
+                              NULL) == CX_ENOMEM)
+            return PLS_FAIL_NOMEM;
+    } else
         for (size_t i = 0; i < C * C; i++)
             fsq[i] = NAN;
     if (n_seg)
@@ -287,6 +292,8 @@ static void run_boot_one(job *jb, scratch *s, size_t b)
     if (jb->n_seg)
         segment_sums(s, f, jb->seg, jb->n_seg, s->counts, 0, 0);
     jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt, jb->n_seg);
+    if (jb->status[b] == PLS_FAIL_NOMEM)
+        atomic_store(&jb->enomem, 1);
 }
 
 /* Jackknife group g: rows [g n / G, (g+1) n / G) removed from the moment sums. */
@@ -337,6 +344,8 @@ static void run_jack_one(job *jb, scratch *s, size_t g)
         segment_sums(s, f, jb->seg, jb->n_seg, NULL, r0, r1);
     s->n_rows = (double)(n - (r1 - r0));
     jb->jstatus[g] = (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt, jb->n_seg);
+    if (jb->jstatus[g] == PLS_FAIL_NOMEM)
+        atomic_store(&jb->enomem, 1);
 }
 
 static void *worker(void *arg)
@@ -853,7 +862,8 @@ static cx_status summarize(cx_pls_boot_summary *out, const cx_pls_boot *b, value
     sm.original = orig;
     sm.mean = mean;
     sm.sd = sqrt(ss / (double)(n - 1));
-    sm.t = sm.sd > 0 ? orig / sm.sd : NAN;
+    /* a constant estimate (a single item's weight) has an sd of rounding noise: no t value */
+    sm.t = sm.sd > 1e-12 * fabs(orig) ? orig / sm.sd : NAN;
     sm.pct_lo = quantile7(x, n, alpha);
     sm.pct_hi = quantile7(x, n, 1 - alpha);
     sm.bca_lo = sm.bca_hi = NAN;

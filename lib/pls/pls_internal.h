@@ -43,7 +43,14 @@ typedef struct pls_est {
 } pls_est;
 
 /* Failure categories of an estimation (for bootstrap counts). */
-enum { PLS_FAIL_NONE = 0, PLS_FAIL_CONSTANT, PLS_FAIL_SINGULAR, PLS_FAIL_NOTCONV, PLS_FAIL_OTHER };
+enum {
+    PLS_FAIL_NONE = 0,
+    PLS_FAIL_CONSTANT,
+    PLS_FAIL_SINGULAR,
+    PLS_FAIL_NOTCONV,
+    PLS_FAIL_OTHER,
+    PLS_FAIL_NOMEM /* out of memory: stops a bootstrap instead of dropping a replicate */
+};
 
 struct cx_pls_fit {
     cx_pls_model *model;
@@ -69,7 +76,6 @@ CX_HIDDEN unsigned char *cx__pls_model_adjacency(const cx_pls_model *m);
 
 /* linalg_small.c: Cholesky-based solves for the small SPD matrices of PLS. */
 CX_HIDDEN cx_status cx__pls_spd_solve(double *a, size_t n, double *b, size_t nrhs);
-CX_HIDDEN cx_status cx__pls_spd_inverse(const double *a, size_t n, double *inv);
 
 /* estimate.c */
 CX_HIDDEN cx_status cx__pls_est_alloc(pls_est *e, size_t K, size_t C);
@@ -103,7 +109,8 @@ CX_HIDDEN cx_status cx__pls_vif_inner_rc(double *out, double *work, const unsign
                                          const double *rc, size_t C);
 /* f^2 of every path (C x C, NaN where there is no path) by re-estimating on S without it; e and
  * adjw (C x C) are scratch, rsq the full model's R^2. With fail_from non-NULL the first failing
- * re-estimation stops it (its path returned); otherwise that path is left NaN. */
+ * re-estimation stops it (its path returned); otherwise that path is left NaN (CX_ENOMEM
+ * still stops it). */
 CX_HIDDEN cx_status cx__pls_fsquare_S(double *out, pls_est *e, unsigned char *adjw,
                                       const cx_pls_model *m, const unsigned char *adj,
                                       const double *S, const double *rsq, const cx_pls_options *o,

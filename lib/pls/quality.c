@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linalg.h"
 #include "pls_internal.h"
 
 static cx_status need(size_t n, size_t want)
@@ -136,7 +137,7 @@ cx_status cx_pls_fit_fornell_larcker(double *out, size_t n, const cx_pls_fit *f)
 }
 
 /* diag of the inverse of the correlation submatrix R[idx, idx] into vif[0..m); a is scratch of
- * 2 m^2 doubles */
+ * 2 m^2 doubles (no allocation: bootstrap replicates call this) */
 static cx_status vif_of(double *vif, double *a, const double *R, size_t ld, const size_t *idx,
                         size_t m)
 {
@@ -147,7 +148,9 @@ static cx_status vif_of(double *vif, double *a, const double *R, size_t ld, cons
     for (size_t p = 0; p < m; p++)
         for (size_t q = 0; q < m; q++)
             a[p * m + q] = R[idx[p] * ld + idx[q]];
-    cx_status st = cx__pls_spd_inverse(a, m, a + m * m);
+    cx_status st = cx__chol(a, m);
+    if (st == CX_OK)
+        st = cx__chol_inverse(a, m, a + m * m);
     if (st == CX_OK)
         for (size_t p = 0; p < m; p++)
             vif[p] = a[m * m + p * m + p];
@@ -259,7 +262,9 @@ cx_status cx__pls_fsquare_S(double *out, pls_est *e, unsigned char *adjw, const 
                     *fail_to = j;
                     return st;
                 }
-                continue; /* a replicate: no value for this path */
+                if (st == CX_ENOMEM)
+                    return st; /* never mistaken for a failed re-estimation */
+                continue;      /* a replicate: no value for this path */
             }
             double r2out = isnan(e->rsq[j]) ? 0.0 : e->rsq[j];
             out[i * C + j] = (rsq[j] - r2out) / (1 - rsq[j]);

@@ -1301,6 +1301,28 @@ static cx_status call_boot(const cx_pls_fit *f)
     return st;
 }
 
+/* f^2 re-estimations allocate inside replicates: out of memory there must stop the run with
+ * CX_ENOMEM, never turn into a dropped replicate or a missing value */
+static cx_status call_boot_fsquare(const cx_pls_fit *f)
+{
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 3;
+    bo.n_threads = 1;
+    bo.bca = 0;
+    bo.fsquare = 1;
+    cx_pls_boot *b = NULL;
+    cx_status st = cx_pls_bootstrap(&b, f, &bo);
+    if (st == CX_OK) {
+        cx_pls_boot_summary s;
+        st = cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FSQUARE, 0, 1);
+        if (st == CX_OK && s.n != 3)
+            st = CX_EINVAL;
+    }
+    cx_pls_boot_free(b);
+    return st;
+}
+
 static cx_status call_predict(const cx_pls_fit *f)
 {
     double out[24 * 5];
@@ -1326,11 +1348,13 @@ START_TEST(analyses_survive_allocation_failures)
     cx_pls_fit *f = fit_mobi(ECSI, NULL);
     if (!f)
         return;
-    fit_call calls[] = {call_boot, call_predict, call_quality};
+    fit_call calls[] = {call_boot, call_predict, call_quality, call_boot_fsquare};
     for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
         long live0 = cx__alloc_live();
         int ok = 0;
-        for (long n = 0; n < 400 && !ok; n++) {
+        /* every early allocation, then a sparser sweep (a bootstrap with BCa makes hundreds:
+         * each jackknife fit allocates, and a failure there must be ENOMEM, not a dropped fit) */
+        for (long n = 0; n < 4000 && !ok; n += n < 64 ? 1 : n / 16) {
             cx__alloc_fail_after(n, 0);
             cx_status st = calls[c](f);
             cx__alloc_fail_after(-1, 0);
@@ -1460,6 +1484,9 @@ START_TEST(bootstrap_derived_quantities)
     /* a single-item block: all three are 1 in every replicate */
     cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_AVE, con(f, "Complaints"), 0);
     ck_assert(s.original == 1 && s.sd == 0);
+    /* its weight is 1 up to rounding in every replicate: no t value, not 1e16 */
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_WEIGHT, 20, 0);
+    ck_assert(fabs(s.original - 1) < 1e-12 && s.sd < 1e-12 && isnan(s.t));
     cx_pls_boot_free(b);
     cx_pls_fit_free(f);
 }
