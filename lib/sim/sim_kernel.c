@@ -54,7 +54,7 @@ static void fail_nomem(cx__sim_block *blk)
  * non-negative value, whose floor is its truncation (a cheap conversion, not a libm floor). */
 static inline int rating(double v, double lo, double hi)
 {
-    double r = v < lo ? lo : v;
+    double r = v >= lo ? v : lo; /* (a NaN, which the model never produces, gives lo) */
     r = r > hi ? hi : r;
     return (int)r;
 }
