@@ -22,6 +22,7 @@ static void usage(FILE *f)
                "  --bootstrap N       bootstrap with N resamples (e.g. 5000)\n"
                "  --seed S            bootstrap / PLSpredict seed (default 1)\n"
                "  --threads T         bootstrap threads (default: all cores)\n"
+               "  --fsquare           bootstrap f^2 too (re-estimates once per path and resample)\n"
                "  --sign-change M     none | construct | individual (default none)\n"
                "  --scheme S          path | factorial | centroid (default path)\n"
                "  --consistent        PLSc for =~ constructs\n"
@@ -38,7 +39,7 @@ typedef struct {
     const char *model_path, *data_path, *weights, *sign;
     long n_boot, threads, predict;
     unsigned long long seed;
-    int json;
+    int json, fsquare;
     cx_pls_options opt;
 } args;
 
@@ -158,6 +159,8 @@ static int parse_args(args *a, int argc, char **argv)
             a->opt.consistent = 1;
         } else if (strcmp(s, "--json") == 0) {
             a->json = 1;
+        } else if (strcmp(s, "--fsquare") == 0) {
+            a->fsquare = 1;
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "cxkit pls: unknown option '%s'\n", s);
             return 2;
@@ -227,45 +230,104 @@ static int load_tables(tables *t, const cx_pls_fit *f)
     return 0;
 }
 
-static const cx_pls_stat boot_kinds[] = {CX_PLS_STAT_PATH, CX_PLS_STAT_TOTAL_EFFECT,
-                                         CX_PLS_STAT_LOADING, CX_PLS_STAT_INDEX};
-static const char *const boot_names[] = {"path", "total_effect", "loading", "index"};
+/* Which estimates of a bootstrap family are reported. */
+enum {
+    ROWS_PATHS,
+    ROWS_EFFECTS,
+    ROWS_INDIRECT,
+    ROWS_INDICATORS,
+    ROWS_CONSTRUCTS,
+    ROWS_ENDOGENOUS,
+    ROWS_PAIRS,
+    ROWS_PAIRS_DIAG
+};
 
-/* Calls fn for every estimate of kind (i, j) that is reported. */
-static int boot_rows(const tables *t, int kind, size_t r, size_t *i, size_t *j)
+static const struct {
+    cx_pls_stat stat;
+    const char *name;
+    int rows;
+} boot_families[] = {
+    {CX_PLS_STAT_PATH, "path", ROWS_PATHS},
+    {CX_PLS_STAT_TOTAL_EFFECT, "total_effect", ROWS_EFFECTS},
+    {CX_PLS_STAT_INDIRECT_EFFECT, "indirect_effect", ROWS_INDIRECT},
+    {CX_PLS_STAT_WEIGHT, "weight", ROWS_INDICATORS},
+    {CX_PLS_STAT_LOADING, "loading", ROWS_INDICATORS},
+    {CX_PLS_STAT_RSQUARED, "rsquared", ROWS_ENDOGENOUS},
+    {CX_PLS_STAT_ADJ_RSQUARED, "adj_rsquared", ROWS_ENDOGENOUS},
+    {CX_PLS_STAT_FSQUARE, "fsquare", ROWS_PATHS},
+    {CX_PLS_STAT_VIF_INNER, "vif_inner", ROWS_PATHS},
+    {CX_PLS_STAT_ALPHA, "alpha", ROWS_CONSTRUCTS},
+    {CX_PLS_STAT_RHO_A, "rho_a", ROWS_CONSTRUCTS},
+    {CX_PLS_STAT_RHO_C, "rho_c", ROWS_CONSTRUCTS},
+    {CX_PLS_STAT_AVE, "ave", ROWS_CONSTRUCTS},
+    {CX_PLS_STAT_FORNELL_LARCKER, "fornell_larcker", ROWS_PAIRS_DIAG},
+    {CX_PLS_STAT_CONSTRUCT_CORR, "construct_correlation", ROWS_PAIRS},
+    {CX_PLS_STAT_HTMT, "htmt", ROWS_PAIRS},
+    {CX_PLS_STAT_INDEX, "index", ROWS_CONSTRUCTS},
+};
+#define N_BOOT_FAMILIES (sizeof boot_families / sizeof boot_families[0])
+
+static int reported(const tables *t, int rows, size_t a, size_t b)
 {
     size_t C = t->C;
-    size_t count = 0;
-    if (kind <= 1) {
-        const double *src = kind == 0 ? t->B : t->T;
-        for (size_t a = 0; a < C; a++)
-            for (size_t b = 0; b < C; b++)
-                if ((kind == 0 ? cx_pls_model_has_path(t->m, a, b) : src[a * C + b] != 0) &&
-                    count++ == r) {
-                    *i = a;
-                    *j = b;
-                    return 1;
-                }
-        return 0;
+    switch (rows) {
+    case ROWS_PATHS:
+        return cx_pls_model_has_path(t->m, a, b);
+    case ROWS_EFFECTS:
+        return t->T[a * C + b] != 0;
+    case ROWS_INDIRECT:
+        return t->T[a * C + b] - t->B[a * C + b] != 0;
+    case ROWS_PAIRS:
+        return a < b;
+    default: /* ROWS_PAIRS_DIAG */
+        return a <= b;
     }
-    size_t n = kind == 2 ? t->K : C;
-    if (r >= n)
-        return 0;
-    *i = r;
-    *j = 0;
-    return 1;
 }
 
-static const char *label(const tables *t, int kind, size_t i, size_t j, char *buf, size_t len)
+/* The r-th reported estimate (i, j) of family fam; 0 when there is none. */
+static int boot_rows(const tables *t, size_t fam, size_t r, size_t *i, size_t *j)
 {
-    if (kind <= 1)
-        snprintf(buf, len, "%s -> %s", cx_pls_model_construct_name(t->m, i),
-                 cx_pls_model_construct_name(t->m, j));
-    else if (kind == 2)
+    size_t C = t->C, count = 0;
+    int rows = boot_families[fam].rows;
+    if (rows == ROWS_INDICATORS || rows == ROWS_CONSTRUCTS || rows == ROWS_ENDOGENOUS) {
+        size_t n = rows == ROWS_INDICATORS ? t->K : C;
+        for (size_t a = 0; a < n; a++)
+            if ((rows != ROWS_ENDOGENOUS || !isnan(t->r2[a])) && count++ == r) {
+                *i = a;
+                *j = 0;
+                return 1;
+            }
+        return 0;
+    }
+    for (size_t a = 0; a < C; a++)
+        for (size_t b = 0; b < C; b++)
+            if (reported(t, rows, a, b) && count++ == r) {
+                *i = a;
+                *j = b;
+                return 1;
+            }
+    return 0;
+}
+
+static const char *label(const tables *t, size_t fam, size_t i, size_t j, char *buf, size_t len)
+{
+    int rows = boot_families[fam].rows;
+    if (rows == ROWS_INDICATORS)
         snprintf(buf, len, "%s", cx_pls_model_indicator_name(t->m, i));
-    else
+    else if (rows == ROWS_CONSTRUCTS || rows == ROWS_ENDOGENOUS)
         snprintf(buf, len, "%s", cx_pls_model_construct_name(t->m, i));
+    else
+        snprintf(buf, len, "%s %s %s", cx_pls_model_construct_name(t->m, i),
+                 rows >= ROWS_PAIRS ? "~" : "->", cx_pls_model_construct_name(t->m, j));
     return buf;
+}
+
+/* f^2 is only there when asked for (--fsquare). */
+static int family_present(const cx_pls_boot *boot, size_t fam)
+{
+    cx_pls_boot_summary s;
+    return boot_families[fam].stat != CX_PLS_STAT_FSQUARE ||
+           cx_pls_boot_get_summary(&s, boot, CX_PLS_STAT_FSQUARE, 0, 0) == CX_OK;
 }
 
 static void print_text(const tables *t, const cx_pls_fit_info *info, const cx_pls_boot *boot,
@@ -310,14 +372,16 @@ static void print_text(const tables *t, const cx_pls_fit_info *info, const cx_pl
                "singular, %zu not converged), %d threads\n",
                binfo->n_ok, binfo->n_requested, binfo->n_failed, binfo->n_failed_constant,
                binfo->n_failed_singular, binfo->n_failed_notconv, binfo->threads_used);
-        for (int kind = 0; kind < 4; kind++) {
-            printf("\n%-30s %9s %9s %8s %9s %9s %9s %9s\n", boot_names[kind], "estimate", "sd", "t",
-                   "pct.lo", "pct.hi", "bca.lo", "bca.hi");
+        for (size_t kind = 0; kind < N_BOOT_FAMILIES; kind++) {
+            if (!family_present(boot, kind))
+                continue;
+            printf("\n%-30s %9s %9s %8s %9s %9s %9s %9s\n", boot_families[kind].name, "estimate",
+                   "sd", "t", "pct.lo", "pct.hi", "bca.lo", "bca.hi");
             size_t i, j;
             char buf[160];
             for (size_t r = 0; boot_rows(t, kind, r, &i, &j); r++) {
                 cx_pls_boot_summary s;
-                if (cx_pls_boot_get_summary(&s, boot, boot_kinds[kind], i, j) != CX_OK)
+                if (cx_pls_boot_get_summary(&s, boot, boot_families[kind].stat, i, j) != CX_OK)
                     continue;
                 printf("%-30s %9.4f %9.4f %8.2f %9.4f %9.4f %9.4f %9.4f\n",
                        label(t, kind, i, j, buf, sizeof buf), s.original, s.sd, s.t, s.pct_lo,
@@ -402,13 +466,15 @@ static void print_json(const tables *t, const cx_pls_fit_info *info, const cx_pl
                "\"failed_constant\": %zu, \"failed_singular\": %zu, \"failed_notconv\": %zu",
                binfo->n_requested, binfo->n_ok, binfo->n_failed, binfo->n_failed_constant,
                binfo->n_failed_singular, binfo->n_failed_notconv);
-        for (int kind = 0; kind < 4; kind++) {
-            printf(",\n  \"%s\": [", boot_names[kind]);
+        for (size_t kind = 0; kind < N_BOOT_FAMILIES; kind++) {
+            if (!family_present(boot, kind))
+                continue;
+            printf(",\n  \"%s\": [", boot_families[kind].name);
             size_t i, j;
             char buf[160];
             for (size_t r = 0; boot_rows(t, kind, r, &i, &j); r++) {
                 cx_pls_boot_summary s;
-                if (cx_pls_boot_get_summary(&s, boot, boot_kinds[kind], i, j) != CX_OK)
+                if (cx_pls_boot_get_summary(&s, boot, boot_families[kind].stat, i, j) != CX_OK)
                     continue;
                 printf("%s\n   {\"name\": ", r ? "," : "");
                 jstr(label(t, kind, i, j, buf, sizeof buf));
@@ -420,7 +486,7 @@ static void print_json(const tables *t, const cx_pls_fit_info *info, const cx_pl
                     printf(", \"%s\": ", keys[q]);
                     jnum(vals[q]);
                 }
-                printf("}");
+                printf(", \"n\": %zu}", s.n);
             }
             printf("]");
         }
@@ -495,6 +561,7 @@ static int fit(int argc, char **argv)
         bo.n_boot = (size_t)a.n_boot;
         bo.seed = a.seed;
         bo.n_threads = (int)a.threads;
+        bo.fsquare = a.fsquare;
         if (strcmp(a.sign, "none") == 0)
             bo.sign_change = CX_PLS_SIGN_NONE;
         else if (strcmp(a.sign, "construct") == 0)

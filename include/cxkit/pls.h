@@ -341,6 +341,8 @@ typedef struct cx_pls_boot_options {
     cx_pls_sign_change sign_change; /**< default ::CX_PLS_SIGN_NONE. */
     double level;                   /**< confidence level of the intervals, default 0.95. */
     int bca;                        /**< 1 (default): BCa intervals (needs n jackknife fits). */
+    int fsquare; /**< 1: also bootstrap f^2 (::CX_PLS_STAT_FSQUARE): one re-estimation per path
+                      and replicate, so the run costs about (1 + paths) times more; default 0. */
 } cx_pls_boot_options;
 
 /** Fill @p opt with the defaults listed above. */
@@ -362,7 +364,15 @@ typedef enum cx_pls_stat {
     CX_PLS_STAT_INDIRECT_EFFECT = 8, /**< i = from, j = to: total minus direct. */
     CX_PLS_STAT_RHO_A = 9,           /**< i = construct. */
     CX_PLS_STAT_RHO_C = 10,          /**< i = construct (from the replicate's loadings). */
-    CX_PLS_STAT_AVE = 11             /**< i = construct (from the replicate's loadings). */
+    CX_PLS_STAT_AVE = 11,            /**< i = construct (from the replicate's loadings). */
+    CX_PLS_STAT_ALPHA = 12,          /**< i = construct: standardised Cronbach's alpha. */
+    CX_PLS_STAT_ADJ_RSQUARED = 13,   /**< i = construct (endogenous). */
+    CX_PLS_STAT_CONSTRUCT_CORR = 14, /**< i, j constructs (PLSc-corrected if asked). */
+    CX_PLS_STAT_FORNELL_LARCKER = 15, /**< i, j: sqrt(AVE) if i == j, else construct correlation. */
+    CX_PLS_STAT_VIF_INNER = 16,       /**< i = from, j = to: VIF of antecedent i of target j. */
+    CX_PLS_STAT_FSQUARE = 17          /**< i = from, j = to; only with options.fsquare = 1. A
+                                           replicate whose re-estimation without the path fails
+                                           has no value for it (skipped, as NaN). */
 } cx_pls_stat;
 
 /**
@@ -407,7 +417,7 @@ typedef struct cx_pls_boot_summary {
     double original; /**< estimate on the full sample. */
     double mean;     /**< mean of the replicates. */
     double sd;       /**< standard error: sd of the replicates (n_ok - 1). */
-    double t;        /**< original / sd (NaN if sd == 0). */
+    double t;        /**< original / sd (NaN if sd <= 1e-12 |original|: a constant estimate). */
     double pct_lo;   /**< percentile interval (quantile type 7, as R). */
     double pct_hi;
     double bca_lo; /**< BCa interval (Efron 1987; jackknife acceleration); NaN if bca = 0. */
@@ -417,7 +427,9 @@ typedef struct cx_pls_boot_summary {
 
 /**
  * Summary of estimate (@p stat, @p i, @p j); @p j is ignored for per-indicator and
- * per-construct families. @return ::CX_OK or ::CX_EINVAL naming the index out of range.
+ * per-construct families. Entries without an estimate (no path, exogenous R^2) summarise to
+ * NaN with n = 0. @return ::CX_OK or ::CX_EINVAL naming the index out of range, or naming
+ * `fsquare` when ::CX_PLS_STAT_FSQUARE is asked of a run made without options.fsquare.
  */
 CX_API cx_status cx_pls_boot_get_summary(cx_pls_boot_summary *out, const cx_pls_boot *boot,
                                          cx_pls_stat stat, size_t i, size_t j);

@@ -38,17 +38,30 @@ struct cx_pls_boot {
     size_t *iconstruct; /* K: construct of each indicator (for rho_C and AVE) */
 };
 
-/* Offsets of the stat families in a replicate's vector. */
+/* Offsets of the stat families in a replicate's vector (an internal layout: the enum values
+ * are public, the positions are not). */
 static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
 {
+    size_t base = 2 * K + 3 * C * C + 3 * C; /* end of the first families */
     switch (s) {
     case CX_PLS_STAT_RHO_A:
         return 2 * K + 3 * C * C + 2 * C;
+    case CX_PLS_STAT_ALPHA:
+        return base;
+    case CX_PLS_STAT_ADJ_RSQUARED:
+        return base + C;
+    case CX_PLS_STAT_CONSTRUCT_CORR:
+        return base + 2 * C;
+    case CX_PLS_STAT_VIF_INNER:
+        return base + 2 * C + C * C;
+    case CX_PLS_STAT_FSQUARE:
+        return base + 2 * C + 2 * C * C;
     case CX_PLS_STAT_SEGMENT_INDEX:
-        return 2 * K + 3 * C * C + 3 * C;
+        return base + 2 * C + 3 * C * C;
     case CX_PLS_STAT_INDIRECT_EFFECT: /* derived: total - path */
     case CX_PLS_STAT_RHO_C:           /* derived from the loadings */
     case CX_PLS_STAT_AVE:
+    case CX_PLS_STAT_FORNELL_LARCKER: /* derived: AVE and construct correlations */
     case CX_PLS_STAT_WEIGHT:
         return 0;
     case CX_PLS_STAT_LOADING:
@@ -69,42 +82,56 @@ static size_t stat_offset(size_t K, size_t C, cx_pls_stat s)
 
 static size_t stat_count(size_t K, size_t C, size_t n_seg)
 {
-    return 2 * K + 3 * C * C + 3 * C + n_seg * C;
+    return 2 * K + 6 * C * C + 5 * C + n_seg * C;
 }
 
 /* Per-thread scratch. */
 typedef struct {
-    pls_est e;
+    pls_est e, e2;                          /* e2: f^2 re-estimations (only with fsquare) */
     double *S, *mz, *sz, *mean, *sd, *mono; /* K*K, K, K, K, K, C */
     double *seg_sum;                        /* n_seg x (K + 1): weighted item sums, weight */
+    double *vif_work;                       /* 2 C^2 + 2 C */
+    unsigned char *adjw;                    /* C x C (only with fsquare) */
     unsigned *counts;                       /* n */
+    double n_rows;                          /* rows of the replicate (for adjusted R^2) */
 } scratch;
 
 static void scratch_free(scratch *s)
 {
     cx__pls_est_free(&s->e);
+    cx__pls_est_free(&s->e2);
     cx__free(s->S);
+    cx__free(s->adjw);
     cx__free(s->counts);
 }
 
-static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts, size_t n_seg)
+static cx_status scratch_new(scratch *s, const cx_pls_fit *f, int need_counts, size_t n_seg,
+                             int fsquare)
 {
     memset(s, 0, sizeof *s);
-    size_t K = f->K;
-    if (cx__pls_est_alloc(&s->e, K, f->C) != CX_OK)
+    size_t K = f->K, C = f->C;
+    if (cx__pls_est_alloc(&s->e, K, C) != CX_OK)
         return CX_ENOMEM;
-    s->S = cx__malloc_array(K * K + 4 * K + f->C + n_seg * (K + 1), sizeof(double));
+    if (fsquare && cx__pls_est_alloc(&s->e2, K, C) != CX_OK) {
+        scratch_free(s);
+        return CX_ENOMEM;
+    }
+    s->S =
+        cx__malloc_array(K * K + 4 * K + C + n_seg * (K + 1) + 2 * C * C + 2 * C, sizeof(double));
+    s->adjw = fsquare ? cx__malloc(C * C) : NULL;
     s->counts = need_counts ? cx__malloc_array(f->n, sizeof(unsigned)) : NULL;
-    if (!s->S || (need_counts && !s->counts)) {
+    if (!s->S || (need_counts && !s->counts) || (fsquare && !s->adjw)) {
         scratch_free(s);
         return cx__enomem();
     }
+    s->n_rows = (double)f->n;
     s->mz = s->S + K * K;
     s->sz = s->mz + K;
     s->mean = s->sz + K;
     s->sd = s->mean + K;
     s->mono = s->sd + K;
     s->seg_sum = s->mono + f->C;
+    s->vif_work = s->seg_sum + n_seg * (K + 1);
     return CX_OK;
 }
 
@@ -148,16 +175,29 @@ static void segment_sums(scratch *s, const cx_pls_fit *f, const int64_t *seg, si
     }
 }
 
+/* Inner VIFs; collinear predecessors leave the whole family NaN for this replicate. */
+static void inner_vif(double *out, double *work, const unsigned char *adj, const double *rc,
+                      size_t C)
+{
+    if (cx__pls_vif_inner_rc(out, work, adj, rc, C) != CX_OK)
+        for (size_t i = 0; i < C * C; i++)
+            out[i] = NAN;
+}
+
 /* Estimate on s->S (with s->mz, s->sz describing the replicate's moments in z units) and write
  * the stat vector. Returns a PLS_FAIL_ category. */
-static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_sign_change sc,
-                           size_t n_seg)
+static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f,
+                           const cx_pls_boot_options *bo, size_t n_seg)
 {
+    cx_pls_sign_change sc = bo->sign_change;
     size_t K = f->K, C = f->C;
     const cx_pls_options *o = &f->opt;
     int fail = PLS_FAIL_NONE;
-    if (cx__pls_estimate_S(&s->e, f->model, f->adj, s->S, o->scheme, o->max_iter, o->tolerance,
-                           o->consistent, &fail) != CX_OK)
+    cx_status st = cx__pls_estimate_S(&s->e, f->model, f->adj, s->S, o->scheme, o->max_iter,
+                                      o->tolerance, o->consistent, &fail);
+    if (st == CX_ENOMEM)
+        return PLS_FAIL_NOMEM;
+    if (st != CX_OK)
         return fail ? fail : PLS_FAIL_OTHER;
     if (sc == CX_PLS_SIGN_CONSTRUCT) {
         int flipped = 0;
@@ -191,6 +231,19 @@ static int replicate_stats(double *out, scratch *s, const cx_pls_fit *f, cx_pls_
                         s->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, s->S, s->mono);
     memcpy(out + stat_offset(K, C, CX_PLS_STAT_RHO_A), s->e.rho_a, C * sizeof(double));
+    cx__pls_alpha_S(out + stat_offset(K, C, CX_PLS_STAT_ALPHA), 1, f->model, s->S);
+    cx__pls_adj_rsq(out + stat_offset(K, C, CX_PLS_STAT_ADJ_RSQUARED), s->e.rsq, f->adj, C,
+                    s->n_rows);
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_CONSTRUCT_CORR), s->e.rc, C * C * sizeof(double));
+    inner_vif(out + stat_offset(K, C, CX_PLS_STAT_VIF_INNER), s->vif_work, f->adj, s->e.rc, C);
+    double *fsq = out + stat_offset(K, C, CX_PLS_STAT_FSQUARE);
+    if (bo->fsquare) {
+        if (cx__pls_fsquare_S(fsq, &s->e2, s->adjw, f->model, f->adj, s->S, s->e.rsq, o, NULL,
+                              NULL) == CX_ENOMEM)
+            return PLS_FAIL_NOMEM;
+    } else
+        for (size_t i = 0; i < C * C; i++)
+            fsq[i] = NAN;
     if (n_seg)
         segment_stats(out + stat_offset(K, C, CX_PLS_STAT_SEGMENT_INDEX), s, f, s->e.w, n_seg);
     return PLS_FAIL_NONE;
@@ -238,7 +291,9 @@ static void run_boot_one(job *jb, scratch *s, size_t b)
     }
     if (jb->n_seg)
         segment_sums(s, f, jb->seg, jb->n_seg, s->counts, 0, 0);
-    jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt->sign_change, jb->n_seg);
+    jb->status[b] = (unsigned char)replicate_stats(out, s, f, jb->opt, jb->n_seg);
+    if (jb->status[b] == PLS_FAIL_NOMEM)
+        atomic_store(&jb->enomem, 1);
 }
 
 /* Jackknife group g: rows [g n / G, (g+1) n / G) removed from the moment sums. */
@@ -287,15 +342,17 @@ static void run_jack_one(job *jb, scratch *s, size_t g)
     }
     if (jb->n_seg)
         segment_sums(s, f, jb->seg, jb->n_seg, NULL, r0, r1);
-    jb->jstatus[g] =
-        (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt->sign_change, jb->n_seg);
+    s->n_rows = (double)(n - (r1 - r0));
+    jb->jstatus[g] = (unsigned char)replicate_stats(jb->jack + g * jb->P, s, f, jb->opt, jb->n_seg);
+    if (jb->jstatus[g] == PLS_FAIL_NOMEM)
+        atomic_store(&jb->enomem, 1);
 }
 
 static void *worker(void *arg)
 {
     job *jb = arg;
     scratch s;
-    if (scratch_new(&s, jb->f, !jb->jackknife, jb->n_seg) != CX_OK) {
+    if (scratch_new(&s, jb->f, !jb->jackknife, jb->n_seg, jb->opt->fsquare) != CX_OK) {
         atomic_store(&jb->enomem, 1);
         return NULL;
     }
@@ -356,10 +413,11 @@ void cx_pls_boot_free(cx_pls_boot *b)
     cx__free(b);
 }
 
-static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t *seg, size_t n_seg)
+static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t *seg, size_t n_seg,
+                                int fsquare)
 {
     scratch s;
-    cx_status st = scratch_new(&s, f, 0, n_seg);
+    cx_status st = scratch_new(&s, f, 0, n_seg, 0);
     if (st != CX_OK)
         return st;
     double *mono = s.mono;
@@ -373,6 +431,18 @@ static cx_status original_stats(double *out, const cx_pls_fit *f, const int64_t 
                         f->sd, f->lo, f->hi);
     cx__pls_htmt_S(out + stat_offset(K, C, CX_PLS_STAT_HTMT), f->model, f->S, mono);
     memcpy(out + stat_offset(K, C, CX_PLS_STAT_RHO_A), f->est.rho_a, C * sizeof(double));
+    cx__pls_alpha_S(out + stat_offset(K, C, CX_PLS_STAT_ALPHA), 1, f->model, f->S);
+    cx__pls_adj_rsq(out + stat_offset(K, C, CX_PLS_STAT_ADJ_RSQUARED), f->est.rsq, f->adj, C,
+                    (double)f->n);
+    memcpy(out + stat_offset(K, C, CX_PLS_STAT_CONSTRUCT_CORR), f->est.rc, C * C * sizeof(double));
+    inner_vif(out + stat_offset(K, C, CX_PLS_STAT_VIF_INNER), s.vif_work, f->adj, f->est.rc, C);
+    double *fsq = out + stat_offset(K, C, CX_PLS_STAT_FSQUARE);
+    for (size_t i = 0; i < C * C; i++)
+        fsq[i] = NAN;
+    if (fsquare && (st = cx_pls_fit_fsquare(fsq, C * C, f)) != CX_OK) {
+        scratch_free(&s);
+        return st;
+    }
     if (n_seg) {
         memcpy(s.sd, f->sd, K * sizeof(double));
         segment_sums(&s, f, seg, n_seg, NULL, 0, 0);
@@ -525,7 +595,7 @@ static cx_status bootstrap(cx_pls_boot **out, const cx_pls_fit *f, const cx_pls_
         st = cx__enomem();
         goto done;
     }
-    if ((st = original_stats(b->orig, f, seg, n_seg)) != CX_OK)
+    if ((st = original_stats(b->orig, f, seg, n_seg, opt->fsquare)) != CX_OK)
         goto done;
     jb.f = f;
     jb.opt = opt;
@@ -599,7 +669,7 @@ cx_status cx_pls_boot_get_info(cx_pls_boot_info *out, const cx_pls_boot *b)
 /* One bootstrapped quantity: a stored position, a difference of two (indirect effect), or
  * rho_C / AVE of a block from its stored loadings. */
 typedef struct {
-    int kind; /* 0 position p, 1 row[p] - row[q], 2 rho_C, 3 AVE */
+    int kind; /* 0 position p, 1 row[p] - row[q], 2 rho_C, 3 AVE, 4 sqrt(AVE) */
     size_t p, q;
     size_t first, K; /* loadings start at `first`; block = indicators of construct `q` */
     const size_t *iconstruct;
@@ -623,6 +693,8 @@ static double quantity_value(const double *row, const void *ctx)
         }
     if (nb < 2)
         return 1.0;
+    if (qt->kind == 4)
+        return sqrt(sl2 / nb);
     return qt->kind == 2 ? sl * sl / (sl * sl + s1) : sl2 / nb;
 }
 
@@ -638,6 +710,8 @@ static cx_status locate(quantity *qt, const cx_pls_boot *b, cx_pls_stat s, size_
         qt->p = stat_offset(K, C, s) + i;
         return CX_OK;
     case CX_PLS_STAT_RSQUARED:
+    case CX_PLS_STAT_ADJ_RSQUARED:
+    case CX_PLS_STAT_ALPHA:
     case CX_PLS_STAT_INDEX:
     case CX_PLS_STAT_RHO_A:
     case CX_PLS_STAT_RHO_C:
@@ -657,11 +731,26 @@ static cx_status locate(quantity *qt, const cx_pls_boot *b, cx_pls_stat s, size_
     case CX_PLS_STAT_TOTAL_EFFECT:
     case CX_PLS_STAT_INDIRECT_EFFECT:
     case CX_PLS_STAT_HTMT:
+    case CX_PLS_STAT_CONSTRUCT_CORR:
+    case CX_PLS_STAT_FORNELL_LARCKER:
+    case CX_PLS_STAT_VIF_INNER:
+    case CX_PLS_STAT_FSQUARE:
         if (i >= C)
             return cx__error_param(CX_EINVAL, "i", "construct %zu out of range (C = %zu)", i, C);
         if (j >= C)
             return cx__error_param(CX_EINVAL, "j", "construct %zu out of range (C = %zu)", j, C);
-        if (s == CX_PLS_STAT_INDIRECT_EFFECT) {
+        if (s == CX_PLS_STAT_FSQUARE && !b->opt.fsquare)
+            return cx__error_param(CX_EINVAL, "fsquare",
+                                   "f^2 was not bootstrapped: set options.fsquare = 1");
+        if (s == CX_PLS_STAT_FORNELL_LARCKER && i == j) {
+            qt->kind = 4;
+            qt->q = i;
+            qt->first = stat_offset(K, C, CX_PLS_STAT_LOADING);
+            qt->K = K;
+            qt->iconstruct = b->iconstruct;
+        } else if (s == CX_PLS_STAT_FORNELL_LARCKER) {
+            qt->p = stat_offset(K, C, CX_PLS_STAT_CONSTRUCT_CORR) + i * C + j;
+        } else if (s == CX_PLS_STAT_INDIRECT_EFFECT) {
             qt->kind = 1;
             qt->p = stat_offset(K, C, CX_PLS_STAT_TOTAL_EFFECT) + i * C + j;
             qt->q = stat_offset(K, C, CX_PLS_STAT_PATH) + i * C + j;
@@ -773,7 +862,8 @@ static cx_status summarize(cx_pls_boot_summary *out, const cx_pls_boot *b, value
     sm.original = orig;
     sm.mean = mean;
     sm.sd = sqrt(ss / (double)(n - 1));
-    sm.t = sm.sd > 0 ? orig / sm.sd : NAN;
+    /* a constant estimate (a single item's weight) has an sd of rounding noise: no t value */
+    sm.t = sm.sd > 1e-12 * fabs(orig) ? orig / sm.sd : NAN;
     sm.pct_lo = quantile7(x, n, alpha);
     sm.pct_hi = quantile7(x, n, 1 - alpha);
     sm.bca_lo = sm.bca_hi = NAN;

@@ -177,14 +177,18 @@ cx_status cx_pls_fit_adj_rsquared(double *out, size_t n, const cx_pls_fit *f)
     if (n < f->C)
         return cx__error_param(CX_EINVAL, "n", "output has room for %zu values, %zu needed", n,
                                f->C);
-    double nn = (double)f->n;
-    for (size_t j = 0; j < f->C; j++) {
-        size_t k = 0;
-        for (size_t i = 0; i < f->C; i++)
-            k += f->adj[i * f->C + j];
-        out[j] = k ? 1 - (1 - f->est.rsq[j]) * (nn - 1) / (nn - (double)k - 1) : NAN;
-    }
+    cx__pls_adj_rsq(out, f->est.rsq, f->adj, f->C, (double)f->n);
     return CX_OK;
+}
+
+void cx__pls_adj_rsq(double *out, const double *rsq, const unsigned char *adj, size_t C, double n)
+{
+    for (size_t j = 0; j < C; j++) {
+        size_t k = 0;
+        for (size_t i = 0; i < C; i++)
+            k += adj[i * C + j];
+        out[j] = k ? 1 - (1 - rsq[j]) * (n - 1) / (n - (double)k - 1) : NAN;
+    }
 }
 
 cx_status cx_pls_fit_total_effects(double *out, size_t n, const cx_pls_fit *f)

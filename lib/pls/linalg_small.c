@@ -15,18 +15,3 @@ cx_status cx__pls_spd_solve(double *a, size_t n, double *b, size_t nrhs)
     cx__chol_solve(a, n, b, nrhs);
     return CX_OK;
 }
-
-/* Inverse of an SPD matrix (a untouched); ENOMEM is recorded. */
-cx_status cx__pls_spd_inverse(const double *a, size_t n, double *inv)
-{
-    double *l = cx__malloc_array(n * n + 1, sizeof(double));
-    if (!l)
-        return cx__enomem();
-    for (size_t i = 0; i < n * n; i++)
-        l[i] = a[i];
-    cx_status st = cx__chol(l, n);
-    if (st == CX_OK)
-        st = cx__chol_inverse(l, n, inv);
-    cx__free(l);
-    return st;
-}

@@ -43,7 +43,14 @@ typedef struct pls_est {
 } pls_est;
 
 /* Failure categories of an estimation (for bootstrap counts). */
-enum { PLS_FAIL_NONE = 0, PLS_FAIL_CONSTANT, PLS_FAIL_SINGULAR, PLS_FAIL_NOTCONV, PLS_FAIL_OTHER };
+enum {
+    PLS_FAIL_NONE = 0,
+    PLS_FAIL_CONSTANT,
+    PLS_FAIL_SINGULAR,
+    PLS_FAIL_NOTCONV,
+    PLS_FAIL_OTHER,
+    PLS_FAIL_NOMEM /* out of memory: stops a bootstrap instead of dropping a replicate */
+};
 
 struct cx_pls_fit {
     cx_pls_model *model;
@@ -69,7 +76,6 @@ CX_HIDDEN unsigned char *cx__pls_model_adjacency(const cx_pls_model *m);
 
 /* linalg_small.c: Cholesky-based solves for the small SPD matrices of PLS. */
 CX_HIDDEN cx_status cx__pls_spd_solve(double *a, size_t n, double *b, size_t nrhs);
-CX_HIDDEN cx_status cx__pls_spd_inverse(const double *a, size_t n, double *inv);
 
 /* estimate.c */
 CX_HIDDEN cx_status cx__pls_est_alloc(pls_est *e, size_t K, size_t C);
@@ -94,6 +100,24 @@ CX_HIDDEN size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z
 
 /* quality.c: HTMT from a correlation matrix (out C x C, mono scratch C). */
 CX_HIDDEN void cx__pls_htmt_S(double *out, const cx_pls_model *m, const double *S, double *mono);
+
+/* Standardised Cronbach's alpha of every construct from S into out[j * stride] (1 for one item). */
+CX_HIDDEN void cx__pls_alpha_S(double *out, size_t stride, const cx_pls_model *m, const double *S);
+/* Inner VIFs (C x C, from x to, NaN where there is no path) from construct correlations rc;
+ * work holds 2 C^2 + 2 C doubles. CX_ESINGULAR if predecessors are collinear. */
+CX_HIDDEN cx_status cx__pls_vif_inner_rc(double *out, double *work, const unsigned char *adj,
+                                         const double *rc, size_t C);
+/* f^2 of every path (C x C, NaN where there is no path) by re-estimating on S without it; e and
+ * adjw (C x C) are scratch, rsq the full model's R^2. With fail_from non-NULL the first failing
+ * re-estimation stops it (its path returned); otherwise that path is left NaN (CX_ENOMEM
+ * still stops it). */
+CX_HIDDEN cx_status cx__pls_fsquare_S(double *out, pls_est *e, unsigned char *adjw,
+                                      const cx_pls_model *m, const unsigned char *adj,
+                                      const double *S, const double *rsq, const cx_pls_options *o,
+                                      size_t *fail_from, size_t *fail_to);
+/* fit.c: adjusted R^2 (C, NaN for exogenous) for n rows */
+CX_HIDDEN void cx__pls_adj_rsq(double *out, const double *rsq, const unsigned char *adj, size_t C,
+                               double n);
 
 /* index.c */
 CX_HIDDEN void cx__pls_index_means(double *idx, const cx_pls_model *m, const double *w,

@@ -163,15 +163,33 @@ static inline double cx__sim_u_lo(uint64_t x)
 {
     return (double)(x & 0xffffffffu) * 0x1p-32;
 }
-/* Zero-mean, unit-variance triangular noise from one draw: sqrt(6) (u1 + u2 - 1). */
+/* Zero-mean, unit-variance triangular noise from one draw: sqrt(6) (u1 + u2 - 1). Computed as
+ * sqrt(6) 2^-32 (hi + lo - 2^32): u1 + u2 - 1 is exact in either form and scaling by 2^-32 is
+ * exact, so the result is the same double with one conversion and one product. */
 static inline double cx__sim_tri(uint64_t x)
 {
-    return 2.449489742783178 * (cx__sim_u_hi(x) + cx__sim_u_lo(x) - 1.0);
+    int64_t m = (int64_t)((x >> 32) + (x & 0xffffffffu)) - ((int64_t)1 << 32);
+    return (double)m * (2.449489742783178 * 0x1p-32);
+}
+/* Integer cut for a probability p in [0, 1]: cx__sim_u_hi(x) < p exactly when (x >> 32) < cut
+ * (and likewise for the lower half), as u = k 2^-32 < p <=> k < p 2^32 <=> k < ceil(p 2^32).
+ * Compares draws without converting them to doubles. */
+CX_HIDDEN uint64_t cx__sim_cut(double p);
+static inline int cx__sim_hi_below(uint64_t x, uint64_t cut)
+{
+    return (x >> 32) < cut;
+}
+static inline int cx__sim_lo_below(uint64_t x, uint64_t cut)
+{
+    return (x & 0xffffffffu) < cut;
 }
 
+/* Same result as x < 0 ? 0 : (x > 1 ? 1 : x) for every x (NaN and -0 included), written as two
+ * single comparisons so that the compiler emits minsd/maxsd instead of mispredicted branches. */
 static inline double cx__sim_clamp01(double x)
 {
-    return x < 0 ? 0 : (x > 1 ? 1 : x);
+    x = x > 1 ? 1 : x;
+    return x < 0 ? 0 : x;
 }
 
 /* Call a plugin and check its outputs lie in [lo, hi]; returns 0 or nonzero on failure with a

@@ -13,6 +13,13 @@
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
 #define CONTACT_DRAWS          13
+#define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -43,11 +50,19 @@ static void fail_nomem(cx__sim_block *blk)
     snprintf(blk->message, sizeof blk->message, "out of memory recording the simulation");
 }
 
-static inline double rating(double v, double lo, double hi)
+/* clamp(floor(v), lo, hi) for integer 0 <= lo <= hi and finite v: clamping first leaves a
+ * non-negative value, whose floor is its truncation (a cheap conversion, not a libm floor). */
+static inline int rating(double v, double lo, double hi)
 {
-    double r = floor(v);
-    return r < lo ? lo : (r > hi ? hi : r);
+    double r = v >= lo ? v : lo; /* (a NaN, which the model never produces, gives lo) */
+    r = r > hi ? hi : r;
+    return (int)r;
 }
+
+/* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
+typedef struct cuts {
+    uint64_t contact, purchase, severe, response, referral, shift;
+} cuts;
 
 /* Per-customer state. */
 typedef struct customer {
@@ -96,31 +111,35 @@ static const double *channel_bonds(const double *x)
 }
 
 /* One contact. Returns 0, or -1 after recording an error in blk. */
-static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
-                   size_t t, double *restrict acc, double *restrict cal)
+/* The employee an assisted contact meets, from its second draw: uniform in [0, n_emp). */
+static inline size_t employee_of(uint64_t d1, size_t n_emp)
+{
+    return (size_t)(((d1 >> 32) * (uint64_t)n_emp) >> 32);
+}
+
+/* One contact, from its CONTACT_DRAWS draws d. Returns 0, or -1 after recording an error in
+ * blk. */
+static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
+                   customer *restrict c, size_t ci, size_t t, const uint64_t *restrict d,
+                   int64_t *restrict na, int64_t *restrict nc)
 {
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
-    const cx__sim_org *o = &ctx->orgs[t];
-    uint64_t d[CONTACT_DRAWS];
-    for (int k = 0; k < CONTACT_DRAWS; k++)
-        d[k] = cx__rng_next(&c->rng);
 
     /* Written without data-dependent branches where it matters: the outcome of a contact is
      * random, so branches on it would mostly be mispredicted. Both the assisted and the
      * self-service performance are computed and one is selected. */
     int ss = CX__SIM_NCHANNELS - 1;
     int ch = c->channel;
-    ch = (ch != ss) & (cx__sim_u_hi(d[0]) < o->shift) ? ss : ch;
+    ch = (ch != ss) & cx__sim_hi_below(d[0], hot->shift) ? ss : ch;
     int assisted = ch != ss;
-    double utp = cx__sim_u_lo(d[0]);
     size_t tp = 0;
     for (size_t k = 0; k + 1 < p->n_tps; k++)
-        tp += utp >= ctx->tp_cdf[k]; /* cumulative shares are increasing */
+        tp += !cx__sim_lo_below(d[0], ctx->tp_cut[k]); /* cumulative shares are increasing */
     const cx__sim_touchpoint *T = &p->tps[tp];
     double w = T->weight;
 
-    size_t j = (size_t)(((d[1] >> 32) * (uint64_t)ctx->n_emp) >> 32);
+    size_t j = employee_of(d[1], ctx->n_emp);
     size_t at = t * ctx->n_emp + j;
     const cx__sim_staff_cell *s = &ctx->staff->cells[at];
     double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
@@ -135,9 +154,9 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
     perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
 
     /* failure and recovery */
-    int problem = cx__sim_u_lo(d[1]) < T->failure_rate;
+    int problem = cx__sim_lo_below(d[1], ctx->fail_cut[tp]);
     int first = c->failures == 0;
-    int severe = problem & (cx__sim_u_hi(d[4]) < x[CX__SIM_P_SEVERE_SHARE]);
+    int severe = problem & cx__sim_hi_below(d[4], hot->severe);
     double pen =
         problem ? (severe ? x[CX__SIM_P_SEVERE_PENALTY] : x[CX__SIM_P_FAILURE_PENALTY]) : 0.0;
     perf -= pen;
@@ -201,47 +220,47 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
 
     /* ratings */
     double rsd = x[CX__SIM_P_RATING_SD];
-    double csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
-    double self = rating(1 + 5 * (perf + s->bias + rsd * cx__sim_tri(d[8])), 1, 5);
+    int csat = rating(1 + 5 * (sat + rsd * cx__sim_tri(d[7])), 1, 5);
+    int self = rating(1 + 5 * (perf + s->bias + rsd * cx__sim_tri(d[8])), 1, 5);
     double nb = x[CX__SIM_P_NPS_BOND_WEIGHT];
-    double nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
-                            x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
-                        0, 10);
-    int responded = cx__sim_u_lo(d[11]) < x[CX__SIM_P_RESPONSE_RATE];
+    int nps = rating(10 * (nb * bond + (1 - nb) * sat) + x[CX__SIM_P_NPS_SHIFT] + 0.5 +
+                         x[CX__SIM_P_NPS_SD] * cx__sim_tri(d[10]),
+                     0, 10);
+    int responded = cx__sim_lo_below(d[11], hot->response);
     int rated_assisted = responded & assisted;
-    acc[CX__ACC_REFERRALS] += (nps >= 9) & (cx__sim_u_hi(d[12]) < x[CX__SIM_P_REFERRAL_RATE]);
-    acc[CX__ACC_CONTACTS] += 1;
-    acc[CX__ACC_RATED] += responded;
-    acc[CX__ACC_CSAT_SUM] += responded ? csat : 0.0;
-    acc[CX__ACC_CSAT_TOP2] += responded & (csat >= 4);
-    acc[CX__ACC_NPS_N] += responded;
-    acc[CX__ACC_NPS_PROM] += responded & (nps >= 9);
-    acc[CX__ACC_NPS_DET] += responded & (nps <= 6);
-    acc[CX__ACC_ASSISTED_RATED] += rated_assisted;
-    acc[CX__ACC_SELF_SUM] += rated_assisted ? self : 0.0;
-    acc[CX__ACC_CSAT_ASSISTED_SUM] += rated_assisted ? csat : 0.0;
+    na[CX__ACC_REFERRALS] += (nps >= 9) & cx__sim_hi_below(d[12], hot->referral);
+    na[CX__ACC_CONTACTS] += 1;
+    na[CX__ACC_RATED] += responded;
+    na[CX__ACC_CSAT_SUM] += responded ? csat : 0;
+    na[CX__ACC_CSAT_TOP2] += responded & (csat >= 4);
+    na[CX__ACC_NPS_N] += responded;
+    na[CX__ACC_NPS_PROM] += responded & (nps >= 9);
+    na[CX__ACC_NPS_DET] += responded & (nps <= 6);
+    na[CX__ACC_ASSISTED_RATED] += rated_assisted;
+    na[CX__ACC_SELF_SUM] += rated_assisted ? self : 0;
+    na[CX__ACC_CSAT_ASSISTED_SUM] += rated_assisted ? csat : 0;
 
     /* calibration statistics (latent, not subject to response) */
     int mot = w >= MOMENT_OF_TRUTH_WEIGHT;
     int mot_pos = mot & assisted & (att >= x[CX__SIM_P_INDIFFERENCE_THRESHOLD]) & (csat >= 4);
     int mot_neg = mot & !mot_pos & (csat <= 3);
-    cal[CX__CAL_INTERACTIONS] += 1;
-    cal[CX__CAL_MOT_POS_N] += mot_pos;
-    cal[CX__CAL_MOT_POS_INC] += mot_pos & (dshare > 0);
-    cal[CX__CAL_MOT_NEG_N] += mot_neg;
-    cal[CX__CAL_MOT_NEG_RED] += mot_neg & (dshare < 0);
-    cal[CX__CAL_ASSISTED_N] += assisted;
-    cal[CX__CAL_SELF_TOP] += assisted & (self >= 5);
-    cal[CX__CAL_CSAT_TOP] += assisted & (csat >= 5);
+    nc[CX__CAL_INTERACTIONS] += 1;
+    nc[CX__CAL_MOT_POS_N] += mot_pos;
+    nc[CX__CAL_MOT_POS_INC] += mot_pos & (dshare > 0);
+    nc[CX__CAL_MOT_NEG_N] += mot_neg;
+    nc[CX__CAL_MOT_NEG_RED] += mot_neg & (dshare < 0);
+    nc[CX__CAL_ASSISTED_N] += assisted;
+    nc[CX__CAL_SELF_TOP] += assisted & (self >= 5);
+    nc[CX__CAL_CSAT_TOP] += assisted & (csat >= 5);
     int other = excellent & !paradox, unresolved = problem & !resolved;
-    cal[CX__CAL_NOPROB_N] += !problem;
-    cal[CX__CAL_NOPROB_SUM] += problem ? 0.0 : csat;
-    cal[CX__CAL_SRP_N] += paradox;
-    cal[CX__CAL_SRP_SUM] += paradox ? csat : 0.0;
-    cal[CX__CAL_RECOTHER_N] += other;
-    cal[CX__CAL_RECOTHER_SUM] += other ? csat : 0.0;
-    cal[CX__CAL_UNRES_N] += unresolved;
-    cal[CX__CAL_UNRES_SUM] += unresolved ? csat : 0.0;
+    nc[CX__CAL_NOPROB_N] += !problem;
+    nc[CX__CAL_NOPROB_SUM] += problem ? 0 : csat;
+    nc[CX__CAL_SRP_N] += paradox;
+    nc[CX__CAL_SRP_SUM] += paradox ? csat : 0;
+    nc[CX__CAL_RECOTHER_N] += other;
+    nc[CX__CAL_RECOTHER_SUM] += other ? csat : 0;
+    nc[CX__CAL_UNRES_N] += unresolved;
+    nc[CX__CAL_UNRES_SUM] += unresolved ? csat : 0;
 
     if (ctx->record_interactions) {
         if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + 1, sizeof *blk->recs)) {
@@ -270,12 +289,13 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restric
 
 /* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
  * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
-static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
-                      size_t t, uint64_t d0, uint64_t d1, double *restrict acc)
+static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
+                      customer *restrict c, size_t ci, size_t t, uint64_t d0, uint64_t d1,
+                      double *restrict acc, int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    int buy = cx__sim_u_lo(d0) < x[CX__SIM_P_PURCHASE_RATE];
+    int buy = cx__sim_lo_below(d0, hot->purchase);
     double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
     acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
     if (ctx->record_transactions && buy) {
@@ -321,11 +341,11 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *rest
     }
     double u = cx__sim_u_lo(d1);
     if (u < h_ind + h_dis + h_oth) {
-        acc[u < h_ind ? CX__ACC_CHURN_IND
-                      : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
+        na[u < h_ind ? CX__ACC_CHURN_IND
+                     : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
         return 1;
     }
-    acc[CX__ACC_ALIVE_END] += 1;
+    na[CX__ACC_ALIVE_END] += 1;
     acc[CX__ACC_BOND_SUM] += c->bond;
     acc[CX__ACC_SHARE_SUM] += c->share;
     c->indifference *= x[CX__SIM_P_STOCK_DECAY];
@@ -337,7 +357,15 @@ static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *rest
  * and one period's employees stay in cache while every customer of the chunk meets them. Each
  * customer draws from its own stream in the same order whatever the loop order, and each block's
  * acc[t] sums its customers in increasing order, so results depend neither on the chunking nor on
- * the number of threads. */
+ * the number of threads.
+ *
+ * Within a period, customers go in groups of GROUP: a first pass makes each customer's draws for
+ * the period (2, plus CONTACT_DRAWS when it contacts; the same draws in the same order as drawing
+ * them on the way), lists the customers who contact and prefetches the employee each contact will
+ * meet; then the listed contacts are simulated from these draws, and last every customer's period
+ * end (one unpredictable branch per customer instead of two). The employee table of a period (24
+ * bytes per employee) does not stay in the core's cache while the chunk's customers stream past, so
+ * without the prefetch every contact waits for its employee. */
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
@@ -356,26 +384,68 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
         customer_init(&cs[k], ctx, begin + k);
         alive[k] = 1;
     }
+    cuts hot;
+    hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
+    hot.purchase = cx__sim_cut(x[CX__SIM_P_PURCHASE_RATE]);
+    hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
+    hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
+    hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
+    uint64_t draws[GROUP][2 + CONTACT_DRAWS];
+    unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
     for (size_t t = 0; t < ctx->periods; t++) {
-        for (size_t k = 0; k < n; k++) {
-            if (!alive[k])
-                continue;
-            cx__sim_block *blk = &blks[first_block + k / CX__SIM_BLOCK];
+        hot.shift = cx__sim_cut(ctx->orgs[t].shift);
+        const cx__sim_staff_cell *row = &ctx->staff->cells[t * ctx->n_emp];
+        for (size_t g = 0; g < n; g += GROUP) {
+            size_t gn = n - g < GROUP ? n - g : GROUP;
+            size_t n_contacts = 0;
+            for (size_t k = 0; k < gn; k++) {
+                if (!alive[g + k])
+                    continue;
+                customer *c = &cs[g + k];
+                uint64_t *d = draws[k];
+                d[0] = cx__rng_next(&c->rng);
+                d[1] = cx__rng_next(&c->rng);
+                int contacts_now = cx__sim_hi_below(d[0], hot.contact);
+                contacts[n_contacts] = (unsigned char)k;
+                n_contacts += (size_t)contacts_now;
+                if (contacts_now) {
+                    for (int i = 0; i < CONTACT_DRAWS; i++)
+                        d[2 + i] = cx__rng_next(&c->rng);
+                    PREFETCH(&row[employee_of(d[3], ctx->n_emp)]);
+                }
+            }
+            /* a group lies inside one block (GROUP divides CX__SIM_BLOCK) */
+            cx__sim_block *blk = &blks[first_block + g / CX__SIM_BLOCK];
             double *acc = &blk->acc[t * CX__ACC_COUNT];
-            double *cal = blk->cal;
-            customer *c = &cs[k];
-            size_t ci = begin + k;
-            acc[CX__ACC_ALIVE_START] += 1;
-            cal[CX__CAL_CUSTOMER_PERIODS] += 1;
-            uint64_t d0 = cx__rng_next(&c->rng), d1 = cx__rng_next(&c->rng);
-            if (cx__sim_u_hi(d0) < x[CX__SIM_P_CONTACT_RATE])
-                if (contact(blk, ctx, c, ci, t, acc, cal))
+            int64_t na[CX__ACC_COUNT] = {0}, nc[CX__CAL_COUNT] = {0};
+            /* the group's contacts first, then every customer's period end: each customer's
+             * contact still comes before its period end, and the real-valued sums of period_end
+             * keep the customer order */
+            for (size_t m = 0; m < n_contacts; m++) {
+                size_t k = contacts[m];
+                if (contact(blk, ctx, &hot, &cs[g + k], begin + g + k, t, draws[k] + 2, na, nc))
                     goto done;
-            int rc = period_end(blk, ctx, c, ci, t, d0, d1, acc);
-            if (rc < 0)
-                goto done;
-            if (rc)
-                alive[k] = 0;
+            }
+            for (size_t k = 0; k < gn; k++) {
+                if (!alive[g + k])
+                    continue;
+                customer *c = &cs[g + k];
+                size_t ci = begin + g + k;
+                const uint64_t *d = draws[k];
+                na[CX__ACC_ALIVE_START] += 1;
+                nc[CX__CAL_CUSTOMER_PERIODS] += 1;
+                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc, na);
+                if (rc < 0)
+                    goto done;
+                if (rc)
+                    alive[g + k] = 0;
+            }
+            /* counts and sums of ratings are integers: adding them up by group gives the same
+             * doubles as adding them one by one (exact below 2^53) */
+            for (int i = 0; i < CX__ACC_COUNT; i++)
+                acc[i] += (double)na[i];
+            for (int i = 0; i < CX__CAL_COUNT; i++)
+                blk->cal[i] += (double)nc[i];
         }
     }
 done:

@@ -11,7 +11,8 @@ typedef struct cx__sim_ctx {
     const cx__sim_org *orgs; /* per period */
     uint64_t seed;
     size_t customers, periods, n_emp;
-    double *tp_cdf; /* cumulative touchpoint shares, last = 1 */
+    uint64_t *tp_cut;   /* cx__sim_cut of the cumulative touchpoint shares, last = 2^32 */
+    uint64_t *fail_cut; /* cx__sim_cut of each touchpoint's failure rate */
     double mix_cdf[CX__SIM_NCHANNELS];
     int record_interactions, record_transactions;
 } cx__sim_ctx;

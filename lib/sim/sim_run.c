@@ -37,6 +37,11 @@ static const char *const STAT_NAMES[CX_SIM_STAT_COUNT] = {
     "churn_share_other",        "interactions",
     "customer_periods"};
 
+uint64_t cx__sim_cut(double p)
+{
+    return (uint64_t)ceil(p * 0x1p32);
+}
+
 const char *cx_sim_series_name(int series)
 {
     return series >= 0 && series < CX_SIM_SERIES_COUNT ? SERIES_NAMES[series] : NULL;
@@ -251,12 +256,12 @@ cx_status cx_sim_run(cx_sim_result **out, const cx_sim_params *p, const cx_sim_o
     if ((st = cx__sim_staff_alloc(&staff, ctx.n_emp, ctx.periods)))
         return st;
     st = CX_ENOMEM;
-    ctx.tp_cdf = cx__malloc_array(p->n_tps, sizeof(double));
+    ctx.tp_cut = cx__malloc_array(p->n_tps, 2 * sizeof(uint64_t));
     orgs = cx__malloc_array(ctx.periods, sizeof *orgs);
     blocks = cx__calloc(nb, sizeof *blocks);
     acc = cx__malloc_array(ctx.periods, CX__ACC_COUNT * sizeof(double));
     res = cx__calloc(1, sizeof *res);
-    if (!ctx.tp_cdf || !orgs || !blocks || !acc || !res)
+    if (!ctx.tp_cut || !orgs || !blocks || !acc || !res)
         goto fail_nomem;
     res->series = cx__malloc_array(ctx.periods, CX_SIM_SERIES_COUNT * sizeof(double));
     res->tps = cx__malloc_array(p->n_tps, sizeof *res->tps);
@@ -277,9 +282,12 @@ cx_status cx_sim_run(cx_sim_result **out, const cx_sim_params *p, const cx_sim_o
     for (size_t k = 0; k < p->n_tps; k++)
         tot += p->tps[k].share;
     c = 0;
-    for (size_t k = 0; k < p->n_tps; k++)
-        ctx.tp_cdf[k] = (c += p->tps[k].share) / tot;
-    ctx.tp_cdf[p->n_tps - 1] = 1;
+    ctx.fail_cut = ctx.tp_cut + p->n_tps;
+    for (size_t k = 0; k < p->n_tps; k++) {
+        ctx.tp_cut[k] = cx__sim_cut((c += p->tps[k].share) / tot);
+        ctx.fail_cut[k] = cx__sim_cut(p->tps[k].failure_rate);
+    }
+    ctx.tp_cut[p->n_tps - 1] = cx__sim_cut(1);
     for (size_t t = 0; t < ctx.periods; t++)
         cx__sim_org_at(&orgs[t], p, (unsigned)t);
     ctx.orgs = orgs;
@@ -354,7 +362,7 @@ done:
     cx__free(blocks);
     cx__free(acc);
     cx__free(orgs);
-    cx__free(ctx.tp_cdf);
+    cx__free(ctx.tp_cut);
     cx__sim_staff_free(&staff);
     if (st == CX_OK)
         *out = res;

@@ -927,6 +927,87 @@ END_TEST
 
 /* ---- bootstrap ---- */
 
+START_TEST(bootstrap_quality_families_closed_forms)
+{
+    /* Per replicate, in ECSI: Expectation has the single antecedent Image, so its construct
+     * correlation equals the path, its inner VIF is 1 and f^2 = R^2 / (1 - R^2) (without the
+     * path Expectation has no antecedent); Value ~ Expectation + Quality has VIF
+     * 1 / (1 - r^2); adjusted R^2 follows from R^2; Fornell-Larcker is sqrt(AVE) on the
+     * diagonal and the construct correlation off it. */
+    cx_pls_fit *f = fit_mobi(ECSI, NULL);
+    if (!f)
+        return;
+    enum { NB = 60 };
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = NB;
+    bo.seed = 11;
+    bo.fsquare = 1;
+    cx_pls_boot *b = NULL;
+    ck_assert_int_eq(cx_pls_bootstrap(&b, f, &bo), CX_OK);
+    size_t img = con(f, "Image"), ex = con(f, "Expectation"), q = con(f, "Quality"),
+           val = con(f, "Value"), loy = con(f, "Loyalty");
+    double rc[NB], path[NB], vif[NB], f2[NB], r2[NB], adj[NB], fl[NB], ave[NB];
+    cx_pls_boot_get_replicates(rc, NB, b, CX_PLS_STAT_CONSTRUCT_CORR, img, ex);
+    cx_pls_boot_get_replicates(path, NB, b, CX_PLS_STAT_PATH, img, ex);
+    cx_pls_boot_get_replicates(vif, NB, b, CX_PLS_STAT_VIF_INNER, img, ex);
+    cx_pls_boot_get_replicates(f2, NB, b, CX_PLS_STAT_FSQUARE, img, ex);
+    cx_pls_boot_get_replicates(r2, NB, b, CX_PLS_STAT_RSQUARED, ex, 0);
+    for (int r = 0; r < NB; r++) {
+        ck_assert(fabs(rc[r] - path[r]) < 1e-12);
+        ck_assert(vif[r] == 1.0);
+        ck_assert_msg(fabs(f2[r] - r2[r] / (1 - r2[r])) < 1e-12, "f2 %g", f2[r]);
+    }
+    cx_pls_boot_get_replicates(rc, NB, b, CX_PLS_STAT_CONSTRUCT_CORR, ex, q);
+    cx_pls_boot_get_replicates(vif, NB, b, CX_PLS_STAT_VIF_INNER, q, val);
+    cx_pls_boot_get_replicates(fl, NB, b, CX_PLS_STAT_FORNELL_LARCKER, ex, q);
+    for (int r = 0; r < NB; r++) {
+        ck_assert(fabs(vif[r] - 1 / (1 - rc[r] * rc[r])) < 1e-10);
+        ck_assert(fl[r] == rc[r]);
+    }
+    cx_pls_boot_get_replicates(r2, NB, b, CX_PLS_STAT_RSQUARED, loy, 0);
+    cx_pls_boot_get_replicates(adj, NB, b, CX_PLS_STAT_ADJ_RSQUARED, loy, 0);
+    cx_pls_boot_get_replicates(fl, NB, b, CX_PLS_STAT_FORNELL_LARCKER, loy, loy);
+    cx_pls_boot_get_replicates(ave, NB, b, CX_PLS_STAT_AVE, loy, 0);
+    double n = 250;
+    for (int r = 0; r < NB; r++) {
+        ck_assert(fabs(adj[r] - (1 - (1 - r2[r]) * (n - 1) / (n - 3 - 1))) < 1e-12);
+        ck_assert(fabs(fl[r] - sqrt(ave[r])) < 1e-15);
+    }
+    /* originals are the fit's criteria */
+    double rel[28], fsq[49], vi[49], flm[49];
+    cx_pls_fit_reliability(rel, 28, f);
+    ck_assert_int_eq(cx_pls_fit_fsquare(fsq, 49, f), CX_OK);
+    cx_pls_fit_vif_inner(vi, 49, f);
+    cx_pls_fit_fornell_larcker(flm, 49, f);
+    cx_pls_boot_summary s;
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_ALPHA, q, 0), CX_OK);
+    ck_assert(fabs(s.original - rel[4 * q]) < 1e-15 && s.sd > 0 && s.n == NB);
+    ck_assert(s.pct_lo < s.original && s.original < s.pct_hi);
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FSQUARE, q, val);
+    ck_assert(fabs(s.original - fsq[q * 7 + val]) < 1e-15 && s.sd > 0);
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_VIF_INNER, q, val);
+    ck_assert(fabs(s.original - vi[q * 7 + val]) < 1e-15 && s.sd > 0);
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FORNELL_LARCKER, q, q);
+    ck_assert(fabs(s.original - flm[q * 7 + q]) < 1e-15);
+    /* no path: no value */
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FSQUARE, loy, img);
+    ck_assert(isnan(s.original) && s.n == 0);
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_VIF_INNER, 0, 7), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "j");
+    cx_pls_boot_free(b);
+    /* f^2 is opt-in */
+    bo.fsquare = 0;
+    bo.n_boot = 10;
+    bo.bca = 0;
+    ck_assert_int_eq(cx_pls_bootstrap(&b, f, &bo), CX_OK);
+    ck_assert_int_eq(cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FSQUARE, img, ex), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "fsquare");
+    cx_pls_boot_free(b);
+    cx_pls_fit_free(f);
+}
+END_TEST
+
 START_TEST(bootstrap_is_bit_identical_across_threads)
 {
     cx_pls_fit *f = fit_mobi(ECSI, NULL);
@@ -937,6 +1018,7 @@ START_TEST(bootstrap_is_bit_identical_across_threads)
     bo.n_boot = 200;
     bo.seed = 7;
     bo.n_threads = 1;
+    bo.fsquare = 1;
     cx_pls_boot *b1 = NULL, *b3 = NULL;
     ck_assert_int_eq(cx_pls_bootstrap(&b1, f, &bo), CX_OK);
     bo.n_threads = 3;
@@ -948,9 +1030,15 @@ START_TEST(bootstrap_is_bit_identical_across_threads)
     ck_assert_uint_eq(i3.n_ok, 200);
     ck_assert_int_eq(i3.threads_used, 3);
     double r1[200], r3[200];
-    for (int s = CX_PLS_STAT_WEIGHT; s <= CX_PLS_STAT_HTMT; s++) {
+    for (int s = CX_PLS_STAT_WEIGHT; s <= CX_PLS_STAT_FSQUARE; s++) {
+        if (s == CX_PLS_STAT_SEGMENT_INDEX)
+            continue;
         ck_assert_int_eq(cx_pls_boot_get_replicates(r1, 200, b1, (cx_pls_stat)s, 0, 1), CX_OK);
         cx_pls_boot_get_replicates(r3, 200, b3, (cx_pls_stat)s, 0, 1);
+        ck_assert(memcmp(r1, r3, sizeof r1) == 0);
+        /* and a second entry of each family: (4, 6) is Satisfaction -> Loyalty */
+        cx_pls_boot_get_replicates(r1, 200, b1, (cx_pls_stat)s, 4, 6);
+        cx_pls_boot_get_replicates(r3, 200, b3, (cx_pls_stat)s, 4, 6);
         ck_assert(memcmp(r1, r3, sizeof r1) == 0);
     }
     cx_pls_boot_summary s1, s3;
@@ -1213,6 +1301,28 @@ static cx_status call_boot(const cx_pls_fit *f)
     return st;
 }
 
+/* f^2 re-estimations allocate inside replicates: out of memory there must stop the run with
+ * CX_ENOMEM, never turn into a dropped replicate or a missing value */
+static cx_status call_boot_fsquare(const cx_pls_fit *f)
+{
+    cx_pls_boot_options bo;
+    cx_pls_boot_options_init(&bo);
+    bo.n_boot = 3;
+    bo.n_threads = 1;
+    bo.bca = 0;
+    bo.fsquare = 1;
+    cx_pls_boot *b = NULL;
+    cx_status st = cx_pls_bootstrap(&b, f, &bo);
+    if (st == CX_OK) {
+        cx_pls_boot_summary s;
+        st = cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_FSQUARE, 0, 1);
+        if (st == CX_OK && s.n != 3)
+            st = CX_EINVAL;
+    }
+    cx_pls_boot_free(b);
+    return st;
+}
+
 static cx_status call_predict(const cx_pls_fit *f)
 {
     double out[24 * 5];
@@ -1238,11 +1348,13 @@ START_TEST(analyses_survive_allocation_failures)
     cx_pls_fit *f = fit_mobi(ECSI, NULL);
     if (!f)
         return;
-    fit_call calls[] = {call_boot, call_predict, call_quality};
+    fit_call calls[] = {call_boot, call_predict, call_quality, call_boot_fsquare};
     for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
         long live0 = cx__alloc_live();
         int ok = 0;
-        for (long n = 0; n < 400 && !ok; n++) {
+        /* every early allocation, then a sparser sweep (a bootstrap with BCa makes hundreds:
+         * each jackknife fit allocates, and a failure there must be ENOMEM, not a dropped fit) */
+        for (long n = 0; n < 4000 && !ok; n += n < 64 ? 1 : n / 16) {
             cx__alloc_fail_after(n, 0);
             cx_status st = calls[c](f);
             cx__alloc_fail_after(-1, 0);
@@ -1372,6 +1484,9 @@ START_TEST(bootstrap_derived_quantities)
     /* a single-item block: all three are 1 in every replicate */
     cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_AVE, con(f, "Complaints"), 0);
     ck_assert(s.original == 1 && s.sd == 0);
+    /* its weight is 1 up to rounding in every replicate: no t value, not 1e16 */
+    cx_pls_boot_get_summary(&s, b, CX_PLS_STAT_WEIGHT, 20, 0);
+    ck_assert(fabs(s.original - 1) < 1e-12 && s.sd < 1e-12 && isnan(s.t));
     cx_pls_boot_free(b);
     cx_pls_fit_free(f);
 }
@@ -1414,6 +1529,7 @@ Suite *cx_suite_pls(void)
     tcase_add_test(tb, bootstrap_segment_index);
     tcase_add_test(tb, bootstrap_specific_indirect_effect);
     tcase_add_test(tb, bootstrap_derived_quantities);
+    tcase_add_test(tb, bootstrap_quality_families_closed_forms);
     suite_add_tcase(s, tb);
     return s;
 }

@@ -476,6 +476,55 @@ static int cancel_at_two(double done, double total, void *payload)
     return done >= 2;
 }
 
+/* The kernel's shortcuts give the same results as the documented forms: integer cuts decide
+ * u < p exactly as the double comparison does, and the one-product triangular noise equals
+ * sqrt(6) (u1 + u2 - 1) bit for bit. */
+START_TEST(integer_cuts_match_uniform_comparisons)
+{
+    const double ps[] = {
+        0,           1,           0.3,         0.5, 0x1p-33,           0x1p-32,        3 * 0x1p-33,
+        1 - 0x1p-53, 1 - 0x1p-32, 0.999999999, 0.1, nextafter(0.5, 0), 12345 * 0x1p-32};
+    uint64_t halves[] = {0,
+                         1,
+                         2,
+                         0x7fffffffu,
+                         0x80000000u,
+                         0xfffffffeu,
+                         0xffffffffu,
+                         (uint64_t)(0.3 * 0x1p32),
+                         (uint64_t)(0.3 * 0x1p32) + 1,
+                         12344,
+                         12345,
+                         12346,
+                         429496729u,
+                         429496730u};
+    size_t nh = sizeof halves / sizeof *halves;
+    struct cx_rng r;
+    cx__rng_seed(&r, 99, 0);
+    size_t mismatches = 0, checked = 0;
+    for (size_t a = 0; a < sizeof ps / sizeof *ps; a++) {
+        uint64_t cut = cx__sim_cut(ps[a]);
+        for (size_t i = 0; i < nh + 2000; i++) {
+            uint64_t hi = i < nh ? halves[i] : cx__rng_next(&r) >> 32;
+            uint64_t lo = i < nh ? halves[nh - 1 - i] : cx__rng_next(&r) & 0xffffffffu;
+            uint64_t x = hi << 32 | lo;
+            mismatches += cx__sim_hi_below(x, cut) != (cx__sim_u_hi(x) < ps[a]);
+            mismatches += cx__sim_lo_below(x, cut) != (cx__sim_u_lo(x) < ps[a]);
+            double tri = 2.449489742783178 * (cx__sim_u_hi(x) + cx__sim_u_lo(x) - 1.0);
+            mismatches += memcmp(&tri, &(double){cx__sim_tri(x)}, sizeof tri) != 0;
+            checked++;
+        }
+    }
+    ck_assert_uint_gt(checked, 20000);
+    ck_assert_uint_eq(mismatches, 0);
+    /* the comparisons do depend on the cut: u = 0.3 - 2^-32 is below 0.3, u = 0.3 + 2^-32 not */
+    uint64_t k = cx__sim_cut(0.3);
+    ck_assert(cx__sim_hi_below((k - 1) << 32, k) && !cx__sim_hi_below(k << 32, k));
+    ck_assert_uint_eq(cx__sim_cut(0), 0);
+    ck_assert_uint_eq(cx__sim_cut(1), (uint64_t)1 << 32);
+}
+END_TEST
+
 START_TEST(progress_can_cancel)
 {
     cx_sim_params *p = small_params(5000, 3);
@@ -723,6 +772,7 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, satisfaction_plugin_sees_the_documented_default);
     tcase_add_test(tc, recovery_plugin_changes_the_outcome);
     tcase_add_test(tc, failing_plugins_are_named);
+    tcase_add_test(tc, integer_cuts_match_uniform_comparisons);
     tcase_add_test(tc, progress_can_cancel);
     tcase_add_test(tc, outputs_are_cxkit_logs);
     tcase_add_test(tc, key_drivers_recover_performance_weights);

@@ -70,6 +70,40 @@ describe("cxkit.pls", function()
     assert.is_true(math.abs(s1.t - s1.original / s1.sd) < 1e-12)
   end)
 
+  it("reports VIF and f2 and bootstraps every quality family", function()
+    if not data then return end
+    local res = cx.pls.estimate(ECSI, data)
+    -- Value ~ Expectation + Quality: VIF = 1 / (1 - r^2) of the two antecedents
+    local r = res.construct_correlations.Expectation.Quality
+    assert.is_true(math.abs(res.vif_inner.Quality.Value - 1 / (1 - r * r)) < 1e-12)
+    assert.is_nil(res.vif_inner.Loyalty)
+    -- Expectation has the single antecedent Image: f2 = R2 / (1 - R2)
+    local r2 = res.rsquared.Expectation
+    assert.is_true(math.abs(res.fsquare.Image.Expectation - r2 / (1 - r2)) < 1e-12)
+    assert.is_true(res.vif_outer.PERQ1 > 1)
+    assert.is_true(math.abs(res.fornell_larcker.Loyalty.Loyalty
+                            - math.sqrt(res.reliability.Loyalty.AVE)) < 1e-12)
+    local b = res:bootstrap({ n_boot = 40, seed = 2, threads = 2, fsquare = true })
+    local b1 = res:bootstrap({ n_boot = 40, seed = 2, threads = 1, fsquare = true })
+    local cases = { { "alpha", "Quality" }, { "adj_rsquared", "Loyalty" },
+                    { "construct_correlation", "Image", "Quality" },
+                    { "fornell_larcker", "Value", "Value" }, { "vif_inner", "Quality", "Value" },
+                    { "fsquare", "Image", "Expectation" }, { "rho_c", "Loyalty" } }
+    for _, c in ipairs(cases) do
+      local s, s1 = b:summary(c[1], c[2], c[3]), b1:summary(c[1], c[2], c[3])
+      assert.are.same(s, s1)
+      assert.is_true(s.sd > 0 and s.pct_lo < s.pct_hi and s.n == 40, c[1])
+    end
+    assert.is_true(math.abs(b:summary("alpha", "Quality").original
+                            - res.reliability.Quality.alpha) < 1e-15)
+    assert.is_true(math.abs(b:summary("fsquare", "Image", "Expectation").original
+                            - res.fsquare.Image.Expectation) < 1e-15)
+    local nof = res:bootstrap({ n_boot = 10, seed = 2, bca = false })
+    local ok, err = pcall(nof.summary, nof, "fsquare", "Image", "Expectation")
+    assert.is_false(ok)
+    assert.truthy(err:find("fsquare"))
+  end)
+
   it("predicts, maps importance and performance, splits the index by segment", function()
     if not data then return end
     local res = cx.pls.estimate(ECSI, data, { scale = { 1, 10 } })

@@ -334,3 +334,93 @@ def test_cli_weights_missing_code_match_python(tmp_path):
     assert abs(d["paths"][0]["estimate"] - ref.paths.loc["F", "Y"]) < 1e-12
     w = {r["indicator"]: r["weight"] for r in d["indicators"]}
     assert abs(w["b"] - ref.outer_weights.loc[("F", "b")]) < 1e-12
+
+
+@needs_mobi
+def test_bootstrap_new_families_match_numpy_on_the_same_resamples(res, mobi):
+    """Replicate b draws its rows from cxkit.rng.RNG(seed, b): redraw them here and recompute
+    alpha, adjusted R², construct correlations, Fornell-Larcker, inner VIF and f² with the
+    independent numpy PLS (f²: re-estimated without each path)."""
+    from cxkit.rng import RNG
+    P = numpy_pls()
+    seed, B = 5, 12
+    b = res.bootstrap(B, seed=seed, threads=2, bca=False, fsquare=True)
+    assert b.n_ok == B
+    m = res.model
+    cons, blocks, n = m.constructs, blocks_of(m), len(mobi)
+    preds = {c: [a for a, t in m.paths if t == c] for c in cons}
+    for rep in (0, 5, B - 1):
+        rows = np.asarray(RNG(seed, rep).below(n, size=n))
+        data = {k: mobi[k].to_numpy(float)[rows] for k in m.indicators}
+        ref = P.pls(data, blocks, ["A"] * 7, m.paths)
+        R = np.corrcoef(ref["scores"].T)
+        for c, items in blocks:
+            ci = cons.index(c)
+            if len(items) > 1:
+                S = np.corrcoef(np.column_stack([data[i] for i in items]).T)
+                k = len(items)
+                alpha = k / (k - 1) * (1 - k / S.sum())
+                assert abs(b.replicates("alpha", c)[rep] - alpha) < 1e-10
+            lam = ref["loadings"][[m.indicators.index(i) for i in items]]
+            fl = b.replicates("fornell_larcker", c, c)[rep]
+            assert abs(fl - math.sqrt(np.mean(lam ** 2))) < 1e-6
+            if preds[c]:
+                r2 = ref["rsq"][ci]
+                adj = 1 - (1 - r2) * (n - 1) / (n - len(preds[c]) - 1)
+                assert abs(b.replicates("adj_rsquared", c)[rep] - adj) < 1e-6
+                pi = [cons.index(a) for a in preds[c]]
+                vif = np.diag(np.linalg.inv(R[np.ix_(pi, pi)]))
+                for a, v in zip(preds[c], vif):
+                    assert abs(b.replicates("vif_inner", a, c)[rep] - v) < 1e-6
+                for a in preds[c]:
+                    out = P.pls(data, blocks, ["A"] * 7, [p for p in m.paths if p != (a, c)])
+                    r2o = 0.0 if np.isnan(out["rsq"][ci]) else out["rsq"][ci]
+                    f2 = (r2 - r2o) / (1 - r2)
+                    assert abs(b.replicates("fsquare", a, c)[rep] - f2) < 1e-6
+        for i, a in enumerate(cons):
+            for j, c in enumerate(cons[i + 1:], i + 1):
+                r = b.replicates("construct_correlation", a, c)[rep]
+                assert abs(r - R[i, j]) < 1e-6
+                assert r == b.replicates("fornell_larcker", a, c)[rep]
+    # the originals are the fit's own criteria
+    assert np.allclose(b.table("alpha").original, res.reliability.alpha, atol=1e-12)
+    assert np.allclose(b.table("adj_rsquared").original, res.rsquared.adj_rsq, atol=1e-12)
+    fs = b.table("fsquare")
+    assert len(fs) == len(m.paths) and (fs.n == B).all()
+    vi = b.table("vif_inner")
+    for (a, c), row in vi.iterrows():
+        assert abs(row.original - res.vif_inner.set_index(["from", "to"]).loc[(a, c), "vif"]) < 1e-12
+    assert len(b.table("fornell_larcker")) == 7 + 21
+    with pytest.raises(Exception, match="fsquare"):
+        res.bootstrap(10, seed=1, bca=False).table("fsquare")
+
+
+@needs_mobi
+def test_bootstrap_new_families_are_thread_count_independent(res):
+    b1 = res.bootstrap(60, seed=9, threads=1, fsquare=True)
+    b2 = res.bootstrap(60, seed=9, threads=2, fsquare=True)
+    for kind in ("alpha", "adj_rsquared", "construct_correlation", "fornell_larcker",
+                 "vif_inner", "fsquare"):
+        assert b1.table(kind).equals(b2.table(kind)), kind
+
+
+@needs_mobi
+def test_cli_bootstrap_json_has_every_family_as_python(tmp_path, res):
+    import json
+    import subprocess
+    model = tmp_path / "ecsi.txt"
+    model.write_text(ECSI)
+    out = subprocess.run([_cli(), "pls", "fit", "--model", str(model), str(MOBI / "mobi.csv"),
+                          "--bootstrap", "40", "--seed", "3", "--threads", "2", "--fsquare",
+                          "--json", "--scale", "1,10"],
+                         capture_output=True, text=True, check=True).stdout
+    d = json.loads(out)["bootstrap"]
+    b = res.bootstrap(40, seed=3, threads=1, fsquare=True)
+    for kind in ("alpha", "adj_rsquared", "construct_correlation", "fornell_larcker",
+                 "vif_inner", "fsquare", "indirect_effect", "rho_c", "weight"):
+        t = b.table(kind)
+        assert len(d[kind]) == len(t), kind
+        for row, (_, ref) in zip(d[kind], t.iterrows()):
+            assert row["sd"] == pytest.approx(ref.sd, abs=1e-15)
+            assert row["bca_lo"] == pytest.approx(ref.bca_lo, abs=1e-15)
+            assert row["n"] == ref.n

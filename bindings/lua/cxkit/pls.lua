@@ -17,7 +17,13 @@ local signs = { none = cx.CX_PLS_SIGN_NONE, construct = cx.CX_PLS_SIGN_CONSTRUCT
 local stats = { weight = cx.CX_PLS_STAT_WEIGHT, loading = cx.CX_PLS_STAT_LOADING,
                 path = cx.CX_PLS_STAT_PATH, total_effect = cx.CX_PLS_STAT_TOTAL_EFFECT,
                 rsquared = cx.CX_PLS_STAT_RSQUARED, index = cx.CX_PLS_STAT_INDEX,
-                htmt = cx.CX_PLS_STAT_HTMT }
+                htmt = cx.CX_PLS_STAT_HTMT, indirect_effect = cx.CX_PLS_STAT_INDIRECT_EFFECT,
+                rho_a = cx.CX_PLS_STAT_RHO_A, rho_c = cx.CX_PLS_STAT_RHO_C,
+                ave = cx.CX_PLS_STAT_AVE, alpha = cx.CX_PLS_STAT_ALPHA,
+                adj_rsquared = cx.CX_PLS_STAT_ADJ_RSQUARED,
+                construct_correlation = cx.CX_PLS_STAT_CONSTRUCT_CORR,
+                fornell_larcker = cx.CX_PLS_STAT_FORNELL_LARCKER,
+                vif_inner = cx.CX_PLS_STAT_VIF_INNER, fsquare = cx.CX_PLS_STAT_FSQUARE }
 
 local function pick(map, key, what)
   local v = map[key]
@@ -37,6 +43,21 @@ local function matrix(names, values)
   for i, a in ipairs(names) do
     t[a] = {}
     for j, b in ipairs(names) do t[a][b] = values[(i - 1) * C + j] end
+  end
+  return t
+end
+
+-- { from -> { to -> v } } keeping only the entries that are not NaN (the model's paths)
+local function path_matrix(names, values)
+  local C, t = #names, {}
+  for i, a in ipairs(names) do
+    for j, b in ipairs(names) do
+      local v = values[(i - 1) * C + j]
+      if v == v then
+        t[a] = t[a] or {}
+        t[a][b] = v
+      end
+    end
   end
   return t
 end
@@ -97,6 +118,11 @@ function pls.estimate(syntax, data, opts)
     paths = matrix(constructs, cx.pls_fit_paths(C * C, f)),
     total_effects = matrix(constructs, cx.pls_fit_total_effects(C * C, f)),
     htmt = matrix(constructs, cx.pls_fit_htmt(C * C, f)),
+    construct_correlations = matrix(constructs, cx.pls_fit_construct_correlations(C * C, f)),
+    fornell_larcker = matrix(constructs, cx.pls_fit_fornell_larcker(C * C, f)),
+    vif_outer = by_name(indicators, cx.pls_fit_vif_outer(K, f)),
+    vif_inner = path_matrix(constructs, cx.pls_fit_vif_inner(C * C, f)),
+    fsquare = path_matrix(constructs, cx.pls_fit_fsquare(C * C, f)),
     rsquared = {}, adj_rsquared = {}, reliability = {},
     index = by_name(constructs, cx.pls_fit_index(C, f)),
   }, Result)
@@ -178,6 +204,7 @@ function Result:bootstrap(opts)
   if opts.threads then o.n_threads = opts.threads end
   if opts.level then o.level = opts.level end
   if opts.bca == false then o.bca = 0 end
+  if opts.fsquare then o.fsquare = 1 end
   o.sign_change = pick(signs, opts.sign_change or "none", "sign change")
   local b = cx.pls_bootstrap(self.fit, o)
   local info = cx.pls_boot_info()
@@ -186,7 +213,10 @@ function Result:bootstrap(opts)
                         threads_used = info.threads_used }, Boot)
 end
 
--- summary("path", from, to) / ("loading", indicator) / ("index", construct) ...
+-- summary("path", from, to) / ("loading", indicator) / ("index", construct) ...; kinds: weight,
+-- loading, path, total_effect, indirect_effect, rsquared, adj_rsquared, rho_a, rho_c, ave, alpha,
+-- htmt, construct_correlation, fornell_larcker, vif_inner, fsquare (needs { fsquare = true }),
+-- index.
 function Boot:summary(kind, a, b)
   local res = self.result
   local per_item = kind == "weight" or kind == "loading"
@@ -195,7 +225,7 @@ function Boot:summary(kind, a, b)
   local s = cx.pls_boot_summary()
   cx.pls_boot_get_summary(s, self.boot, pick(stats, kind, "statistic"), i, j)
   return { original = s.original, mean = s.mean, sd = s.sd, t = s.t, pct_lo = s.pct_lo,
-           pct_hi = s.pct_hi, bca_lo = s.bca_lo, bca_hi = s.bca_hi }
+           pct_hi = s.pct_hi, bca_lo = s.bca_lo, bca_hi = s.bca_hi, n = s.n }
 end
 
 cx.pls = pls

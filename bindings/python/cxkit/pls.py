@@ -36,7 +36,11 @@ _STATS = {"weight": core.CX_PLS_STAT_WEIGHT, "loading": core.CX_PLS_STAT_LOADING
           "rsquared": core.CX_PLS_STAT_RSQUARED, "index": core.CX_PLS_STAT_INDEX,
           "htmt": core.CX_PLS_STAT_HTMT, "segment_index": core.CX_PLS_STAT_SEGMENT_INDEX,
           "indirect_effect": core.CX_PLS_STAT_INDIRECT_EFFECT, "rho_a": core.CX_PLS_STAT_RHO_A,
-          "rho_c": core.CX_PLS_STAT_RHO_C, "ave": core.CX_PLS_STAT_AVE}
+          "rho_c": core.CX_PLS_STAT_RHO_C, "ave": core.CX_PLS_STAT_AVE,
+          "alpha": core.CX_PLS_STAT_ALPHA, "adj_rsquared": core.CX_PLS_STAT_ADJ_RSQUARED,
+          "construct_correlation": core.CX_PLS_STAT_CONSTRUCT_CORR,
+          "fornell_larcker": core.CX_PLS_STAT_FORNELL_LARCKER,
+          "vif_inner": core.CX_PLS_STAT_VIF_INNER, "fsquare": core.CX_PLS_STAT_FSQUARE}
 
 
 class Model:
@@ -301,16 +305,18 @@ class PLSResult:
     # ---- resampling
     def bootstrap(self, n_boot: int = 5000, *, seed: int = 1, threads: int = 0,
                   sign_change: str = "none", level: float = 0.95, bca: bool = True,
-                  segments=None) -> "BootstrapResult":
+                  segments=None, fsquare: bool = False) -> "BootstrapResult":
         """Bootstrap on all cores (``threads=0``); bit-identical for a seed. With ``segments``
         (one label per data row) the index per segment is bootstrapped too
-        (``table("segment_index")``)."""
+        (``table("segment_index")``). ``fsquare=True`` also bootstraps f² (``table("fsquare")``),
+        which re-estimates the model once per path in every replicate."""
         if sign_change not in _SIGN:
             raise ValueError(f"sign_change must be one of {sorted(_SIGN)}")
         o = core.cx_pls_boot_options()
         core.cx_pls_boot_options_init(o)
         o.n_boot, o.seed, o.n_threads = int(n_boot), int(seed), int(threads)
         o.sign_change, o.level, o.bca = _SIGN[sign_change], float(level), int(bool(bca))
+        o.fsquare = int(bool(fsquare))
         if segments is None:
             return BootstrapResult(self, core.cx_pls_bootstrap(self._fit, o))
         codes, uniques = self._segment_codes(segments)
@@ -367,7 +373,7 @@ class BootstrapResult:
         if kind in ("weight", "loading"):
             return [((m.indicator_construct[k], m.indicators[k]), k, 0)
                     for k in range(len(m.indicators))]
-        if kind == "path":
+        if kind in ("path", "vif_inner", "fsquare"):
             return [((a, b), c.index(a), c.index(b)) for a, b in m.paths]
         if kind == "total_effect":
             t = self.result.total_effects
@@ -375,12 +381,15 @@ class BootstrapResult:
         if kind == "indirect_effect":
             t = self.result.indirect_effects
             return [((a, b), c.index(a), c.index(b)) for a in c for b in c if t.loc[a, b] != 0]
-        if kind in ("rho_a", "rho_c", "ave"):
+        if kind in ("rho_a", "rho_c", "ave", "alpha"):
             return [((j,), i, 0) for i, j in enumerate(c)]
-        if kind == "rsquared":
+        if kind in ("rsquared", "adj_rsquared"):
             return [((j,), c.index(j), 0) for j in self.result.rsquared.index]
         if kind == "index":
             return [((j,), i, 0) for i, j in enumerate(c)]
+        if kind in ("construct_correlation", "fornell_larcker"):
+            return [((a, b), i, j) for i, a in enumerate(c) for j, b in enumerate(c)
+                    if i < j or (i == j and kind == "fornell_larcker")]
         if kind == "htmt":
             return [((a, b), i, j) for i, a in enumerate(c) for j, b in enumerate(c) if i < j]
         if kind == "segment_index":
@@ -389,7 +398,11 @@ class BootstrapResult:
         raise ValueError(f"kind must be one of {sorted(_STATS)}")
 
     def table(self, kind: str = "path") -> pd.DataFrame:
-        """Original, mean, sd, t, percentile and BCa limits of every estimate of ``kind``."""
+        """Original, mean, sd, t, percentile and BCa limits of every estimate of ``kind``: one of
+        weight, loading, path, total_effect, indirect_effect, rsquared, adj_rsquared, rho_a,
+        rho_c, ave, alpha, htmt, construct_correlation (i < j), fornell_larcker (sqrt(AVE) on
+        the diagonal, correlations i < j), vif_inner, fsquare (needs ``fsquare=True``), index,
+        segment_index."""
         rows, idx = [], []
         for key, i, j in self._keys(kind):
             s = core.cx_pls_boot_summary()
@@ -399,7 +412,8 @@ class BootstrapResult:
             idx.append(key)
         names = {"weight": ["construct", "indicator"], "loading": ["construct", "indicator"],
                  "rsquared": ["construct"], "index": ["construct"], "rho_a": ["construct"],
-                 "rho_c": ["construct"], "ave": ["construct"],
+                 "rho_c": ["construct"], "ave": ["construct"], "alpha": ["construct"],
+                 "adj_rsquared": ["construct"],
                  "segment_index": ["segment", "construct"]}.get(kind, ["from", "to"])
         index = pd.MultiIndex.from_tuples(idx, names=names) if len(names) > 1 else \
             pd.Index([k[0] for k in idx], name=names[0])
