@@ -563,25 +563,34 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         double p[CX__CLV_MAXP], ll, hess[CX__CLV_MAXP * CX__CLV_MAXP];
         for (size_t j = 0; j < np; j++)
             p[j] = exp(best[j]);
-        if ((st = model->info->ll(&ll, NULL, p, &d)) != CX_OK)
-            goto done;
         /* covariance of log-parameters = inverse Hessian of the total negative LL (no
          * penalty); then the delta method: cov(p_i, p_j) = p_i p_j cov(theta_i, theta_j). */
-        fit_ctx plain = {model->info, &d, 0.0};
-        double f0;
         int has_vcov = 0;
         double inv[CX__CLV_MAXP * CX__CLV_MAXP];
-        const cx_status hs = objective(&f0, NULL, hess, best, np, &plain);
-        if (hs == CX_ENOMEM) {
-            st = hs;
-            goto done;
-        }
-        if (hs == CX_OK) {
+        cx_status hs;
+        if (model->info->llh) { /* one pass gives the log-likelihood and its Hessian */
+            double g[CX__CLV_MAXP];
+            if ((st = model->info->llh(&ll, g, hess, p, &d)) != CX_OK)
+                goto done;
             for (size_t k = 0; k < np * np; k++)
-                hess[k] *= d.total_w;
-            if (cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)
-                has_vcov = 1;
+                hess[k] = -hess[k];
+            hs = CX_OK;
+        } else {
+            if ((st = model->info->ll(&ll, NULL, p, &d)) != CX_OK)
+                goto done;
+            fit_ctx plain = {model->info, &d, 0.0};
+            double f0;
+            hs = objective(&f0, NULL, hess, best, np, &plain);
+            if (hs == CX_ENOMEM) {
+                st = hs;
+                goto done;
+            }
+            if (hs == CX_OK)
+                for (size_t k = 0; k < np * np; k++)
+                    hess[k] *= d.total_w;
         }
+        if (hs == CX_OK && cx__chol(hess, np) == CX_OK && cx__chol_inverse(hess, np, inv) == CX_OK)
+            has_vcov = 1;
         /* Without a penalty, a flat direction means the data do not pin the parameter down
          * (e.g. a single customer, or no sign of dropout): report it instead of a number. */
         if (opts->penalizer == 0.0) {
