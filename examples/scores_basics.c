@@ -19,8 +19,8 @@ int main(void)
     if (cx_acc_new(&acc, 0, 10) || cx_acc_add_array(acc, ltr, NULL, 10) ||
         cx_acc_nps(&nps, acc, NULL, 0.95, CX_NPS_SCORE))
         return fail("nps");
-    printf("NPS %.0f, 95%% CI [%.1f, %.1f], promoters %.0f%%, detractors %.0f%%\n", nps.nps,
-           nps.lo, nps.hi, 100 * nps.promoters, 100 * nps.detractors);
+    printf("NPS %.0f, 95%% CI [%.1f, %.1f], promoters %.0f%%, detractors %.0f%%\n", nps.nps, nps.lo,
+           nps.hi, 100 * nps.promoters, 100 * nps.detractors);
 
     /* 2. The same accumulator as bytes (e.g. from another process), merged exactly. */
     uint8_t *bytes;

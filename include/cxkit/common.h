@@ -34,7 +34,7 @@
 
 #ifdef __cplusplus
 #define CX_BEGIN_DECLS extern "C" {
-#define CX_END_DECLS }
+#define CX_END_DECLS   }
 #else
 #define CX_BEGIN_DECLS
 #define CX_END_DECLS

@@ -39,33 +39,34 @@ CX_API cx_status cx_channel_parse(cx_channel *out, const char *name);
 
 /** Fields of an interaction. Values are fixed. */
 typedef enum cx_field {
-    CX_FIELD_CUSTOMER = 0,       /**< id, required */
-    CX_FIELD_TIME = 1,           /**< time, required */
-    CX_FIELD_EMPLOYEE = 2,       /**< id */
-    CX_FIELD_TEAM = 3,           /**< id of the employee's team */
-    CX_FIELD_TOUCHPOINT = 4,     /**< id: where in the journey */
-    CX_FIELD_CHANNEL = 5,        /**< ::cx_channel */
-    CX_FIELD_ATTENTIVENESS = 6,  /**< double, 0..1 or a rating */
-    CX_FIELD_EMPATHY = 7,        /**< double */
-    CX_FIELD_AUTHENTICITY = 8,   /**< double: sincere (high) vs scripted (low) */
-    CX_FIELD_OWNERSHIP = 9,      /**< double */
-    CX_FIELD_COMPETENCE = 10,    /**< double */
-    CX_FIELD_EFFORT = 11,        /**< double: customer effort */
-    CX_FIELD_WAIT_TIME = 12,     /**< double, seconds */
-    CX_FIELD_PROBLEM = 13,       /**< yes/no: a service failure occurred */
-    CX_FIELD_RESOLVED = 14,      /**< yes/no: the failure was recovered */
-    CX_FIELD_CSAT = 15,          /**< double: satisfaction rating */
-    CX_FIELD_CSAT_MIN = 16,      /**< double: lowest value of the CSAT scale (e.g. 1) */
-    CX_FIELD_CSAT_MAX = 17,      /**< double: highest value of the CSAT scale (e.g. 5) */
-    CX_FIELD_NPS = 18,           /**< double: likelihood to recommend, 0..10 */
-    CX_FIELD_CES = 19,           /**< double: customer effort score, 1..7 */
-    CX_FIELD_SELF_RATING = 20,   /**< double: the employee's rating of the same contact (CSAT scale) */
-    CX_FIELD_LEADER_RATING = 21, /**< double: a leader's or auditor's rating (CSAT scale) */
-    CX_FIELD_FEEDBACK = 22,      /**< text: the customer's verbatim comment */
+    CX_FIELD_CUSTOMER = 0,      /**< id, required */
+    CX_FIELD_TIME = 1,          /**< time, required */
+    CX_FIELD_EMPLOYEE = 2,      /**< id */
+    CX_FIELD_TEAM = 3,          /**< id of the employee's team */
+    CX_FIELD_TOUCHPOINT = 4,    /**< id: where in the journey */
+    CX_FIELD_CHANNEL = 5,       /**< ::cx_channel */
+    CX_FIELD_ATTENTIVENESS = 6, /**< double, 0..1 or a rating */
+    CX_FIELD_EMPATHY = 7,       /**< double */
+    CX_FIELD_AUTHENTICITY = 8,  /**< double: sincere (high) vs scripted (low) */
+    CX_FIELD_OWNERSHIP = 9,     /**< double */
+    CX_FIELD_COMPETENCE = 10,   /**< double */
+    CX_FIELD_EFFORT = 11,       /**< double: customer effort */
+    CX_FIELD_WAIT_TIME = 12,    /**< double, seconds */
+    CX_FIELD_PROBLEM = 13,      /**< yes/no: a service failure occurred */
+    CX_FIELD_RESOLVED = 14,     /**< yes/no: the failure was recovered */
+    CX_FIELD_CSAT = 15,         /**< double: satisfaction rating */
+    CX_FIELD_CSAT_MIN = 16,     /**< double: lowest value of the CSAT scale (e.g. 1) */
+    CX_FIELD_CSAT_MAX = 17,     /**< double: highest value of the CSAT scale (e.g. 5) */
+    CX_FIELD_NPS = 18,          /**< double: likelihood to recommend, 0..10 */
+    CX_FIELD_CES = 19,          /**< double: customer effort score, 1..7 */
+    CX_FIELD_SELF_RATING =
+        20, /**< double: the employee's rating of the same contact (CSAT scale) */
+    CX_FIELD_LEADER_RATING = 21,       /**< double: a leader's or auditor's rating (CSAT scale) */
+    CX_FIELD_FEEDBACK = 22,            /**< text: the customer's verbatim comment */
     CX_FIELD_FEEDBACK_ACTED = 23,      /**< yes/no: the feedback was acted on, customer told */
     CX_FIELD_FEEDBACK_ACTED_TIME = 24, /**< time the loop was closed */
-    CX_FIELD_SPEND = 25,         /**< double: money spent in or after the contact */
-    CX_FIELD_ID = 26             /**< id of the interaction itself */
+    CX_FIELD_SPEND = 25,               /**< double: money spent in or after the contact */
+    CX_FIELD_ID = 26                   /**< id of the interaction itself */
 } cx_field;
 
 /** Number of fields (the largest ::cx_field + 1) in this version of the library. */
@@ -172,10 +173,10 @@ CX_API cx_status cx_log_next_journey(size_t *begin, size_t *end, const cx_log *l
 
 /** Row filter. Initialise with cx_log_filter_init() (everything passes), then narrow. */
 typedef struct cx_log_filter {
-    unsigned version;       /**< ::CX_LOG_FILTER_VERSION */
-    int64_t time_from;      /**< keep time >= time_from (::CX_TIME_ABSENT: no bound) */
-    int64_t time_to;        /**< keep time < time_to (::CX_TIME_ABSENT: no bound) */
-    unsigned channel_mask;  /**< bit (1u << channel) set = keep; 0 keeps all channels */
+    unsigned version;               /**< ::CX_LOG_FILTER_VERSION */
+    int64_t time_from;              /**< keep time >= time_from (::CX_TIME_ABSENT: no bound) */
+    int64_t time_to;                /**< keep time < time_to (::CX_TIME_ABSENT: no bound) */
+    unsigned channel_mask;          /**< bit (1u << channel) set = keep; 0 keeps all channels */
     const char *const *touchpoints; /**< keep these touchpoints (NULL: all) */
     size_t n_touchpoints;
 } cx_log_filter;
@@ -203,11 +204,10 @@ CX_API cx_status cx_csv_options_init(cx_csv_options *opts, unsigned version);
  *  log is unchanged and cx_error_last() names file, line and column. @p opts may be NULL. */
 CX_API cx_status cx_log_read_csv(cx_log *log, const char *path, const cx_csv_options *opts);
 /** The same from memory; @p name is used in error messages. */
-CX_API cx_status cx_log_read_csv_buffer(cx_log *log, const char *data, size_t len,
-                                        const char *name, const cx_csv_options *opts);
+CX_API cx_status cx_log_read_csv_buffer(cx_log *log, const char *data, size_t len, const char *name,
+                                        const cx_csv_options *opts);
 /** Write the log as CSV with a header of the fields that are present in any row. */
-CX_API cx_status cx_log_write_csv(const cx_log *log, const char *path,
-                                  const cx_csv_options *opts);
+CX_API cx_status cx_log_write_csv(const cx_log *log, const char *path, const cx_csv_options *opts);
 /** The same into a new buffer (release with cx_free()); *len excludes the final NUL. */
 CX_API cx_status cx_log_write_csv_buffer(char **out, size_t *len, const cx_log *log,
                                          const cx_csv_options *opts);

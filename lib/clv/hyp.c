@@ -23,8 +23,7 @@ static cx_status series(double *out, double a, double b, double c, double z)
         ratio = (a + m) * (b + m) / ((c + m) * (m + 1.0)) * z;
         /* once the ratio has settled below 1, the tail is below |term| z / (1 - z) */
         const double ar = fabs(ratio);
-        if (ar < 1.0 && fabs(term) * ar <= 1e-17 * fabs(sum) * (1.0 - ar) &&
-            n > fabs(a) + fabs(b))
+        if (ar < 1.0 && fabs(term) * ar <= 1e-17 * fabs(sum) * (1.0 - ar) && n > fabs(a) + fabs(b))
             break;
         if (n == HYP_MAX_TERMS - 1)
             return cx__error(CX_ERANGE, "2F1(%g, %g; %g; %g) series did not converge", a, b, c, z);

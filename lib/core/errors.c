@@ -23,11 +23,11 @@ static void copy_name(char *dst, const char *src)
     dst[n] = '\0';
 }
 
-static cx_status record(cx_status code, const char *file, long line, long column,
-                        const char *param, const char *fmt, va_list ap) CX_PRINTF(6, 0);
+static cx_status record(cx_status code, const char *file, long line, long column, const char *param,
+                        const char *fmt, va_list ap) CX_PRINTF(6, 0);
 
-static cx_status record(cx_status code, const char *file, long line, long column,
-                        const char *param, const char *fmt, va_list ap)
+static cx_status record(cx_status code, const char *file, long line, long column, const char *param,
+                        const char *fmt, va_list ap)
 {
     copy_name(file_buf, file);
     copy_name(param_buf, param);

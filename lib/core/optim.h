@@ -20,12 +20,15 @@ typedef cx_status (*cx__objective_fn)(double *f, double *grad, double *hess, con
 typedef struct cx__optim_opts {
     size_t max_iter; /* default 200 */
     double gtol;     /* stop when max |grad_i| <= gtol * max(1, |f|); default 1e-9 */
-    double ftol;     /* or relative change of f below ftol over an accepted step, provided max |grad_i|
-                        is within 1e3 * gtol * max(1, |f|); default 1e-14; 0 disables */
+    double ftol; /* or relative change of f below ftol over an accepted step, provided max |grad_i|
+                    is within 1e3 * gtol * max(1, |f|); default 1e-14; 0 disables */
     int use_hessian; /* 1: trust-region Newton with the objective's Hessian; 0: BFGS */
 } cx__optim_opts;
 
-#define CX__OPTIM_OPTS_DEFAULT {200, 1e-9, 1e-14, 1}
+#define CX__OPTIM_OPTS_DEFAULT                                                                     \
+    {                                                                                              \
+        200, 1e-9, 1e-14, 1                                                                        \
+    }
 
 typedef struct cx__optim_report {
     size_t iterations;

@@ -7,7 +7,8 @@
 
 int main(void)
 {
-    if (cx_version_number() != CX_VERSION_NUMBER || strcmp(cx_version_string(), CX_VERSION_STRING)) {
+    if (cx_version_number() != CX_VERSION_NUMBER ||
+        strcmp(cx_version_string(), CX_VERSION_STRING)) {
         fprintf(stderr, "header %s != library %s\n", CX_VERSION_STRING, cx_version_string());
         return 1;
     }
