@@ -626,3 +626,22 @@ double cx__f_sf(double f, double df1, double df2)
     beta_pair(0.5 * df2, 0.5 * df1, df2 / s, df1 * f / s, &ix, &icx);
     return ix;
 }
+
+double cx__z_for_level(double conf_level)
+{
+    return cx__normal_quantile(0.5 + conf_level / 2.0);
+}
+
+void cx__wilson(double *lower, double *upper, double x, double n, double z)
+{
+    if (n <= 0) {
+        *lower = 0;
+        *upper = 1;
+        return;
+    }
+    double z2 = z * z;
+    double centre = (x + z2 / 2.0) / (n + z2);
+    double half = z / (n + z2) * sqrt(fmax(x * (n - x) / n, 0.0) + z2 / 4.0);
+    *lower = fmin(1.0, fmax(0.0, centre - half));
+    *upper = fmin(1.0, fmax(0.0, centre + half));
+}

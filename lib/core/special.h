@@ -31,4 +31,10 @@ CX_HIDDEN double cx__chi2_sf(double x, double df);
 CX_HIDDEN double cx__chi2_quantile(double p, double df);
 CX_HIDDEN double cx__f_sf(double f, double df1, double df2);
 
+/* Two-sided normal critical value z for a confidence level in (0, 1): 1.959964 for 0.95. */
+CX_HIDDEN double cx__z_for_level(double conf_level);
+/* Wilson score interval for x successes out of n with critical value z, clipped to [0, 1];
+ * [0, 1] when n <= 0. Shared by the scores and effects modules. */
+CX_HIDDEN void cx__wilson(double *lower, double *upper, double x, double n, double z);
+
 #endif /* CX_SPECIAL_H */

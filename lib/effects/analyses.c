@@ -274,7 +274,8 @@ cx_status cx_effects_spend(cx_effect_table **out, const cx_log *log, const cx_tx
         nums[0] = cnt[c][0];
         for (int k = 0; k < 3; k++) {
             nums[1 + 3 * k] = cnt[c][1 + k] / cnt[c][0];
-            cx__wilson(&nums[2 + 3 * k], &nums[3 + 3 * k], cnt[c][1 + k], cnt[c][0], level);
+            cx__wilson(&nums[2 + 3 * k], &nums[3 + 3 * k], cnt[c][1 + k], cnt[c][0],
+                       cx__z_for_level(level));
         }
         st = cx__table_add(t, &names[c], nums);
     }

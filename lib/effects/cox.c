@@ -334,21 +334,16 @@ cx_status cx_cox_coef(double *beta, double *se, double *hazard_ratio, double *hr
     CX_CHECK_ARG(cox != NULL);
     CX_CHECK_ARG(p == cox->p);
     CX_CHECK_ARG(conf_level > 0 && conf_level < 1);
-    double z = cx__z_for_level(conf_level);
+    /* The interval is a Wald interval on the log-hazard scale, mapped through exp. */
+    cx__wald_table(beta, se, hr_lower, hr_upper, p_value, cox->beta, cox->vcov, p,
+                   cx__z_for_level(conf_level));
     for (size_t j = 0; j < p; j++) {
-        double b = cox->beta[j], s = sqrt(cox->vcov[j * p + j]);
-        if (beta)
-            beta[j] = b;
-        if (se)
-            se[j] = s;
         if (hazard_ratio)
-            hazard_ratio[j] = exp(b);
+            hazard_ratio[j] = exp(cox->beta[j]);
         if (hr_lower)
-            hr_lower[j] = exp(b - z * s);
+            hr_lower[j] = exp(hr_lower[j]);
         if (hr_upper)
-            hr_upper[j] = exp(b + z * s);
-        if (p_value)
-            p_value[j] = 2 * cx__normal_sf(fabs(b / s));
+            hr_upper[j] = exp(hr_upper[j]);
     }
     return CX_OK;
 }

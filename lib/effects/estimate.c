@@ -19,8 +19,9 @@ cx__est cx__normal_est(double est, double se, double level)
 cx__est cx__risk_difference(double xa, double na, double xb, double nb, double level)
 {
     double pa = xa / na, pb = xb / nb, la, ua, lb, ub;
-    cx__wilson(&la, &ua, xa, na, level);
-    cx__wilson(&lb, &ub, xb, nb, level);
+    double z = cx__z_for_level(level);
+    cx__wilson(&la, &ua, xa, na, z);
+    cx__wilson(&lb, &ub, xb, nb, z);
     double d = pa - pb;
     cx__est e;
     e.est = d;

@@ -274,20 +274,8 @@ cx_status cx_logit_coef(double *beta, double *se, double *lower, double *upper, 
     CX_CHECK_ARG(m != NULL);
     CX_CHECK_ARG(p == m->p);
     CX_CHECK_ARG(conf_level > 0 && conf_level < 1);
-    double z = cx__z_for_level(conf_level);
-    for (size_t j = 0; j < p; j++) {
-        double b = m->beta[j], s = sqrt(m->vcov[j * p + j]);
-        if (beta)
-            beta[j] = b;
-        if (se)
-            se[j] = s;
-        if (lower)
-            lower[j] = b - z * s;
-        if (upper)
-            upper[j] = b + z * s;
-        if (p_value)
-            p_value[j] = 2 * cx__normal_sf(fabs(b / s));
-    }
+    cx__wald_table(beta, se, lower, upper, p_value, m->beta, m->vcov, p,
+                   cx__z_for_level(conf_level));
     return CX_OK;
 }
 

@@ -57,21 +57,20 @@ size_t *cx__surv_order(const double *time, const double *event, size_t n)
     return order;
 }
 
-double cx__z_for_level(double conf_level)
+void cx__wald_table(double *beta, double *se, double *lower, double *upper, double *p_value,
+                    const double *b, const double *vcov, size_t p, double z)
 {
-    return cx__normal_quantile(0.5 + conf_level / 2);
-}
-
-void cx__wilson(double *lower, double *upper, double x, double n, double conf_level)
-{
-    if (n <= 0) {
-        *lower = 0;
-        *upper = 1;
-        return;
+    for (size_t j = 0; j < p; j++) {
+        double s = sqrt(vcov[j * p + j]);
+        if (beta)
+            beta[j] = b[j];
+        if (se)
+            se[j] = s;
+        if (lower)
+            lower[j] = b[j] - z * s;
+        if (upper)
+            upper[j] = b[j] + z * s;
+        if (p_value)
+            p_value[j] = 2 * cx__normal_sf(fabs(b[j] / s));
     }
-    double z = cx__z_for_level(conf_level), p = x / n, z2 = z * z;
-    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-    double half = z / (1 + z2 / n) * sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-    *lower = fmax(0, centre - half);
-    *upper = fmin(1, centre + half);
 }

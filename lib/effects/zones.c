@@ -196,7 +196,8 @@ cx_status cx_zones_fit(cx_zones *out, const double *retained, const double *sati
     }
     for (int k = 0; k < 3; k++) {
         z.retention[k] = z.n[k] > 0 ? succ[k] / z.n[k] : 0;
-        cx__wilson(&z.retention_lower[k], &z.retention_upper[k], succ[k], z.n[k], conf_level);
+        cx__wilson(&z.retention_lower[k], &z.retention_upper[k], succ[k], z.n[k],
+                   cx__z_for_level(conf_level));
     }
     z.loglik = best_ll;
     cx_logit_summary(&z.loglik_linear, NULL, NULL, NULL, NULL, lin);

@@ -287,7 +287,7 @@ CX_API cx_status cx_acc_mean(double *mean, double *se, double *lo, double *hi, c
     double sem = want_t ? sqrt(var_w / (neff - 1.0)) : NAN;
     double l = m, h = m;
     if (lo || hi) {
-        double z = cx__z_of_level(level);
+        double z = cx__z_for_level(level);
         if (method == CX_MEAN_T) {
             double t = cx__t_quantile(0.5 + level / 2.0, neff - 1.0);
             l = m - t * sem;
@@ -420,7 +420,7 @@ CX_API cx_status cx_acc_nps(cx_nps_result *out, const cx_acc *acc, const cx_nps_
     }
     double l, h, xp = p * neff, xd = d * neff;
     if (method == CX_NPS_WALD) {
-        double z = cx__z_of_level(level);
+        double z = cx__z_for_level(level);
         l = fmax(nps - z * se, -1.0);
         h = fmin(nps + z * se, 1.0);
     } else {

@@ -14,32 +14,18 @@ cx_status cx__check_level(double level)
     return CX_OK;
 }
 
-double cx__z_of_level(double level)
-{
-    return cx__normal_quantile(0.5 + level / 2.0);
-}
-
 static double clamp(double v, double lo, double hi)
 {
     return v < lo ? lo : (v > hi ? hi : v);
 }
 
-static void wilson(double *lo, double *hi, double x, double n, double z)
-{
-    double z2 = z * z;
-    double centre = (x + z2 / 2.0) / (n + z2);
-    double half = z / (n + z2) * sqrt(fmax(x * (n - x) / n, 0.0) + z2 / 4.0);
-    *lo = clamp(centre - half, 0.0, 1.0);
-    *hi = clamp(centre + half, 0.0, 1.0);
-}
-
 cx_status cx__prop_ci(double *lo, double *hi, double x, double n, double level, int method)
 {
-    double z = cx__z_of_level(level), alpha = 1.0 - level, p = x / n;
+    double z = cx__z_for_level(level), alpha = 1.0 - level, p = x / n;
     double l, h;
     switch (method) {
     case CX_PROP_WILSON:
-        wilson(&l, &h, x, n, z);
+        cx__wilson(&l, &h, x, n, z);
         break;
     case CX_PROP_WALD: {
         double half = z * sqrt(p * (1.0 - p) / n);
@@ -123,10 +109,10 @@ CX_API cx_status cx_prop_diff(double *diff, double *lo, double *hi, double *z, d
         st = cx__check_level(level);
     if (st != CX_OK)
         return st;
-    double p1 = x1 / n1, p2 = x2 / n2, zq = cx__z_of_level(level);
+    double p1 = x1 / n1, p2 = x2 / n2, zq = cx__z_for_level(level);
     double l1, u1, l2, u2, l, h;
-    wilson(&l1, &u1, x1, n1, zq);
-    wilson(&l2, &u2, x2, n2, zq);
+    cx__wilson(&l1, &u1, x1, n1, zq);
+    cx__wilson(&l2, &u2, x2, n2, zq);
     newcombe(&l, &h, p1, l1, u1, p2, l2, u2);
     double pool = (x1 + x2) / (n1 + n2);
     double se = sqrt(pool * (1.0 - pool) * (1.0 / n1 + 1.0 / n2));
@@ -183,7 +169,7 @@ static double tango_root(double xp, double xd, double n, double target, double a
 void cx__nps_interval(double *lo, double *hi, double xp, double xq, double xd, double level,
                       int method)
 {
-    double n = xp + xq + xd, z = cx__z_of_level(level);
+    double n = xp + xq + xd, z = cx__z_for_level(level);
     double p = xp / n, d = xd / n, est = p - d;
     double l = est, h = est;
     switch (method) {
@@ -280,7 +266,7 @@ CX_API cx_status cx_nps_diff(double *diff, double *lo, double *hi, double *z, do
         cx__nps_var1(c1[0] / n1, c1[2] / n1) / n1 + cx__nps_var1(c2[0] / n2, c2[2] / n2) / n2;
     double zz = v > 0.0 ? (e1 - e2) / sqrt(v) : 0.0, l, h;
     if (method == CX_NPS_WALD) {
-        double half = cx__z_of_level(level) * sqrt(v);
+        double half = cx__z_for_level(level) * sqrt(v);
         l = e1 - e2 - half;
         h = e1 - e2 + half;
     } else {

@@ -38,7 +38,6 @@ CX_HIDDEN void cx__period_label(char *buf, size_t cap, int64_t code, int period)
 CX_HIDDEN cx_status cx__acc_alloc(cx_acc **out, int scale_min, int scale_max);
 
 CX_HIDDEN cx_status cx__check_level(double level);
-CX_HIDDEN double cx__z_of_level(double level);
 CX_HIDDEN double cx__two_sided_p(double z);
 /* Interval for a share; arguments already validated. */
 CX_HIDDEN cx_status cx__prop_ci(double *lo, double *hi, double x, double n, double level,
