@@ -123,6 +123,14 @@ typedef struct cx_clv_model cx_clv_model;
 CX_API cx_status cx_clv_model_new(cx_clv_model **out, int kind);
 /** Free; a no-op on NULL. */
 CX_API void cx_clv_model_free(cx_clv_model *model);
+/**
+ * Threads that this model's fits (without covariates) and predictions for many customers may
+ * use. The sums and maps over customers run in fixed blocks of rows combined in block order, so
+ * every thread count gives bit-identical results; only the speed differs.
+ * @param n_threads 0 (the default of a new model) = all online cores; 1 = the calling thread.
+ * @return ::CX_OK; ::CX_EINVAL when @p n_threads < 0.
+ */
+CX_API cx_status cx_clv_model_set_threads(cx_clv_model *model, int n_threads);
 /** Kind, or 0 for NULL. */
 CX_API int cx_clv_model_kind(const cx_clv_model *model);
 /** Parse "bgnbd", "mbgnbd", "pareto" (or "pnbd"), "bgbb", "sbg", "gg" (or "gamma_gamma"). */

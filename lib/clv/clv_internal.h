@@ -17,7 +17,20 @@ typedef struct cx__clv_data {
     const double *x, *tx, *T, *w;
     double total_w; /* sum of weights */
     double max_x;   /* largest frequency (for per-frequency tables) */
+    int n_threads;  /* threads for sums over rows (0 or 1: the calling thread only) */
 } cx__clv_data;
+
+/* Rows per block of the threaded sums: fixed, so that results do not depend on the threads. */
+#define CX__CLV_BLOCK 8192
+
+/* Accumulate into acc[0..nacc) (zeroed by the caller) the contributions of rows lo..hi-1. */
+typedef cx_status (*cx__clv_rows_fn)(double *acc, const void *ctx, size_t lo, size_t hi);
+
+/* acc = sum over rows 0..n-1 of fn's contributions, computed in blocks of CX__CLV_BLOCK rows on
+ * up to n_threads threads (< 1: one) and added in block order: bit-identical for any thread
+ * count. Returns fn's error of the first failing block, or CX_ENOMEM. */
+cx_status cx__clv_sum_rows(double *acc, size_t nacc, size_t n, int n_threads, cx__clv_rows_fn fn,
+                           const void *ctx);
 
 /* Sum over rows of w * loglik at natural parameters p, and when grad != NULL the gradient with
  * respect to log-parameters (d/dlog p_j = p_j d/dp_j). Returns CX_OK or an error (e.g. a series
@@ -61,6 +74,7 @@ struct cx_clv_model {
     int fitted;
     cx_clv_fit_report report;
     cx__clv_cov *cov; /* NULL without covariates */
+    int n_threads;    /* for fits and predictions: 0 = all online cores */
 };
 
 void cx__clv_cov_free(cx__clv_cov *c);
