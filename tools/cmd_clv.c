@@ -20,7 +20,8 @@ static void usage(FILE *f)
            "                 [--columns customer=COL,time=COL,amount=COL]\n"
            "                 [--update OLD_SUMMARY.csv --summary-end DATE]\n"
            "       cxkit clv fit --model bgnbd|mbgnbd|pareto|bgbb|sbg|gg SUMMARY.csv [--json]\n"
-           "                 [--penalizer X] [--starts N] [--all-starts]\n"
+           "                 [--penalizer X] [--starts N] [--all-starts] [--level L]\n"
+           "                 [--bootstrap B [--seed S]]\n"
            "       cxkit clv predict --model M SUMMARY.csv [--params P1,P2,...] [--horizon T]\n"
            "                 [--discount D] [--intervals] [--level L]\n"
            "                 [--clv MONTHS [--units-per-month U] [--clv-discount D] [--margin M]]\n"
@@ -38,7 +39,8 @@ static void usage(FILE *f)
            "from the Hessian, level --level, default 0.95); --clv adds lifetimes' discounted\n"
            "CLV over MONTHS months (Gamma-Gamma fitted to the monetary_value column of the\n"
            "repeat customers; U time units per month, default 30; monthly discount default\n"
-           "0.01). fit prints the estimates with their standard errors and Wald intervals.\n");
+           "0.01). fit prints the estimates with their standard errors and Wald intervals, and\n"
+           "with --bootstrap B percentile intervals from B refits on resampled customers.\n");
 }
 
 static int fail(const char *what)
@@ -241,7 +243,9 @@ static const char *positional(int argc, char **argv)
                                        "--purchase-covariates",
                                        "--dropout-covariates",
                                        "--update",
-                                       "--summary-end"};
+                                       "--summary-end",
+                                       "--bootstrap",
+                                       "--seed"};
     const char *file = NULL;
     for (int i = 2; i < argc; i++) {
         int skip = 0;
@@ -456,16 +460,64 @@ static int model_from_args(cx_clv_model **m, cx_clv_kind *kind, int argc, char *
     return 0;
 }
 
+static void fit_options(cx_clv_fit_options *fo, int argc, char **argv)
+{
+    cx_clv_fit_options_init(fo, CX_CLV_FIT_OPTIONS_VERSION);
+    const char *pen = opt(argc, argv, "--penalizer"), *starts = opt(argc, argv, "--starts");
+    if (pen)
+        fo->penalizer = strtod(pen, NULL);
+    if (starts)
+        fo->n_starts = (unsigned)strtoul(starts, NULL, 10);
+    fo->all_starts = flag(argc, argv, "--all-starts");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* --bootstrap B [--seed S]: percentile intervals at --level for every estimate (parameters,
+ * then coefficients) into lo[k], hi[k]. */
+static int bootstrap_bounds(double *lo, double *hi, const cx_clv_model *m, const data *d, int argc,
+                            char **argv)
+{
+    const char *b = opt(argc, argv, "--bootstrap"), *sd = opt(argc, argv, "--seed");
+    const char *lv = opt(argc, argv, "--level");
+    const double level = lv ? strtod(lv, NULL) : 0.95;
+    const size_t nb = b ? (size_t)strtoul(b, NULL, 10) : 0;
+    const size_t k = cx_clv_model_param_count(m) + cx_clv_model_coef_count(m);
+    if (nb < 2) {
+        fprintf(stderr, "cxkit clv: --bootstrap needs at least 2 replicates\n");
+        return 2;
+    }
+    cx_clv_fit_options fo;
+    fit_options(&fo, argc, argv);
+    double *draws = malloc(nb * k * sizeof *draws), *col = malloc(nb * sizeof *col);
+    int rc = 0;
+    if (cx_clv_model_bootstrap(draws, nb * k, m, d->x, d->tx, d->T, d->w, d->n, nb,
+                               sd ? strtoull(sd, NULL, 10) : 0, &fo) != CX_OK)
+        rc = fail("bootstrap");
+    for (size_t j = 0; !rc && j < k; j++) {
+        for (size_t r = 0; r < nb; r++)
+            col[r] = draws[r * k + j];
+        qsort(col, nb, sizeof *col, cmp_double);
+        for (int side = 0; side < 2; side++) { /* linear interpolation between order stats */
+            const double h = (double)(nb - 1) * (side ? 0.5 + level / 2 : 0.5 - level / 2);
+            const size_t i = (size_t)h;
+            const double v = i + 1 < nb ? col[i] + (h - (double)i) * (col[i + 1] - col[i]) : col[i];
+            (side ? hi : lo)[j] = v;
+        }
+    }
+    free(draws);
+    free(col);
+    return rc;
+}
+
 static int fit_model(cx_clv_model *m, const data *d, int argc, char **argv)
 {
     cx_clv_fit_options fo;
-    cx_clv_fit_options_init(&fo, CX_CLV_FIT_OPTIONS_VERSION);
-    const char *pen = opt(argc, argv, "--penalizer"), *starts = opt(argc, argv, "--starts");
-    if (pen)
-        fo.penalizer = strtod(pen, NULL);
-    if (starts)
-        fo.n_starts = (unsigned)strtoul(starts, NULL, 10);
-    fo.all_starts = flag(argc, argv, "--all-starts");
+    fit_options(&fo, argc, argv);
     if (cx_clv_model_fit(m, d->x, d->tx, d->T, d->w, d->n, &fo) != CX_OK)
         return fail("fit");
     return 0;
@@ -503,6 +555,10 @@ static int cmd_fit(int argc, char **argv)
         fprintf(stderr, "cxkit clv: at most 64 covariate coefficients\n");
         rc = 1;
     }
+    const int boot = opt(argc, argv, "--bootstrap") != NULL;
+    double blo[68], bhi[68];
+    if (!rc && boot)
+        rc = bootstrap_bounds(blo, bhi, m, &d, argc, argv);
     if (!rc) {
         const size_t np = cx_clv_model_param_count(m);
         const size_t nc = cx_clv_model_coef_count(m);
@@ -534,6 +590,15 @@ static int cmd_fit(int argc, char **argv)
                     printf("%s%.12g", j ? ", " : "", cse[j]);
                 printf("]");
             }
+            if (boot) {
+                printf(", \"bootstrap\": {\"lower\": [");
+                for (size_t j = 0; j < np + nc; j++)
+                    printf("%s%.12g", j ? ", " : "", blo[j]);
+                printf("], \"upper\": [");
+                for (size_t j = 0; j < np + nc; j++)
+                    printf("%s%.12g", j ? ", " : "", bhi[j]);
+                printf("]}");
+            }
             printf(", \"loglik\": %.12g, \"iterations\": %zu, \"evaluations\": %zu, "
                    "\"grad_norm\": %.3g, \"starts_converged\": %u, \"customers\": %zu, "
                    "\"unique_rows\": %zu, \"converged\": true}\n",
@@ -542,15 +607,19 @@ static int cmd_fit(int argc, char **argv)
         } else {
             printf("%s fit on %zu customers (%zu distinct rows)\n", cx_clv_kind_name(kind),
                    rep.n_rows, rep.n_unique);
-            printf("%-8s %14s %12s %12s %12s\n", "param", "estimate", "std.err", "lower", "upper");
-            for (size_t j = 0; j < np; j++)
-                printf("%-8s %14.6f %12.6f %12.6f %12.6f\n", cx_clv_model_param_name(m, j), p[j],
-                       se[j], p[j] - z * se[j], p[j] + z * se[j]);
-            for (size_t j = 0; j < nc; j++) {
+            printf("%-8s %14s %12s %12s %12s%s\n", "param", "estimate", "std.err", "lower", "upper",
+                   boot ? "   boot.lower   boot.upper" : "");
+            for (size_t j = 0; j < np + nc; j++) {
                 char name[16];
-                snprintf(name, sizeof name, "coef%zu", j + 1);
-                printf("%-8s %14.6f %12.6f %12.6f %12.6f\n", name, c[j], cse[j], c[j] - z * cse[j],
-                       c[j] + z * cse[j]);
+                if (j < np)
+                    snprintf(name, sizeof name, "%s", cx_clv_model_param_name(m, j));
+                else
+                    snprintf(name, sizeof name, "coef%zu", j - np + 1);
+                const double v = j < np ? p[j] : c[j - np], e = j < np ? se[j] : cse[j - np];
+                printf("%-8s %14.6f %12.6f %12.6f %12.6f", name, v, e, v - z * e, v + z * e);
+                if (boot)
+                    printf(" %12.6f %12.6f", blo[j], bhi[j]);
+                printf("\n");
             }
             printf("log-likelihood %.6f after %zu iterations (%u of the starts converged)\n",
                    rep.loglik, rep.iterations, rep.starts_converged);
@@ -596,6 +665,11 @@ static int cmd_predict(int argc, char **argv)
     rc = read_table(&t, path);
     if (!rc)
         rc = load_data(&d, &t, kind, path);
+    if (!rc && params &&
+        (opt(argc, argv, "--purchase-covariates") || opt(argc, argv, "--dropout-covariates"))) {
+        fprintf(stderr, "cxkit clv: covariates need a fit: they do not go with --params\n");
+        rc = 2;
+    }
     if (!rc && !params)
         rc = attach_covariates(m, &t, argc, argv, path);
     if (!rc && params) {

@@ -293,6 +293,17 @@ def test_cli_intervals_clv_and_covariates(tmp_path):
                                dropout_covariates=d["sat"])
     np.testing.assert_allclose(fit["coefs"], pn.coefs_, rtol=1e-6, atol=1e-9)
     np.testing.assert_allclose(fit["coef_stderr"], pn.coef_standard_errors_, rtol=1e-6)
+    # bootstrap percentile intervals: the draws of the Python API (same seed), quantiles by numpy
+    fit = json.loads(run("fit", "--model", "bgnbd", "--json", "--bootstrap", "30", "--seed", "3",
+                         "--level", "0.9"))
+    draws = bg.bootstrap(30, seed=3).to_numpy()
+    np.testing.assert_allclose(fit["bootstrap"]["lower"], np.quantile(draws, 0.05, axis=0),
+                               rtol=1e-9)
+    np.testing.assert_allclose(fit["bootstrap"]["upper"], np.quantile(draws, 0.95, axis=0),
+                               rtol=1e-9)
+    est = np.array(list(fit["params"].values()))
+    assert np.all(np.array(fit["bootstrap"]["lower"]) < est)
+    assert np.all(est < np.array(fit["bootstrap"]["upper"]))
     bad = subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", "--purchase-covariates",
                           "nope", str(path)], capture_output=True, text=True)
     assert bad.returncode == 1 and "missing covariate column nope" in bad.stderr

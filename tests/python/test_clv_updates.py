@@ -76,3 +76,48 @@ def test_cli_summary_update_equals_recompute(elog, tmp_path):
     bad = subprocess.run([str(exe), "clv", "summary", str(late), "--end", "1997-09-30",
                           "--update", str(old)], capture_output=True, text=True)
     assert bad.returncode == 2 and "--summary-end" in bad.stderr
+
+
+def test_dask_fit_with_covariates_equals_full_fit():
+    dd = pytest.importorskip("dask.dataframe")
+    from cxkit.clv import BetaGeoFitter, fit_dask
+    n = 4000
+    rng = np.random.default_rng(2)
+    sat = pd.DataFrame({"sat": rng.integers(-1, 2, size=n).astype(float)})  # three levels
+    T = np.round(rng.uniform(27, 39, size=n) * 7) / 7                      # whole days
+    truth = BetaGeoFitter()
+    truth.params_ = [0.243, 4.414, 0.793, 2.426]
+    truth._set_covariates(sat, None, n)
+    truth.coefs_ = [0.5]
+    sim = truth.generate_new_data(size=n, T=T, seed=8)
+    sim["recency"] = np.round(sim["recency"] * 7) / 7
+    sim["sat"] = sat["sat"]
+    full = BetaGeoFitter().fit(sim["frequency"], sim["recency"], sim["T"],
+                               purchase_covariates=sim[["sat"]])
+    viad = fit_dask(BetaGeoFitter(), dd.from_pandas(sim, npartitions=3),
+                    purchase_covariate_cols=["sat"])
+    assert len(viad.data) < n  # identical rows were merged
+    assert viad.data["weights"].sum() == n
+    np.testing.assert_allclose(viad.params_, full.params_, rtol=1e-5)
+    np.testing.assert_allclose(viad.coefs_, full.coefs_, rtol=1e-5)
+    assert viad.log_likelihood_ == pytest.approx(full.log_likelihood_, rel=1e-9)
+    np.testing.assert_allclose(viad.coef_standard_errors_, full.coef_standard_errors_,
+                               rtol=1e-3)
+
+
+def test_plot_period_transactions_counts_customers():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from cxkit.clv import BetaGeoFitter, plot_period_transactions
+    d = pd.read_csv(DATA / "cdnow_customers_summary_with_transactions.csv")
+    m = BetaGeoFitter().fit(d["x"], d["t_x"], d["T"])
+    fig = plt.figure()
+    ax = plot_period_transactions(m, max_frequency=7)
+    actual, model = ax.containers[0], ax.containers[1]
+    assert [b.get_height() for b in actual][0] == (d["x"] == 0).sum()
+    assert sum(b.get_height() for b in actual) == len(d)
+    assert sum(b.get_height() for b in model) == len(d)
+    # the simulated share without repeat purchases is near the observed one (model fits CDNOW)
+    assert abs(model[0].get_height() - actual[0].get_height()) < 0.05 * len(d)
+    plt.close(fig)

@@ -21,7 +21,7 @@ __all__ = [
     "ShiftedBetaGeoFitter", "GammaGammaFitter",
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "update_summary",
     "compress_rows", "fit_dask",
-    "plot_frequency_recency_matrix", "plot_probability_alive_matrix",
+    "plot_frequency_recency_matrix", "plot_probability_alive_matrix", "plot_period_transactions",
     "plot_calibration_purchases_vs_holdout_purchases",
 ]
 
@@ -709,15 +709,28 @@ def compress_rows(df, columns=("frequency", "recency", "T")):
     return g
 
 
-def fit_dask(fitter, ddf, frequency_col="frequency", recency_col="recency", T_col="T"):
+def fit_dask(fitter, ddf, frequency_col="frequency", recency_col="recency", T_col="T",
+             purchase_covariate_cols=None, dropout_covariate_cols=None):
     """Fit on a partitioned Dask DataFrame: each partition is reduced to counts of identical
     (frequency, recency, T) rows, the counts are summed, and the small table is fitted with
-    weights (the likelihood only depends on those counts)."""
+    weights (the likelihood only depends on those counts). With covariate columns (BG/NBD,
+    Pareto/NBD; e.g. a satisfaction score on a few levels) rows are identical when their
+    covariates are too, and the fitter gets the covariates of the distinct rows: predictions of
+    the returned fitter are for those rows (``fitter.data``); use ``for_customers`` for
+    others."""
+    pc = list(purchase_covariate_cols or [])
+    dc = list(dropout_covariate_cols or [])
     cols = [frequency_col, recency_col, T_col]
-    counts = ddf[cols].groupby(cols).size().compute()
+    keys = cols + [c for c in pc + dc if c not in cols]
+    counts = ddf[keys].groupby(keys).size().compute()
     table = counts.rename("weights").reset_index()
+    if not pc and not dc:
+        return fitter.fit(table[frequency_col], table[recency_col], table[T_col],
+                          weights=table["weights"])
     return fitter.fit(table[frequency_col], table[recency_col], table[T_col],
-                      weights=table["weights"])
+                      weights=table["weights"],
+                      purchase_covariates=table[pc] if pc else None,
+                      dropout_covariates=table[dc] if dc else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -730,6 +743,29 @@ def _plt():
         pass
     import matplotlib.pyplot as plt
     return plt
+
+
+def plot_period_transactions(model, max_frequency=7, seed=0, ax=None, **kwargs):
+    """lifetimes' check of the fit: customers by number of repeat purchases (0 .. max_frequency,
+    the last bar counting that many or more) in the fitted data and in as many customers
+    simulated from the fitted model with the same ages T."""
+    plt = _plt()
+    d = model.data
+    w = d["weights"].to_numpy() if "weights" in d else np.ones(len(d))
+    T = np.repeat(d["T"].to_numpy(), w.astype(int)) if "weights" in d else d["T"].to_numpy()
+    sim = model.generate_new_data(size=len(T), T=T, seed=seed)
+    bins = np.arange(max_frequency + 1)
+    actual = np.array([w[np.minimum(d["frequency"], max_frequency) == k].sum() for k in bins])
+    simulated = np.array([(np.minimum(sim["frequency"], max_frequency) == k).sum()
+                          for k in bins])
+    ax = ax or plt.gca()
+    ax.bar(bins - 0.2, actual, width=0.4, label="actual", **kwargs)
+    ax.bar(bins + 0.2, simulated, width=0.4, label="model", **kwargs)
+    ax.set_xlabel("number of repeat purchases")
+    ax.set_ylabel("customers")
+    ax.set_title("Frequency of repeat transactions")
+    ax.legend()
+    return ax
 
 
 def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=None, ax=None,
