@@ -428,6 +428,27 @@ class BetaGeoBetaBinomFitter(_Fitter):
         idx = _index_of(frequency, recency, n_periods)
         return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
 
+    def predict_interval(self, m_periods_in_future, frequency, recency, n_periods, level=0.95,
+                         method="delta", n_boot=200, seed=0):
+        """Expected purchases in the next m opportunities with a confidence interval: 'delta'
+        (Hessian) or 'bootstrap' (percentiles over refits). DataFrame estimate, se, lower,
+        upper."""
+        return self._interval(1, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def probability_alive_interval(self, m_periods_in_future, frequency, recency, n_periods,
+                                   level=0.95, method="delta", n_boot=200, seed=0):
+        """P(alive at opportunity n + m) with a confidence interval (see predict_interval)."""
+        return self._interval(2, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def discounted_expected_residual_transactions_interval(self, frequency, recency, n_periods,
+                                                          discount_rate, level=0.95,
+                                                          method="delta", n_boot=200, seed=0):
+        """DERT with a confidence interval (see predict_interval)."""
+        return self._interval(3, discount_rate, frequency, recency, n_periods, level, method,
+                              n_boot, seed)
+
     def expected_number_of_transactions_in_first_n_periods(self, n):
         """lifetimes' table: expected number of customers (per customer of the fitted data, times
         its weight total) with each number of transactions 0..n in the first n periods."""
