@@ -645,3 +645,23 @@ void cx__wilson(double *lower, double *upper, double x, double n, double z)
     *lower = fmin(1.0, fmax(0.0, centre - half));
     *upper = fmin(1.0, fmax(0.0, centre + half));
 }
+
+void cx__newcombe(double *lower, double *upper, double e1, double l1, double u1, double e2,
+                  double l2, double u2)
+{
+    double d = e1 - e2;
+    *lower = d - sqrt((e1 - l1) * (e1 - l1) + (u2 - e2) * (u2 - e2));
+    *upper = d + sqrt((u1 - e1) * (u1 - e1) + (e2 - l2) * (e2 - l2));
+}
+
+void cx__prop_diff_newcombe(double *lower, double *upper, double *z_stat, double x1, double n1,
+                            double x2, double n2, double z)
+{
+    double p1 = x1 / n1, p2 = x2 / n2, l1, u1, l2, u2;
+    cx__wilson(&l1, &u1, x1, n1, z);
+    cx__wilson(&l2, &u2, x2, n2, z);
+    cx__newcombe(lower, upper, p1, l1, u1, p2, l2, u2);
+    double pool = (x1 + x2) / (n1 + n2);
+    double se = sqrt(pool * (1.0 - pool) * (1.0 / n1 + 1.0 / n2));
+    *z_stat = se > 0.0 ? (p1 - p2) / se : 0.0;
+}
