@@ -112,7 +112,7 @@ def simulate(x, customers, periods, employees, seed=1):
         effort = c01(x["effort_base"] + np.where(
             assisted, x["effort_wait"] * np.log1p(wait / x["wait_tolerance"]) +
             x["effort_competence"] * (0.5 - comp), x["effort_self_service"]) +
-            x["effort_unresolved"] * (prob & ~res) + x["effort_recovered"] * res +
+            x["effort_unresolved"] * (prob & ~res) + x["effort_recovered"] * (1 - q) * res +
             x["effort_sd"] * tri(rng, m))
         excess = effort - x["effort_neutral"]
         perf = perf - x["perf_effort"] * excess

@@ -221,7 +221,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
                         x[CX__SIM_P_EFFORT_COMPETENCE] * (0.5 - comp)
                   : x[CX__SIM_P_EFFORT_SELF_SERVICE]) +
         (problem & !resolved ? x[CX__SIM_P_EFFORT_UNRESOLVED] : 0.0) +
-        (resolved ? x[CX__SIM_P_EFFORT_RECOVERED] : 0.0) +
+        (resolved ? x[CX__SIM_P_EFFORT_RECOVERED] * (1 - quality) : 0.0) +
         x[CX__SIM_P_EFFORT_SD] * cx__sim_tri(d[14]);
     effort = cx__sim_clamp01(effort);
     double excess_effort = effort - x[CX__SIM_P_EFFORT_NEUTRAL];
