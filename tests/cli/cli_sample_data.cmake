@@ -20,3 +20,24 @@ execute_process(COMMAND ${CXKIT} log validate --json ${WORK}/interactions.csv RE
 if(NOT rc EQUAL 0 OR NOT out MATCHES "\"valid\": true, \"rows\": [1-9][0-9]+")
   message(FATAL_ERROR "the sample log does not validate: ${out}")
 endif()
+# the scenario keys the sample uses are checked: a bad start date, an unknown channel or
+# touchpoint key, a sale rate out of range name what is wrong and write nothing
+set(cases
+    "{\"start\": \"yesterday\"}|start must be a date"
+    "{\"touchpoints\": [{\"name\": \"a\", \"share\": 1, \"emotional_weight\": 1, \"channels\": {\"fax\": 1}}]}|channels.fax: unknown channel"
+    "{\"touchpoints\": [{\"name\": \"a\", \"share\": 1, \"emotional_weight\": 1, \"sales\": 1}]}|unknown key \"sales\""
+    "{\"touchpoints\": [{\"name\": \"a\", \"share\": 1, \"emotional_weight\": 1, \"sale_rate\": 2}]}|sale_rate")
+set(i 0)
+foreach(c ${cases})
+  string(REPLACE "|" ";" parts "${c}")
+  list(GET parts 0 json)
+  list(GET parts 1 want)
+  file(WRITE ${WORK}/bad${i}.json "${json}")
+  execute_process(COMMAND ${CXKIT} simulate ${WORK}/bad${i}.json --out ${WORK}/bad${i}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  string(FIND "${err}" "${want}" at)
+  if(NOT rc EQUAL 1 OR at EQUAL -1 OR EXISTS ${WORK}/bad${i})
+    message(FATAL_ERROR "bad scenario ${json}: status ${rc}, message: ${err}")
+  endif()
+  math(EXPR i "${i} + 1")
+endforeach()
