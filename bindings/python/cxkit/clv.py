@@ -159,6 +159,60 @@ class _Fitter:
                           int(bool(all_starts)))
         self._fitted = True
         self.bootstrap_params_ = self._boot_key = None  # draws of an earlier fit are stale
+        self._fit_args = (x, tx, T, w, int(n_starts), int(seed), int(bool(all_starts)))
+        return self
+
+    # ---- pickling, save_model / load_model ----
+    def __getstate__(self):
+        """The fitted state without the C handle: parameters, coefficients, covariate columns
+        and the fitted data, so that unpickling refits (deterministically) and gets the
+        covariance back; a model with known parameters or a copy for other customers comes
+        back with its parameters and coefficients but no covariance."""
+        st = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_origin")}
+        st["_params"] = core.cx_clv_model_params(len(self._names), self._model)
+        k = core.cx_clv_model_coef_count(self._model)
+        st["_coefs"] = core.cx_clv_model_coefs(k, self._model) if k else None
+        st["_refit"] = "_fit_args" in self.__dict__ and "_origin" not in self.__dict__
+        return st
+
+    def __setstate__(self, st):
+        st = dict(st)
+        params, coefs, refit = st.pop("_params"), st.pop("_coefs"), st.pop("_refit")
+        self.__dict__.update(st)
+        self._model = core.cx_clv_model_new(core.cx_clv_b_kind(self._kind))
+        cov = st.get("_cov_arrays")
+        if cov is not None:
+            core.cx_clv_b_set_covariates(self._model, *cov)
+        if refit:
+            x, tx, T, w, n_starts, seed, all_starts = self._fit_args
+            core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, n_starts, seed,
+                              all_starts)
+        else:
+            core.cx_clv_model_set_params(self._model, _col(params))
+            if coefs is not None and len(coefs):
+                core.cx_clv_model_set_coefs(self._model, _col(coefs))
+
+    def save_model(self, path, save_data=True, **kwargs):
+        """Pickle the fitter to path (lifetimes' name). Without the data, the loaded model keeps
+        its parameters and coefficients but not the covariance (no intervals)."""
+        import pickle
+        obj = self
+        if not save_data:
+            obj = self._copy(self._model)  # a copy never refits on load
+            for k in ("data", "_fit_args", "bootstrap_params_", "_boot_key"):
+                obj.__dict__.pop(k, None)
+        with open(path, "wb") as f:
+            pickle.dump(obj, f)
+
+    def load_model(self, path):
+        """Load a fitter saved with save_model into this one (lifetimes' name)."""
+        import pickle
+        with open(path, "rb") as f:
+            other = pickle.load(f)
+        if type(other) is not type(self):
+            raise TypeError(f"{path} holds a {type(other).__name__}, not a {type(self).__name__}")
+        self.__dict__.clear()
+        self.__dict__.update(other.__dict__)
         return self
 
     def bootstrap(self, n_boot=200, seed=0):
@@ -287,6 +341,7 @@ class _ContinuousFitter(_Fitter):
         zp, zd, names = self._covariate_columns(purchase, dropout, n)
         core.cx_clv_b_set_covariates(self._model, zp, zd, n)
         self._coef_names = names
+        self._cov_arrays = (zp, zd, n)
 
     def for_customers(self, purchase_covariates=None, dropout_covariates=None):
         """The fitted model for other customers with the given covariates (same columns as the
@@ -298,7 +353,9 @@ class _ContinuousFitter(_Fitter):
             raise ValueError("give purchase_covariates and/or dropout_covariates")
         n = len(z)
         zp, zd, _ = self._covariate_columns(purchase_covariates, dropout_covariates, n)
-        return self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other = self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other._cov_arrays = (zp, zd, n)
+        return other
 
     @property
     def coefs_(self) -> pd.Series:
