@@ -1,7 +1,8 @@
 /* The customer kernel: each customer, with its own random stream, goes through every period:
  * contacts (channel, touchpoint, employee, behaviour, failure and recovery), satisfaction by
  * expectation disconfirmation, the asymmetric loyalty update, purchases and the churn hazard with
- * competing causes. Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
+ * competing causes; waits, effort, the team leader's view and free-text feedback for the log.
+ * Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
  * draws and every period two more, whatever happens, so that two scenarios run with common
  * random numbers stay aligned customer by customer. */
 #include "sim_kernel.h"
@@ -12,7 +13,7 @@
 
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
-#define CONTACT_DRAWS          13
+#define CONTACT_DRAWS          19
 #define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -57,7 +58,7 @@ static void fail_nomem(cx__sim_block *blk)
 
 /* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
 typedef struct cuts {
-    uint64_t contact, purchase, severe, response, referral, shift;
+    uint64_t contact, purchase, severe, response, referral, shift, leader, feedback;
 } cuts;
 
 /* Per-customer model state (the random streams live apart, as structure of arrays: see lanes). */
@@ -105,6 +106,31 @@ static const double *channel_bonds(const double *x)
     return &x[CX__SIM_P_BOND_IN_PERSON];
 }
 
+/* The free-text comment a customer leaves, from what happened (texts in sim_log.c). */
+static int feedback_code(const double *x, int csat, int assisted, int problem, int resolved,
+                         double att, double auth, double own, double wait, double wait_mean,
+                         double effort)
+{
+    if (csat >= 4) {
+        if (resolved)
+            return CX__FB_PRAISE_FIXED;
+        if (assisted && att >= 0.75)
+            return CX__FB_PRAISE_EXTRA_MILE;
+        return !assisted || wait < 0.5 * wait_mean ? CX__FB_PRAISE_QUICK : CX__FB_PRAISE_THANKS;
+    }
+    if (csat == 3)
+        return effort < x[CX__SIM_P_EFFORT_NEUTRAL] ? CX__FB_NEUTRAL_FINE : CX__FB_NEUTRAL_OK;
+    if (problem && !resolved)
+        return assisted && own < 0.5 ? CX__FB_NO_OWNERSHIP : CX__FB_NOT_SOLVED;
+    if (assisted && wait > 2 * wait_mean)
+        return CX__FB_WAITED;
+    if (!assisted)
+        return CX__FB_TOO_HARD;
+    if (auth < 0.4 || att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD])
+        return CX__FB_SCRIPTED;
+    return CX__FB_BROKEN_PROCESS;
+}
+
 /* The employee an assisted contact meets, from its second draw: uniform in [0, n_emp). */
 static inline size_t employee_of(uint64_t d1, size_t n_emp)
 {
@@ -132,15 +158,17 @@ static inline double u_lo_v(uint64_t x)
 typedef struct contacts_scratch {
     /* inputs gathered per contact */
     int32_t ch[GROUP], tp[GROUP], emp[GROUP];
-    int64_t fcut[GROUP], first[GROUP];
+    int64_t first[GROUP];
     double w[GROUP], chbond[GROUP], s_att[GROUP], s_auth[GROUP], s_emp[GROUP], s_rec[GROUP],
-        s_bias[GROUP];
-    double e[GROUP], bond[GROUP], share[GROUP];
+        s_bias[GROUP], comp[GROUP], own[GROUP], frate[GROUP], wait_mean[GROUP], sale_rate[GROUP];
+    double e[GROUP], bond[GROUP], share[GROUP], wallet[GROUP];
+    double wait[GROUP], lwait[GROUP]; /* the wait and ln(1 + wait / wait_tolerance) */
     /* outcomes */
     int64_t problem[GROUP], resolved[GROUP], severe[GROUP], assisted[GROUP], paradox[GROUP],
         other[GROUP];
     double att[GROUP], auth[GROUP], perf[GROUP], quality[GROUP], srp[GROUP], sat[GROUP],
-        dis_add[GROUP], ind_add[GROUP], nbond[GROUP], nshare[GROUP], dshare[GROUP];
+        dis_add[GROUP], ind_add[GROUP], nbond[GROUP], nshare[GROUP], dshare[GROUP], effort[GROUP],
+        excess[GROUP], spend[GROUP];
     int32_t csat[GROUP], nps[GROUP], self[GROUP], bits[GROUP]; /* bits: flags, see ratings */
 } contacts_scratch;
 
@@ -148,28 +176,42 @@ typedef struct contacts_scratch {
  * from tables indexed by its draws. */
 STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx, const cuts *hot,
                            const customer *restrict cs, const unsigned char *restrict list,
-                           size_t nc, const uint64_t (*restrict D)[GROUP],
+                           size_t nc, size_t t, const uint64_t (*restrict D)[GROUP],
                            const cx__sim_staff_cell *restrict row)
 {
     const cx_sim_params *p = ctx->p;
     const double *bonds = channel_bonds(p->v);
+    const double wait_scale = ctx->orgs[t].wait_scale;
     int ss = CX__SIM_NCHANNELS - 1;
     for (size_t m = 0; m < nc; m++) {
         const customer *c = &cs[list[m]];
         uint64_t d0 = D[0][m];
-        int ch = c->channel;
-        ch = (ch != ss) & cx__sim_hi_below(d0, hot->shift) ? ss : ch;
         int tp = 0;
         for (size_t k = 0; k + 1 < p->n_tps; k++)
             tp += !cx__sim_lo_below(d0, ctx->tp_cut[k]); /* cumulative shares are increasing */
+        const cx__sim_touchpoint *T = &p->tps[tp];
+        int ch = c->channel;
+        if (T->mix_cdf[ss] > 0) { /* the touchpoint's own channel mix */
+            double u = cx__sim_u_hi(D[18][m]);
+            ch = 0;
+            while (ch < ss && u >= T->mix_cdf[ch])
+                ch++;
+        }
+        ch = (ch != ss) & cx__sim_hi_below(d0, hot->shift) ? ss : ch;
+        int assisted = ch != ss;
         size_t j = employee_of(D[1][m], ctx->n_emp);
         const cx__sim_staff_cell *s = &row[j];
         S->ch[m] = ch;
         S->tp[m] = tp;
         S->emp[m] = (int32_t)j;
         S->first[m] = c->failures == 0;
-        S->fcut[m] = (int64_t)ctx->fail_cut[tp];
-        S->w[m] = p->tps[tp].weight;
+        S->frate[m] = T->failure_rate;
+        S->sale_rate[m] = T->sale_rate;
+        S->w[m] = T->weight;
+        S->comp[m] = assisted ? (double)s->competence : 0.5;
+        S->own[m] = s->ownership;
+        S->wait_mean[m] = assisted ? p->v[CX__SIM_P_WAIT_IN_PERSON + ch] * wait_scale : 0;
+        S->wallet[m] = c->wallet;
         S->chbond[m] = bonds[ch];
         S->s_att[m] = s->att;
         S->s_auth[m] = s->auth;
@@ -179,6 +221,23 @@ STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx,
         S->e[m] = c->expectation;
         S->bond[m] = c->bond;
         S->share[m] = c->share;
+    }
+}
+
+/* Stage 0b (scalar: libm's log1p, which has no vector form giving the same doubles): waiting,
+ * exponential with a mean that grows when understaffed, and its contribution to effort. */
+STAGE void contacts_waits(contacts_scratch *restrict S, const double *restrict x, size_t nc,
+                          const uint64_t (*restrict D)[GROUP])
+{
+    double tol = x[CX__SIM_P_WAIT_TOLERANCE];
+    for (size_t m = 0; m < nc; m++) {
+        double wait = 0.0, lwait = 0.0;
+        if (S->ch[m] != CX__SIM_NCHANNELS - 1) { /* assisted */
+            wait = -S->wait_mean[m] * log1p(-cx__sim_u_hi(D[13][m]));
+            lwait = log1p(wait / tol);
+        }
+        S->wait[m] = wait;
+        S->lwait[m] = lwait;
     }
 }
 
@@ -199,7 +258,13 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
                  exc = x[CX__SIM_P_EXCELLENT_RECOVERY], srpb = x[CX__SIM_P_SRP_BONUS],
                  ith = x[CX__SIM_P_INDIFFERENCE_THRESHOLD], s0 = x[CX__SIM_P_SAT_BASE],
                  se = x[CX__SIM_P_SAT_EXPECTATION], gpos = x[CX__SIM_P_SAT_GAIN_POS],
-                 gneg = x[CX__SIM_P_SAT_GAIN_NEG];
+                 gneg = x[CX__SIM_P_SAT_GAIN_NEG], fc = x[CX__SIM_P_FAILURE_COMPETENCE],
+                 ro = x[CX__SIM_P_RECOVERY_OWNERSHIP], rc = x[CX__SIM_P_RECOVERY_COMPETENCE],
+                 eb = x[CX__SIM_P_EFFORT_BASE], ew = x[CX__SIM_P_EFFORT_WAIT],
+                 ec = x[CX__SIM_P_EFFORT_COMPETENCE], ess = x[CX__SIM_P_EFFORT_SELF_SERVICE],
+                 eu = x[CX__SIM_P_EFFORT_UNRESOLVED], er = x[CX__SIM_P_EFFORT_RECOVERED],
+                 esd = x[CX__SIM_P_EFFORT_SD], en = x[CX__SIM_P_EFFORT_NEUTRAL],
+                 pef = x[CX__SIM_P_PERF_EFFORT];
     for (size_t m = 0; m < nc; m++) {
         int64_t assisted = S->ch[m] != ss;
         double w = S->w[m];
@@ -210,13 +275,20 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
         double perf = assisted != 0 ? perf_a : perf_s;
         double rskill = assisted != 0 ? S->s_rec[m] : ssq * 0.5;
         perf += psd * tri_v(D[6][m]);
-        int64_t problem = (int64_t)(D[1][m] & 0xffffffffu) < S->fcut[m];
+        /* failure and recovery: competence prevents failures, competence and ownership resolve
+         * them */
+        double comp = S->comp[m];
+        double pfail = S->frate[m] * (1 + fc * (0.5 - comp));
+        int64_t problem = u_lo_v(D[1][m]) < pfail;
         int64_t severe = problem & ((int64_t)(D[4][m] >> 32) < severe_cut);
         double pen = problem != 0 ? (severe != 0 ? sevp : failp) : 0.0;
         perf -= pen;
         double q = cx__sim_clamp01(rskill + rsd * tri_v(D[5][m]));
         double quality = problem != 0 ? q : 0.0;
-        double pres = cx__sim_clamp01(rb + rs * rskill);
+        double pres = rb + rs * rskill;
+        double pres_a = ro * (S->own[m] - 0.5) + rc * (comp - 0.5);
+        pres += assisted != 0 ? pres_a : 0.0;
+        pres = cx__sim_clamp01(pres);
         int64_t resolved = problem & (u_lo_v(D[4][m]) < pres);
         double restore = pen * rr * quality; /* computed whatever the outcome: no branch */
         perf += resolved != 0 ? restore : 0.0;
@@ -225,6 +297,16 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
         double srp = paradox != 0 ? srpb : 0.0;
         double dis_w = w * (severe != 0 ? 2.0 : 1.0);
         S->dis_add[m] = (problem & (resolved ^ 1)) != 0 ? dis_w : 0.0;
+        /* waiting (longer when understaffed) and customer effort, which lowers performance */
+        double eff_a = ew * S->lwait[m] + ec * (0.5 - comp);
+        double effort = eb + (assisted != 0 ? eff_a : ess) +
+                        ((problem & (resolved ^ 1)) != 0 ? eu : 0.0) + (resolved != 0 ? er : 0.0) +
+                        esd * tri_v(D[14][m]);
+        effort = cx__sim_clamp01(effort);
+        double excess = effort - en;
+        perf -= pef * excess;
+        S->effort[m] = effort;
+        S->excess[m] = excess;
         perf = cx__sim_clamp01(perf);
         S->ind_add[m] = (assisted & (att < ith)) != 0 ? w : 0.0;
         double e = S->e[m], dis = perf - e;
@@ -252,14 +334,15 @@ STAGE void contacts_loyalty(contacts_scratch *restrict S, const double *restrict
     const double neutral = x[CX__SIM_P_SAT_NEUTRAL], bgp = x[CX__SIM_P_BOND_GAIN_POS],
                  bgn = x[CX__SIM_P_BOND_GAIN_NEG], sgp = x[CX__SIM_P_SHARE_GAIN_POS],
                  sgn = x[CX__SIM_P_SHARE_GAIN_NEG], ssd = x[CX__SIM_P_SHARE_SD_RESPONSE],
-                 smin = x[CX__SIM_P_SHARE_MIN];
+                 sef = x[CX__SIM_P_SHARE_EFFORT], smin = x[CX__SIM_P_SHARE_MIN];
     for (size_t m = 0; m < nc; m++) {
         double sl = S->sat[m] - S->srp[m]; /* the paradox does not reach repurchase (de Matos) */
         double dx = sl - neutral;
         double w = S->w[m], gw = w * S->chbond[m];
         double pos = dx > 0 ? dx : 0, neg = dx < 0 ? dx : 0;
         S->nbond[m] = cx__sim_clamp01(S->bond[m] + gw * (bgp * pos + bgn * neg));
-        double dshare = gw * (sgp * pos + sgn * neg) + w * ssd * tri_v(D[9][m]);
+        double dshare =
+            gw * (sgp * pos + sgn * neg - sef * S->excess[m]) + w * ssd * tri_v(D[9][m]);
         double share = S->share[m] + dshare;
         S->nshare[m] = share < smin ? smin : (share > 1 ? 1 : share);
         S->dshare[m] = dshare;
@@ -299,9 +382,14 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
         int64_t referred = (int64_t)(D[12][m] >> 32) < ref_cut;
         int64_t mot = S->w[m] >= MOMENT_OF_TRUTH_WEIGHT, att_ok = S->att[m] >= ith;
         int64_t up = S->dshare[m] > 0, down = S->dshare[m] < 0;
+        /* a purchase during the contact (add-on sale), from the share after the contact */
+        double u_sale = u_lo_v(D[18][m]), rate = S->sale_rate[m];
+        int64_t sale = u_sale < rate;
+        double spend = S->wallet[m] * S->nshare[m] * (0.5 + u_sale / rate);
+        S->spend[m] = sale != 0 ? spend : 0.0;
         S->bits[m] = (int32_t)(S->assisted[m] | S->problem[m] << 1 | S->resolved[m] << 2 |
                                S->paradox[m] << 3 | S->other[m] << 4 | mot << 5 | att_ok << 6 |
-                               up << 7 | down << 8 | responded << 9 | referred << 10);
+                               up << 7 | down << 8 | responded << 9 | referred << 10 | sale << 11);
     }
     /* counts in a second loop, on int32 only, as plain sums of masked values (v & -flag): the
      * vectoriser takes these as reductions, where conditional sums (flag ? v : 0), mixed widths
@@ -385,7 +473,8 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
     char buf[256];
-    contacts_gather(S, ctx, hot, cs, list, nc, D, row);
+    contacts_gather(S, ctx, hot, cs, list, nc, t, D, row);
+    contacts_waits(S, x, nc, D);
     contacts_satisfaction(S, x, hot, nc, D);
     const cx__sim_plugin *pl = &p->rules[CX_SIM_RULE_SATISFACTION];
     if (pl->fn)
@@ -427,20 +516,45 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
         c->indifference += S->ind_add[m];
         c->failures += (unsigned)S->problem[m];
     }
+    /* add-on sales: money in integer cents (exact sums in any order), and their transactions */
+    double days = x[CX__SIM_P_PERIOD_DAYS];
+    int64_t cents = 0;
+    for (size_t m = 0; m < nc; m++) {
+        if (!((S->bits[m] >> 11) & 1))
+            continue;
+        cents += (int64_t)llround(S->spend[m] * 100);
+        if (ctx->record_transactions) {
+            if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+                fail_nomem(blk);
+                return -1;
+            }
+            cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+            tx->customer = (uint32_t)(ci0 + list[m]);
+            tx->period = (uint32_t)t;
+            tx->offset = (uint32_t)(cx__sim_u_hi(D[11][m]) * days * 86400.0);
+            tx->amount = (float)S->spend[m];
+        }
+    }
+    na[CX__ACC_SALES_CENTS] += cents;
     if (!ctx->record_interactions)
         return 0;
     if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + nc, sizeof *blk->recs)) {
         fail_nomem(blk);
         return -1;
     }
-    double day_s = x[CX__SIM_P_PERIOD_DAYS] * 86400.0;
+    double rsd = x[CX__SIM_P_RATING_SD];
     for (size_t m = 0; m < nc; m++) {
         int assisted = (int)S->assisted[m], responded = (S->bits[m] >> 9) & 1;
+        int sale = (S->bits[m] >> 11) & 1, problem = (int)S->problem[m];
+        int resolved = (int)S->resolved[m];
+        size_t j = (size_t)S->emp[m];
+        double att = S->att[m], auth = S->auth[m], own = S->own[m], wait = S->wait[m];
+        double effort = S->effort[m];
         cx__sim_rec *r = &blk->recs[blk->n_recs++];
         r->customer = (uint32_t)(ci0 + list[m]);
-        r->employee = assisted ? (uint32_t)S->emp[m] : UINT32_MAX;
+        r->employee = assisted ? (uint32_t)j : UINT32_MAX;
         r->period = (uint32_t)t;
-        r->offset = (uint32_t)(cx__sim_u_hi(D[11][m]) * day_s);
+        r->offset = (uint32_t)(cx__sim_u_hi(D[11][m]) * days * 86400.0);
         r->touchpoint = (uint8_t)S->tp[m];
         r->channel = (uint8_t)(S->ch[m] + 1);
         r->problem = (uint8_t)S->problem[m];
@@ -451,7 +565,38 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
         r->segment = (uint8_t)cs[list[m]].segment;
         r->attentiveness = assisted ? (float)S->att[m] : NAN;
         r->empathy = assisted ? (float)S->s_emp[m] : NAN;
-        r->authenticity = assisted ? (float)S->auth[m] : NAN;
+        r->authenticity = assisted ? (float)auth : NAN;
+        r->ownership = assisted ? (float)own : NAN;
+        r->competence = assisted ? (float)S->comp[m] : NAN;
+        r->wait = assisted ? (float)wait : NAN;
+        r->spend = sale ? (float)S->spend[m] : NAN;
+        r->effort = (float)effort;
+        r->ces = (int8_t)(responded ? rating_v(1 + 7 * (effort + rsd * cx__sim_tri(D[15][m])), 1, 7)
+                                    : -1);
+        /* the team leader watching a contact sees what the customer feels, without the bias */
+        int watched = assisted & cx__sim_hi_below(D[17][m], hot->leader);
+        r->leader_rating =
+            (int8_t)(watched ? rating_v(1 + 5 * (S->sat[m] + rsd * cx__sim_tri(D[16][m])), 1, 5)
+                             : -1);
+        r->feedback = -1;
+        r->acted = -1;
+        r->acted_delay = NAN;
+        if (responded && cx__sim_lo_below(D[17][m], hot->feedback)) {
+            r->feedback = (int8_t)feedback_code(x, S->csat[m], assisted, problem, resolved, att,
+                                                auth, own, wait, S->wait_mean[m], effort);
+            /* better (more customer-centric) team leaders act on more feedback */
+            double lead =
+                assisted ? ctx->staff->lead[t * ctx->staff->n_teams + j / ctx->staff->team_size]
+                         : ctx->orgs[t].leadership;
+            double pact = cx__sim_clamp01(x[CX__SIM_P_FEEDBACK_ACT_BASE] +
+                                          x[CX__SIM_P_FEEDBACK_ACT_LEADERSHIP] * (lead - 0.5));
+            double ua = cx__sim_u_lo(D[13][m]);
+            r->acted = (int8_t)(ua < pact);
+            if (r->acted) {
+                double dd = -x[CX__SIM_P_FEEDBACK_ACT_DAYS] * log((ua + 0x1p-33) / pact);
+                r->acted_delay = (float)(dd > 0 ? dd * 86400.0 : 0.0);
+            }
+        }
     }
     return 0;
 }
@@ -628,6 +773,8 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
     hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
+    hot.leader = cx__sim_cut(x[CX__SIM_P_LEADER_RATING_RATE]);
+    hot.feedback = cx__sim_cut(x[CX__SIM_P_FEEDBACK_RATE]);
     uint64_t d0[GROUP], d1[GROUP], D[CONTACT_DRAWS][GROUP];
     uint64_t sa[GROUP], sb[GROUP], sc[GROUP], sd[GROUP];
     unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
