@@ -311,6 +311,9 @@ typedef struct cx_sim_comparison cx_sim_comparison;
  * (replication r uses the same seed, derived from opts->seed and r, in both scenarios, and each
  * customer keeps its own stream), and summarise the per-period differences whatif - baseline.
  * @param replications 2..100000.
+ * @param opts  seed and threads as for cx_sim_run() (records are never kept); opts->progress, if
+ *              set, is called after each replication with (replications done, replications) and
+ *              may cancel (::CX_EUSER naming "progress").
  */
 CX_API cx_status cx_sim_compare(cx_sim_comparison **out, const cx_sim_params *baseline,
                                 const cx_sim_params *whatif, size_t replications,
