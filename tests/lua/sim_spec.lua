@@ -62,4 +62,59 @@ describe("cxkit sim", function()
     assert.is_false(ok)
     assert.matches("lua:nan", err, 1, true)
   end)
+  local function contacted(extra)
+    local p = scenario()
+    cx.sim_params_set(p, "contact_rate", 1)
+    if extra then extra(p) end
+    return p
+  end
+
+  it("lets Lua functions replace the loyalty, learning and satisfaction rules", function()
+    local p = contacted()
+    cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_LOYALTY, "lua:devoted", function() return 1, 1 end)
+    local r = cx.sim_run(p, options(6))
+    for _, v in ipairs(cx.sim_result_series(6, r, cx.CX_SIM_SERIES_BOND)) do assert.are.equal(1, v) end
+    -- learning: training raises attentiveness; a rule that learns nothing undoes exactly that
+    local att = function(q) return cx.sim_result_series(6, cx.sim_run(q, options(6)), cx.CX_SIM_SERIES_ATTENTIVENESS) end
+    local plain = att(contacted())
+    local trained = contacted(function(q) cx.sim_params_add_intervention(q, cx.CX_SIM_LEVER_TRAINING, 0, 0, 1) end)
+    assert.is_true(att(trained)[6] > plain[6] + 0.01)
+    cx.sim_params_set_script_rule(trained, cx.CX_SIM_RULE_LEARNING, "lua:frozen", function(skill) return skill end)
+    assert.are.same(plain, att(trained))
+    local d = contacted()
+    cx.sim_params_set_script_rule(d, cx.CX_SIM_RULE_SATISFACTION, "lua:delight", function() return 1 end)
+    for _, v in ipairs(cx.sim_result_series(6, cx.sim_run(d, options(6)), cx.CX_SIM_SERIES_CSAT)) do
+      assert.are.equal(5, v)
+    end
+  end)
+
+  it("gives the same series whatever the number of threads", function()
+    local runs = {}
+    for _, threads in ipairs({1, 3}) do
+      local o = options(8)
+      o.threads = threads
+      local r = cx.sim_run(contacted(function(q) cx.sim_params_set(q, "customers", 2500) end), o)
+      runs[threads] = cx.sim_result_series(6, r, cx.CX_SIM_SERIES_REVENUE)
+    end
+    assert.are.same(runs[1], runs[3])
+  end)
+
+  it("names bad interventions, touchpoints and inconsistent scenarios", function()
+    local p = scenario()
+    assert.has_error(function() cx.sim_params_add_intervention(p, cx.CX_SIM_LEVER_COACHING, 2, 0, 5) end)
+    assert.are.equal("magnitude", cx.error_last().param)
+    assert.has_error(function() cx.sim_params_add_touchpoint(p, "late", 1, 1.5, 0) end)
+    assert.are.equal("emotional_weight", cx.error_last().param)
+    cx.sim_params_set(p, "mix_phone", 0.6)
+    assert.has_error(function() cx.sim_run(p, options(1)) end)
+    assert.matches("^mix_", cx.error_last().param)
+  end)
+
+  it("names a plugin that returns an out-of-range value", function()
+    local p = scenario()
+    cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_LOYALTY, "lua:too-loyal", function() return 1.5, 0.5 end)
+    local ok, err = pcall(cx.sim_run, p, options(1))
+    assert.is_false(ok)
+    assert.matches("lua:too-loyal", err, 1, true)
+  end)
 end)
