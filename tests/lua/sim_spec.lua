@@ -117,4 +117,38 @@ describe("cxkit sim", function()
     assert.is_false(ok)
     assert.matches("lua:too-loyal", err, 1, true)
   end)
+  -- Parameter recovery (docs/simulator.md): with a linear satisfaction response and rating noise
+  -- spanning one rating point, employees' self-ratings exceed customers' CSAT by exactly
+  -- 5 x self_bias_mean on contacts whose performance stays in [0.2, 0.8]; cxkit's paired gap on
+  -- the simulator's log recovers it.
+  it("recovers the self-assessment bias as the perception gap of the log", function()
+    local p = cx.sim_params_new()
+    local set = {customers = 2000, periods = 5, employees = 40, contact_rate = 1,
+                 rating_sd = 1 / (5 * math.sqrt(6)), perf_sd = 0.02, behaviour_sd = 0.15,
+                 sat_base = 0.5, sat_expectation = 0, sat_gain_pos = 1, sat_gain_neg = 1,
+                 self_bias_mean = 0.12, self_bias_sd = 0, expectation_sd = 0,
+                 expectation_adapt = 0, segment_expectation_step = 0, mix_self_service = 0,
+                 mix_in_person = 0.4, mix_phone = 0.3, mix_chat = 0.2, mix_email = 0.1}
+    for k, v in pairs(set) do cx.sim_params_set(p, k, v) end
+    cx.sim_params_clear_touchpoints(p)
+    cx.sim_params_add_touchpoint(p, "contact", 1, 0.5, 0)
+    local o = options(4)
+    o.record_interactions = 1
+    local log = cx.sim_result_to_log(cx.sim_run(p, o))
+    local n = cx.log_rows(log)
+    local col = function(f) return cx.log_get_f64(n, log, f) end
+    local a, m, u = col(cx.CX_FIELD_ATTENTIVENESS), col(cx.CX_FIELD_EMPATHY), col(cx.CX_FIELD_AUTHENTICITY)
+    local self, csat = col(cx.CX_FIELD_SELF_RATING), col(cx.CX_FIELD_CSAT)
+    local half = math.sqrt(6) * 0.02 + 0.005
+    local sa, sb = {}, {}
+    for i = 1, n do
+      local perf = 0.1 + 0.45 * a[i] + 0.2 * m[i] + 0.25 * u[i]
+      if perf - half >= 0.2 and perf + half + 0.12 <= 0.8 then
+        sa[#sa + 1], sb[#sb + 1] = self[i], csat[i]
+      end
+    end
+    assert.is_true(#sa > 5000)
+    local g = cx.scores.gap(sa, sb, 5, 0.99)
+    assert.is_true(g.lo <= 0.6 and 0.6 <= g.hi, string.format("gap %g [%g, %g]", g.gap, g.lo, g.hi))
+  end)
 end)
