@@ -87,7 +87,8 @@ def test_csat_and_nps_recover_the_latent_rates():
         truth["csat"] += share * csat.mean()
         truth["top2"] += share * (csat >= 4).mean()
         truth["nps"] += share * 100 * ((ltr >= 9).mean() - (ltr <= 6).mean())
-    # whole run: 99% intervals (the Monte Carlo truth itself is within +-0.001 / +-0.1 NPS)
+    # whole run: 99% intervals, widened by about 3 Monte Carlo standard errors of the truth
+    # itself (0.0008 for the mean, 0.0005 for the share, 0.06 NPS points)
     c = scores.csat(df.csat.dropna(), level=0.99)
     assert c["mean_lo"] - 0.002 <= truth["csat"] <= c["mean_hi"] + 0.002, (c, truth)
     assert c["top_box_lo"] - 0.001 <= truth["top2"] <= c["top_box_hi"] + 0.001, (c, truth)
@@ -159,11 +160,15 @@ def test_key_drivers_recover_the_performance_equation():
     for order in itertools.permutations(range(3)):
         for k in range(3):
             lmg[order[k]] += (r2(list(order[:k + 1])) - r2(list(order[:k]))) / 6
-    share = lmg / lmg.sum()
-    assert list(np.argsort(-share)) == list(np.argsort(-imp.lmg_share.to_numpy()))
+    share, est = lmg / lmg.sum(), imp.lmg_share.to_numpy()
     half = (imp.lmg_hi - imp.lmg_lo).to_numpy() / 2 / kd.r2_  # share scale
-    assert np.all(np.abs(imp.lmg_share.to_numpy() - share) <= half), (imp.lmg_share, share)
+    assert np.all(np.abs(est - share) <= half), (est, share)
     assert np.all(np.abs(imp.relative_weight_share.to_numpy() - share) <= half)
+    # the order: every pair the intervals can separate comes out in the true order
+    assert np.argmax(est) == np.argmax(share) == 0
+    for i, j in itertools.combinations(range(3), 2):
+        if abs(share[i] - share[j]) > half[i] + half[j]:
+            assert (est[i] > est[j]) == (share[i] > share[j]), (est, share)
 
 
 def test_perception_gap_recovers_the_self_assessment_bias():
@@ -214,9 +219,10 @@ def churn_run():
 
 
 def test_logistic_recovers_the_indifference_hazard(churn_run):
-    s, _, df, _ = churn_run
+    s, _, df, periods = churn_run
     p1 = P_IND * 1.0 * 0.5 + P_BASE
-    m = effects.Logit(df.churn, df[["indifferent"]]).fit(alpha=0.01)
+    seen = df[df.period < periods - 1]  # a churn at the end of the last period is not observed
+    m = effects.Logit(seen.churn, seen[["indifferent"]]).fit(alpha=0.01)
     logit = lambda p: math.log(p / (1 - p))  # noqa: E731
     ci = m.conf_int()
     assert ci.loc["indifferent", 0] <= logit(p1) - logit(P_BASE) <= ci.loc["indifferent", 1]
@@ -312,7 +318,7 @@ def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it():
     tx = [r.transactions().to_dataframe() for r in (ra, rb)]
     rows = [effects.recovery(logs[i], tx[i], window_days=28) for i in range(2)]
     behaviour = [t[t.outcome.isin(["retained", "repurchase", "spend_change"])] for t in rows]
-    assert len(behaviour[0]) == 30 and (behaviour[0].method == "verdict").sum() == 3
+    assert (behaviour[0].method == "verdict").sum() == 3
     pd.testing.assert_frame_equal(behaviour[0].reset_index(drop=True),
                                   behaviour[1].reset_index(drop=True))
 
@@ -358,7 +364,7 @@ def test_bgbb_recovers_purchase_and_dropout_processes():
         m = x / (x + y)
         grad = np.array([y, -x]) / (x + y) ** 2
         se = math.sqrt(grad @ v[np.ix_(block, block)] @ grad)
-        assert abs(m - target) <= Z99 * se + 0.005, (m, target, se)
+        assert abs(m - target) <= Z99 * se, (m, target, se)
     check_mean(a, b, [0, 1], true_ph[:, 0].mean())
     check_mean(g, d, [2, 3], true_ph[:, 1].mean())
     # P(alive) one period on: calibrated and ranking close to the oracle posterior
