@@ -151,4 +151,37 @@ describe("cxkit sim", function()
     local g = cx.scores.gap(sa, sb, 5, 0.99)
     assert.is_true(g.lo <= 0.6 and 0.6 <= g.hi, string.format("gap %g [%g, %g]", g.gap, g.lo, g.hi))
   end)
+  -- What-if with a known effect: talking with customers (att_focus 0) lowers employees'
+  -- self-assessment bias by talk_bias_reduction x 0.5, so with linear ratings the perception gap
+  -- falls by 5 x 0.1 x 0.6 x 0.5 = 0.15; customers' CSAT does not move (common random numbers).
+  it("compares a what-if with Monte Carlo intervals that cover a known effect", function()
+    local function linear()
+      local p = cx.sim_params_new()
+      local set = {customers = 1500, periods = 8, employees = 40, contact_rate = 1,
+                   rating_sd = 1 / (5 * math.sqrt(6)), perf_sd = 0.02, perf_base = 0.05,
+                   sat_base = 0.5, sat_expectation = 0, sat_gain_pos = 1, sat_gain_neg = 1,
+                   self_bias_mean = 0.1, self_bias_sd = 0, att_focus = 0, expectation_sd = 0,
+                   expectation_adapt = 0, segment_expectation_step = 0, mix_self_service = 0,
+                   mix_in_person = 0.4, mix_phone = 0.3, mix_chat = 0.2, mix_email = 0.1}
+      for k, v in pairs(set) do cx.sim_params_set(p, k, v) end
+      cx.sim_params_clear_touchpoints(p)
+      cx.sim_params_add_touchpoint(p, "contact", 1, 0.5, 0)
+      return p
+    end
+    local base, alt = linear(), linear()
+    cx.sim_params_add_intervention(alt, cx.CX_SIM_LEVER_CUSTOMER_TALK, 0, 0, 0.5)
+    local c = cx.sim_compare(base, alt, 6, options(13))
+    assert.are.equal(8, cx.sim_comparison_periods(c))
+    local part = function(series, which) return cx.sim_comparison_diff_part(8, c, series, 0.99, which) end
+    local m, lo, hi = part(cx.CX_SIM_SERIES_PERCEPTION_GAP, 0), part(cx.CX_SIM_SERIES_PERCEPTION_GAP, 1),
+                      part(cx.CX_SIM_SERIES_PERCEPTION_GAP, 2)
+    local covered, mean = 0, 0
+    for t = 1, 8 do
+      if lo[t] <= -0.15 and -0.15 <= hi[t] then covered = covered + 1 end
+      mean = mean + m[t] / 8
+    end
+    assert.is_true(covered >= 6, "covered " .. covered)
+    assert.is_true(math.abs(mean + 0.15) < 0.02, "mean difference " .. mean)
+    for _, d in ipairs(part(cx.CX_SIM_SERIES_CSAT, 0)) do assert.are.equal(0, d) end
+  end)
 end)

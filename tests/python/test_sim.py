@@ -162,3 +162,13 @@ def test_scenario_dicts_and_files_name_the_bad_key(tmp_path, source_dir):
     with pytest.raises(cxkit.ParseError) as p:
         sim.Scenario.from_file(bad)
     assert p.value.file == str(bad) and p.value.line == 1 and p.value.column > 30
+
+
+def test_write_fails_cleanly(tmp_path):
+    r = small().run(seed=1, record=True)
+    with pytest.raises(cxkit.IOFailure):
+        r.write(str(tmp_path / "missing"))
+    assert list(tmp_path.iterdir()) == []
+    r.write(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interactions.csv", "series.csv",
+                                                          "transactions.csv"]
