@@ -69,6 +69,28 @@ CX_API cx_status cx_sim_params_clear_touchpoints(cx_sim_params *params);
  */
 CX_API cx_status cx_sim_params_add_touchpoint(cx_sim_params *params, const char *name, double share,
                                               double emotional_weight, double failure_rate);
+/**
+ * Let contacts at a touchpoint include a purchase (an add-on sale): with probability sale_rate
+ * the contact's `spend` is the amount (wallet x share of wallet x U(0.5, 1.5), like a period's
+ * purchase), written to the interaction log and to the transaction log at the contact's time and
+ * counted in revenue. Default 0.
+ * @param touchpoint name given to cx_sim_params_add_touchpoint().
+ * @param sale_rate  0..1.
+ * @return CX_EINVAL naming `touchpoint` (unknown) or `sale_rate` (out of range).
+ */
+CX_API cx_status cx_sim_params_set_touchpoint_sales(cx_sim_params *params, const char *touchpoint,
+                                                    double sale_rate);
+/**
+ * Give a touchpoint its own channel mix: contacts there use channel k (in_person, phone, chat,
+ * email, self_service) with probability mix[k] / sum(mix) instead of the customer's preferred
+ * channel (a channel shift still moves assisted contacts to self-service). n = 0 restores the
+ * customer's preference.
+ * @param mix 5 shares >= 0 with a positive sum (copied), or NULL with n = 0.
+ * @return CX_EINVAL naming `touchpoint`, `n` or `mix`.
+ */
+CX_API cx_status cx_sim_params_set_touchpoint_channels(cx_sim_params *params,
+                                                       const char *touchpoint, const double *mix,
+                                                       size_t n);
 /** Number of touchpoints. */
 CX_API size_t cx_sim_params_touchpoint_count(const cx_sim_params *params);
 /** @} */

@@ -10,25 +10,32 @@
 #include "clv_internal.h"
 #include "special.h"
 
-/* modified = 0: BG/NBD, 1: MBG/NBD (death possible at time 0, so the A4 term exists for x = 0
- * too and every "b + x" is shifted by one). */
-static cx_status ll_bg_family(double *ll, double *grad, double *hess, const double *p,
-                              const cx__clv_data *d, int modified)
+typedef struct bg_ctx {
+    const cx__clv_data *d;
+    int modified, with_grad, with_hess;
+    double r, alpha, a, b, la, lga_r, lab, lgb, dg_r, dg_ab, dg_b, log_a, shift, tg_r, tg_ab, tg_b;
+} bg_ctx;
+
+/* Accumulators of one block of rows: [0] log-likelihood, [1..4] gradient and [5..20] Hessian
+ * (natural parameters). */
+#define BG_NACC 21
+
+static cx_status bg_rows(double *acc, const void *vctx, size_t lo, size_t hi)
 {
-    const double r = p[0], alpha = p[1], a = p[2], b = p[3];
-    const double la = log(alpha), lga_r = cx__lgamma(r), lab = cx__lgamma(a + b),
-                 lgb = cx__lgamma(b), dg_r = cx__digamma(r), dg_ab = cx__digamma(a + b),
-                 dg_b = cx__digamma(b), log_a = log(a);
-    const double shift = modified ? 1.0 : 0.0;
+    const bg_ctx *c = vctx;
+    const cx__clv_data *d = c->d;
+    const int modified = c->modified;
+    const double r = c->r, alpha = c->alpha, a = c->a, b = c->b, la = c->la, lga_r = c->lga_r,
+                 lab = c->lab, lgb = c->lgb, dg_r = c->dg_r, dg_ab = c->dg_ab, dg_b = c->dg_b,
+                 log_a = c->log_a, shift = c->shift, tg_r = c->tg_r, tg_ab = c->tg_ab,
+                 tg_b = c->tg_b;
     double sum = 0.0, g[4] = {0, 0, 0, 0};
     double cur_x = -1.0;
     double A12 = 0, dr_x = 0, da_x = 0, db_x = 0, lcoef = 0, bx1 = 1;
-    /* Hessian (natural parameters) accumulators and per-frequency trigamma terms */
     double h[16] = {0};
     double hrr_x = 0, haa_x = 0, hbb_x = 0;
-    const double tg_r = hess ? cx__trigamma(r) : 0, tg_ab = hess ? cx__trigamma(a + b) : 0,
-                 tg_b = hess ? cx__trigamma(b) : 0;
-    for (size_t i = 0; i < d->n; i++) {
+    const int grad = c->with_grad, hess = c->with_hess;
+    for (size_t i = lo; i < hi; i++) {
         const double x = d->x[i], w = d->w[i];
         if (x != cur_x) {
             cur_x = x;
@@ -115,6 +122,45 @@ static cx_status ll_bg_family(double *ll, double *grad, double *hess, const doub
             h[3 * 4 + 3] += w * (hbb_x + (pi > 0.0 ? pi / (bx1 * bx1) : 0.0));
         }
     }
+    acc[0] = sum;
+    for (int j = 0; j < 4; j++)
+        acc[1 + j] = g[j];
+    for (int j = 0; j < 16; j++)
+        acc[5 + j] = h[j];
+    return CX_OK;
+}
+
+/* modified = 0: BG/NBD, 1: MBG/NBD (death possible at time 0, so the A4 term exists for x = 0
+ * too and every "b + x" is shifted by one). */
+static cx_status ll_bg_family(double *ll, double *grad, double *hess, const double *p,
+                              const cx__clv_data *d, int modified)
+{
+    const double r = p[0], alpha = p[1], a = p[2], b = p[3];
+    bg_ctx c = {d,
+                modified,
+                grad != NULL || hess != NULL,
+                hess != NULL,
+                r,
+                alpha,
+                a,
+                b,
+                log(alpha),
+                cx__lgamma(r),
+                cx__lgamma(a + b),
+                cx__lgamma(b),
+                cx__digamma(r),
+                cx__digamma(a + b),
+                cx__digamma(b),
+                log(a),
+                modified ? 1.0 : 0.0,
+                hess ? cx__trigamma(r) : 0,
+                hess ? cx__trigamma(a + b) : 0,
+                hess ? cx__trigamma(b) : 0};
+    double acc[BG_NACC];
+    cx_status st = cx__clv_sum_rows(acc, BG_NACC, d->n, d->n_threads, bg_rows, &c);
+    if (st != CX_OK)
+        return st;
+    const double sum = acc[0], *g = acc + 1, *h = acc + 5;
     if (!isfinite(sum))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
     *ll = sum;

@@ -492,19 +492,29 @@ static cx_status bracket_h(double *logb, double gb[4], double hb[16], const doub
     return CX_OK;
 }
 
-cx_status cx__llh_pnbd(double *ll, double *grad, double *hess, const double *p,
-                       const cx__clv_data *d)
+typedef struct pnbd_ctx {
+    const cx__clv_data *d;
+    const double *p;
+    int with_grad, with_hess;
+    double lgr, dgr, tgr, lalpha, lbeta, head;
+} pnbd_ctx;
+
+/* Accumulators of one block of rows: [0] log-likelihood, [1..4] gradient and [5..20] Hessian
+ * (natural parameters). */
+#define PNBD_NACC 21
+
+static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi)
 {
-    if (!hess)
-        return cx__ll_pnbd(ll, grad, p, d);
+    const pnbd_ctx *c = vctx;
+    const cx__clv_data *d = c->d;
+    const double *p = c->p;
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    const double lgr = cx__lgamma(r), dgr = cx__digamma(r), tgr = cx__trigamma(r);
-    const double lalpha = log(alpha), lbeta = log(beta);
-    const double head = r * lalpha + s * lbeta;
+    const double lgr = c->lgr, dgr = c->dgr, tgr = c->tgr, lalpha = c->lalpha, lbeta = c->lbeta,
+                 head = c->head;
     double sum = 0.0, g[4] = {0, 0, 0, 0}, h[16] = {0};
     double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0;
     gcache gc = GCACHE_INIT;
-    for (size_t i = 0; i < d->n; i++) {
+    for (size_t i = lo; i < hi; i++) {
         const double x = d->x[i], w = d->w[i];
         if (x != cur_x) {
             cur_x = x;
@@ -528,6 +538,79 @@ cx_status cx__llh_pnbd(double *ll, double *grad, double *hess, const double *p,
         h[0] += w * tgx;
     }
     cx__free(gc.k);
+    acc[0] = sum;
+    for (int j = 0; j < 4; j++)
+        acc[1 + j] = g[j];
+    for (int j = 0; j < 16; j++)
+        acc[5 + j] = h[j];
+    return CX_OK;
+}
+
+static cx_status pnbd_rows(double *acc, const void *vctx, size_t lo, size_t hi)
+{
+    const pnbd_ctx *c = vctx;
+    const cx__clv_data *d = c->d;
+    const double *p = c->p;
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double lgr = c->lgr, dgr = c->dgr, lalpha = c->lalpha, lbeta = c->lbeta, head = c->head;
+    const int grad = c->with_grad;
+    double sum = 0.0, g[4] = {0, 0, 0, 0};
+    double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
+    gcache gc = GCACHE_INIT;
+    for (size_t i = lo; i < hi; i++) {
+        const double x = d->x[i], w = d->w[i];
+        if (x != cur_x) {
+            cur_x = x;
+            lgx = cx__lgamma(r + x) - lgr;
+            dgx = cx__digamma(r + x) - dgr;
+        }
+        double lb, gb[4];
+        /* a single row (covariate fits call per customer) gains nothing from the cache */
+        cx_status st =
+            bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i], hi - lo > 1 ? &gc : NULL);
+        if (st != CX_OK) {
+            cx__free(gc.k);
+            return st;
+        }
+        sum += w * (lgx + head + lb);
+        if (grad) {
+            g[0] += w * (dgx + lalpha + gb[0]);
+            g[1] += w * (r / alpha + gb[1]);
+            g[2] += w * (lbeta + gb[2]);
+            g[3] += w * (s / beta + gb[3]);
+        }
+    }
+    cx__free(gc.k);
+    acc[0] = sum;
+    for (int j = 0; j < 4; j++)
+        acc[1 + j] = g[j];
+    return CX_OK;
+}
+
+cx_status cx__llh_pnbd(double *ll, double *grad, double *hess, const double *p,
+                       const cx__clv_data *d)
+{
+    if (!hess)
+        return cx__ll_pnbd(ll, grad, p, d);
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double lalpha = log(alpha), lbeta = log(beta);
+    pnbd_ctx c = {d,
+                  p,
+                  1,
+                  1,
+                  cx__lgamma(r),
+                  cx__digamma(r),
+                  cx__trigamma(r),
+                  lalpha,
+                  lbeta,
+                  r * lalpha + s * lbeta};
+    double acc[PNBD_NACC];
+    cx_status st = cx__clv_sum_rows(acc, PNBD_NACC, d->n, d->n_threads, pnbd_rows_h, &c);
+    if (st != CX_OK)
+        return st;
+    const double sum = acc[0], *g = acc + 1;
+    double h[16];
+    memcpy(h, acc + 5, sizeof h);
     if (!isfinite(sum))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
     /* the head r log alpha + s log beta (its weights sum to the total weight) */
@@ -564,42 +647,19 @@ cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, 
 
 cx_status cx__ll_pnbd(double *ll, double *grad, const double *p, const cx__clv_data *d)
 {
-    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    const double lgr = cx__lgamma(r), dgr = cx__digamma(r);
-    const double lalpha = log(alpha), lbeta = log(beta);
-    const double head = r * lalpha + s * lbeta;
-    double sum = 0.0, g[4] = {0, 0, 0, 0};
-    double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
-    gcache gc = GCACHE_INIT;
-    for (size_t i = 0; i < d->n; i++) {
-        const double x = d->x[i], w = d->w[i];
-        if (x != cur_x) {
-            cur_x = x;
-            lgx = cx__lgamma(r + x) - lgr;
-            dgx = cx__digamma(r + x) - dgr;
-        }
-        double lb, gb[4];
-        /* a single row (covariate fits call per customer) gains nothing from the cache */
-        cx_status st =
-            bracket(&lb, grad ? gb : NULL, NULL, p, x, d->tx[i], d->T[i], d->n > 1 ? &gc : NULL);
-        if (st != CX_OK) {
-            cx__free(gc.k);
-            return st;
-        }
-        sum += w * (lgx + head + lb);
-        if (grad) {
-            g[0] += w * (dgx + lalpha + gb[0]);
-            g[1] += w * (r / alpha + gb[1]);
-            g[2] += w * (lbeta + gb[2]);
-            g[3] += w * (s / beta + gb[3]);
-        }
-    }
-    cx__free(gc.k);
-    if (!isfinite(sum))
+    const double r = p[0], s = p[2];
+    const double lalpha = log(p[1]), lbeta = log(p[3]);
+    pnbd_ctx c = {d,      p,     grad != NULL,          0, cx__lgamma(r), cx__digamma(r), 0.0,
+                  lalpha, lbeta, r * lalpha + s * lbeta};
+    double acc[PNBD_NACC];
+    cx_status st = cx__clv_sum_rows(acc, 5, d->n, d->n_threads, pnbd_rows, &c);
+    if (st != CX_OK)
+        return st;
+    if (!isfinite(acc[0]))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
-    *ll = sum;
+    *ll = acc[0];
     if (grad)
         for (int j = 0; j < 4; j++)
-            grad[j] = g[j] * p[j];
+            grad[j] = acc[1 + j] * p[j];
     return CX_OK;
 }

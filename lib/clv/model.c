@@ -11,6 +11,7 @@
 #include "clv_internal.h"
 #include "linalg.h"
 #include "optim.h"
+#include "parallel.h"
 
 static const cx__clv_kind_info kinds[] = {
     {CX_CLV_BGNBD, "bgnbd", 4, {"r", "alpha", "a", "b"}, cx__ll_bgnbd, cx__llh_bgnbd},
@@ -84,6 +85,16 @@ CX_API void cx_clv_model_free(cx_clv_model *model)
     if (model)
         cx__clv_cov_free(model->cov);
     cx__free(model);
+}
+
+CX_API cx_status cx_clv_model_set_threads(cx_clv_model *model, int n_threads)
+{
+    CX_CHECK_ARG(model != NULL);
+    if (n_threads < 0)
+        return cx__error_param(CX_EINVAL, "n_threads",
+                               "n_threads = %d: must be >= 0 (0: all cores)", n_threads);
+    model->n_threads = n_threads;
+    return CX_OK;
 }
 
 CX_API int cx_clv_model_kind(const cx_clv_model *model)
@@ -367,6 +378,10 @@ typedef struct fit_ctx {
     const cx__clv_kind_info *info;
     const cx__clv_data *d;
     double penalizer;
+    /* the last evaluation with the analytic Hessian: at the optimum it gives the standard
+     * errors without another pass over the data */
+    int have_last;
+    double last_theta[CX__CLV_MAXP], last_ll, last_h[CX__CLV_MAXP * CX__CLV_MAXP];
 } fit_ctx;
 
 /* Mean negative log-likelihood plus penalty on log-parameters theta. */
@@ -402,7 +417,7 @@ static cx_status objective_grad(double *f, double *grad, const double *theta, si
 static cx_status objective(double *f, double *grad, double *hess, const double *theta, size_t n,
                            void *ctx)
 {
-    const fit_ctx *c = ctx;
+    fit_ctx *c = ctx;
     if (hess && c->info->llh) { /* analytic Hessian */
         double p[CX__CLV_MAXP], g[CX__CLV_MAXP], h[CX__CLV_MAXP * CX__CLV_MAXP], ll;
         for (size_t j = 0; j < n; j++) {
@@ -419,6 +434,10 @@ static cx_status objective(double *f, double *grad, double *hess, const double *
         }
         if (st != CX_OK)
             return st;
+        c->have_last = 1;
+        memcpy(c->last_theta, theta, n * sizeof *theta);
+        memcpy(c->last_h, h, n * n * sizeof *h);
+        c->last_ll = ll;
         const double W = c->d->total_w;
         double pen = 0.0;
         for (size_t j = 0; j < n; j++)
@@ -470,6 +489,71 @@ static cx_status check_identifiable(int kind, const cx__clv_data *d)
     return CX_OK;
 }
 
+cx_status cx__clv_check_options(const cx_clv_fit_options *opts)
+{
+    if (opts->version != CX_CLV_FIT_OPTIONS_VERSION)
+        return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
+    if (!(opts->penalizer >= 0) || !isfinite(opts->penalizer))
+        return cx__error_param(CX_EINVAL, "penalizer", "penalizer must be finite and >= 0");
+    if (opts->n_starts < 1)
+        return cx__error_param(CX_EINVAL, "n_starts", "n_starts must be >= 1");
+    return CX_OK;
+}
+
+/* Rows of the subsample whose optimum starts the fit of a large data set. */
+#define WARM_ROWS 16384
+
+/* A starting point for a large data set: the optimum on every k-th (distinct) row, a sample
+ * stratified by frequency since the rows are sorted by it. From there Newton needs a few
+ * iterations over the whole data instead of the many a far start needs. *have = 0 when the
+ * data are small or the subsample fit fails (then the usual starts apply). */
+static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx *c,
+                            const cx__optim_opts *oo)
+{
+    const cx__clv_data *d = c->d;
+    *have = 0;
+    if (d->n < 4 * WARM_ROWS || !c->info->llh)
+        return CX_OK;
+    const size_t k = d->n / WARM_ROWS, m = d->n / k;
+    double *cols = cx__malloc_array(4 * m, sizeof *cols);
+    if (!cols)
+        return cx__enomem();
+    cx__clv_data sub = {m, cols, cols + m, cols + 2 * m, cols + 3 * m, 0.0, 0.0, d->n_threads};
+    for (size_t j = 0; j < m; j++) {
+        const size_t i = j * k + k / 2;
+        cols[j] = d->x[i];
+        cols[m + j] = d->tx[i];
+        cols[2 * m + j] = d->T[i];
+        cols[3 * m + j] = d->w[i];
+        sub.total_w += d->w[i];
+        if (d->x[i] > sub.max_x)
+            sub.max_x = d->x[i];
+    }
+    cx_status st = CX_OK;
+    if (sub.max_x > 0) {
+        fit_ctx sc;
+        memset(&sc, 0, sizeof sc);
+        sc.info = c->info;
+        sc.d = &sub;
+        sc.penalizer = c->penalizer;
+        double t[CX__CLV_MAXP] = {0, 0, 0, 0};
+        cx__optim_report rep;
+        st = cx__minimize(t, c->info->np, objective, &sc, oo, &rep);
+        *evals = rep.evaluations;
+        if (st == CX_OK) {
+            *have = 1;
+            for (size_t j = 0; j < c->info->np; j++)
+                if (!(fabs(t[j]) <= 25.0))
+                    *have = 0;
+            memcpy(th, t, c->info->np * sizeof *t);
+        }
+        if (st == CX_ENOTCONV)
+            st = CX_OK;
+    }
+    cx__free(cols);
+    return st;
+}
+
 CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const double *tx,
                                   const double *T, const double *weights, size_t n,
                                   const cx_clv_fit_options *opts)
@@ -479,20 +563,17 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx_clv_fit_options_init(&defaults, CX_CLV_FIT_OPTIONS_VERSION);
     if (!opts)
         opts = &defaults;
-    if (opts->version != CX_CLV_FIT_OPTIONS_VERSION)
-        return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
-    if (!(opts->penalizer >= 0) || !isfinite(opts->penalizer))
-        return cx__error_param(CX_EINVAL, "penalizer", "penalizer must be finite and >= 0");
-    if (opts->n_starts < 1)
-        return cx__error_param(CX_EINVAL, "n_starts", "n_starts must be >= 1");
+    cx_status st = cx__clv_check_options(opts);
+    if (st != CX_OK)
+        return st;
     const int kind = model->info->kind;
-    cx_status st = cx__clv_check_data(kind, x, tx, T, weights, n);
+    st = cx__clv_check_data(kind, x, tx, T, weights, n);
     if (st != CX_OK)
         return st;
     if (n == 0)
         return cx__error_param(CX_ERANGE, "n", "no customers to fit");
     if (model->cov)
-        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts);
+        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts, NULL, 1);
 
     cx__clv_data d;
     double *mem = NULL;
@@ -502,14 +583,24 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         cx__free(mem);
         return st;
     }
+    d.n_threads = cx__parallel_threads(model->n_threads, (d.n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK);
     const size_t np = model->info->np;
-    fit_ctx ctx = {model->info, &d, opts->penalizer};
+    fit_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.info = model->info;
+    ctx.d = &d;
+    ctx.penalizer = opts->penalizer;
     cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
     oo.max_iter = opts->max_iter;
     oo.gtol = opts->gtol;
     /* trust-region Newton where the Hessian is analytic; BFGS otherwise (a Hessian by
      * differences would cost 2k gradients per step) */
-    oo.use_hessian = model->info->llh != NULL && kind != CX_CLV_PARETO_NBD;
+    oo.use_hessian = model->info->llh != NULL;
+    double warm[CX__CLV_MAXP];
+    size_t warm_evals = 0;
+    int have_warm = 0;
+    if ((st = warm_start(warm, &have_warm, &warm_evals, &ctx, &oo)) != CX_OK)
+        goto done_early;
 
     cx_rng *rng = NULL;
     double best[CX__CLV_MAXP];
@@ -517,9 +608,13 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx__optim_report best_rep = {0, 0, INFINITY, INFINITY, 0, "not started"};
     cx_clv_fit_report rep;
     memset(&rep, 0, sizeof rep);
+    rep.evaluations = warm_evals;
     const char *fail_reason = "no start converged";
     for (unsigned s = 0; s < opts->n_starts; s++) {
         double th[CX__CLV_MAXP] = {0, 0, 0, 0};
+        const int from_warm = s == 0 && have_warm;
+        if (from_warm)
+            memcpy(th, warm, np * sizeof *th);
         if (s > 0) {
             if (!rng && (st = cx_rng_new(&rng, opts->seed, 0)) != CX_OK)
                 goto done;
@@ -529,6 +624,13 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         cx__optim_report orep;
         st = cx__minimize(th, np, objective, &ctx, &oo, &orep);
         rep.evaluations += orep.evaluations;
+        if (from_warm && (st == CX_ENOTCONV || st == CX_OK)) {
+            have_warm = 0;
+            if (st == CX_ENOTCONV) { /* retry the first start from all parameters 1 */
+                s--;
+                continue;
+            }
+        }
         if (st == CX_ENOTCONV) {
             fail_reason = orep.reason;
             continue;
@@ -568,7 +670,14 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         int has_vcov = 0;
         double inv[CX__CLV_MAXP * CX__CLV_MAXP];
         cx_status hs;
-        if (model->info->llh) { /* one pass gives the log-likelihood and its Hessian */
+        if (model->info->llh && ctx.have_last &&
+            memcmp(ctx.last_theta, best, np * sizeof *best) == 0) {
+            /* the optimiser's last evaluation was at the optimum */
+            ll = ctx.last_ll;
+            for (size_t k = 0; k < np * np; k++)
+                hess[k] = -ctx.last_h[k];
+            hs = CX_OK;
+        } else if (model->info->llh) { /* one pass gives the log-likelihood and its Hessian */
             double g[CX__CLV_MAXP];
             if ((st = model->info->llh(&ll, g, hess, p, &d)) != CX_OK)
                 goto done;
@@ -578,7 +687,10 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         } else {
             if ((st = model->info->ll(&ll, NULL, p, &d)) != CX_OK)
                 goto done;
-            fit_ctx plain = {model->info, &d, 0.0};
+            fit_ctx plain;
+            memset(&plain, 0, sizeof plain);
+            plain.info = model->info;
+            plain.d = &d;
             double f0;
             hs = objective(&f0, NULL, hess, best, np, &plain);
             if (hs == CX_ENOMEM) {
@@ -628,6 +740,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     }
 done:
     cx_rng_free(rng);
+done_early:
     cx__free(mem);
     return st;
 }
@@ -692,7 +805,7 @@ CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, con
         return cx__enomem();
     for (size_t i = 0; i < n; i++) {
         const double one = 1.0, Ti = T ? T[i] : 0.0;
-        cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i]};
+        cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i], 0};
         double pi[CX__CLV_MAXP];
         memcpy(pi, model->p, sizeof pi);
         if (model->cov)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "clv_internal.h"
+#include "parallel.h"
 #include "special.h"
 
 typedef cx_status (*row_fn)(double *out, const cx_clv_model *m, double t, double x, double tx,
@@ -23,7 +24,36 @@ static cx_status unsupported(const cx_clv_model *m, const char *what)
                            m->info->name);
 }
 
-/* Run fn over the rows into a scratch array, then copy to out. */
+typedef struct map_job {
+    double *tmp;
+    const cx_clv_model *m;
+    row_fn fn;
+    double t;
+    const double *x, *tx, *T;
+    size_t n;
+} map_job;
+
+/* Rows of one block, in order, stopping at the first failure (so the lowest failing block holds
+ * the first failing row). */
+static cx_status map_block(void *vjob, size_t b)
+{
+    const map_job *j = vjob;
+    const size_t lo = b * CX__CLV_BLOCK, hi = lo + CX__CLV_BLOCK < j->n ? lo + CX__CLV_BLOCK : j->n;
+    cx_clv_model view = *j->m; /* customer i's own parameters under covariates */
+    for (size_t i = lo; i < hi; i++) {
+        if (j->m->cov)
+            cx__clv_cov_params(view.p, j->m, j->m->cov->coef, i);
+        cx_status st = j->fn(&j->tmp[i], &view, j->t, j->x[i], j->tx[i], j->T ? j->T[i] : 0.0);
+        if (st == CX_OK && !isfinite(j->tmp[i]))
+            st = cx__error(CX_ERANGE, "prediction for row %zu is not finite", i);
+        if (st != CX_OK)
+            return st;
+    }
+    return CX_OK;
+}
+
+/* Run fn over the rows into a scratch array (blocks of rows on the model's threads; each row's
+ * value does not depend on them), then copy to out. */
 static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double t, const double *x,
                           const double *tx, const double *T, size_t n)
 {
@@ -33,21 +63,13 @@ static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double 
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
         return cx__enomem();
-    cx_clv_model view = *m; /* customer i's own parameters under covariates */
-    for (size_t i = 0; i < n; i++) {
-        if (m->cov)
-            cx__clv_cov_params(view.p, m, m->cov->coef, i);
-        cx_status st = fn(&tmp[i], &view, t, x[i], tx[i], T ? T[i] : 0.0);
-        if (st == CX_OK && !isfinite(tmp[i]))
-            st = cx__error(CX_ERANGE, "prediction for row %zu is not finite", i);
-        if (st != CX_OK) {
-            cx__free(tmp);
-            return st;
-        }
-    }
-    memcpy(out, tmp, n * sizeof *out);
+    map_job j = {tmp, m, fn, t, x, tx, T, n};
+    cx_status st =
+        cx__parallel_for((n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK, m->n_threads, map_block, &j);
+    if (st == CX_OK)
+        memcpy(out, tmp, n * sizeof *out);
     cx__free(tmp);
-    return CX_OK;
+    return st;
 }
 
 /* ---- BG/NBD and MBG/NBD ---- */

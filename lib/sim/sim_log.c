@@ -1,7 +1,7 @@
 /* Recorded interactions and purchases as cxkit's interaction and transaction logs (log.h), so
  * every analytic reads simulated data as it reads real data. Ids: customers "C0000001",
- * employees "E00001" (self-service contacts have no employee), teams "T001" of 10 consecutive
- * employees, interactions "I000000001" in log order. */
+ * employees "E00001" (self-service contacts have no employee), teams "T001" of `team_size`
+ * consecutive employees, interactions "I000000001" in log order. */
 #include "sim_internal.h"
 
 #include <math.h>
@@ -9,6 +9,23 @@
 #include <string.h>
 
 #define ID_LEN 16
+
+/* Customers' comments by cx__sim_feedback code: praise, neutral, complaints (with the commas,
+ * quotes and line breaks of real verbatims, which exercise CSV quoting). */
+static const char *const FEEDBACK[CX__FB_COUNT] = {
+    [CX__FB_PRAISE_QUICK] = "Friendly and quick",
+    [CX__FB_PRAISE_FIXED] = "They listened and fixed it",
+    [CX__FB_PRAISE_EXTRA_MILE] = "Went the extra mile, thank you!",
+    [CX__FB_PRAISE_THANKS] = "Great service",
+    [CX__FB_NEUTRAL_OK] = "OK, nothing special",
+    [CX__FB_NEUTRAL_FINE] = "Fine",
+    [CX__FB_WAITED] = "Waited far too long",
+    [CX__FB_NO_OWNERSHIP] = "Nobody took ownership, I was passed on",
+    [CX__FB_NOT_SOLVED] = "Still not solved, \"sorry\" was all I got",
+    [CX__FB_BROKEN_PROCESS] = "Polite agent.\nBroken process.",
+    [CX__FB_SCRIPTED] = "Felt scripted, not sincere",
+    [CX__FB_TOO_HARD] = "The app made it hard, I gave up",
+};
 
 /* n id strings "<prefix><number>" in one block; ptrs[i] NULL where absent. */
 static cx_status make_ids(char **block, const char ***ptrs, size_t n, const char *prefix,
@@ -44,6 +61,7 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     cx_status st = CX_ENOMEM;
     char *cblock = NULL, *eblock = NULL, *tblock = NULL, *iblock = NULL;
     const char **cust = NULL, **emp = NULL, **tps = NULL, **team = NULL, **ids = NULL;
+    const char **fb = NULL;
     uint32_t *nums = NULL;
     int64_t *iv = NULL;
     double *dv = NULL;
@@ -53,7 +71,7 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
         goto done;
     if ((st = make_ids(&eblock, &emp, n, "E", &res->recs[0].employee, sizeof *res->recs, 5)))
         goto done;
-    /* teams of CX__SIM_TEAM_SIZE consecutive employees; interaction ids in log order */
+    /* teams of team_size consecutive employees; interaction ids in log order */
     nums = cx__malloc_array(n ? n : 1, sizeof *nums);
     if (!nums) {
         st = cx__enomem();
@@ -61,7 +79,7 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     }
     for (size_t i = 0; i < n; i++) {
         uint32_t e = res->recs[i].employee;
-        nums[i] = e == UINT32_MAX ? e : e / CX__SIM_TEAM_SIZE;
+        nums[i] = e == UINT32_MAX ? e : e / (uint32_t)res->team_size;
     }
     if ((st = make_ids(&tblock, &team, n, "T", nums, sizeof *nums, 3)))
         goto done;
@@ -73,19 +91,24 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     tps = cx__malloc_array(n ? n : 1, sizeof *tps);
     iv = cx__malloc_array(n ? n : 1, sizeof *iv);
     dv = cx__malloc_array(n ? n : 1, sizeof *dv);
-    if (!tps || !iv || !dv) {
+    fb = cx__malloc_array(n ? n : 1, sizeof *fb);
+    if (!tps || !iv || !dv || !fb) {
         st = cx__enomem();
         goto done;
     }
     if ((st = cx_batch_new(&b, n)) || (st = cx_log_new(&log)))
         goto done;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         tps[i] = res->tps[res->recs[i].touchpoint].name;
+        int f = res->recs[i].feedback;
+        fb[i] = f >= 0 && f < CX__FB_COUNT ? FEEDBACK[f] : NULL;
+    }
     if ((st = cx_batch_set_str(b, CX_FIELD_CUSTOMER, cust, n)) ||
         (st = cx_batch_set_str(b, CX_FIELD_EMPLOYEE, emp, n)) ||
         (st = cx_batch_set_str(b, CX_FIELD_TOUCHPOINT, tps, n)) ||
         (st = cx_batch_set_str(b, CX_FIELD_TEAM, team, n)) ||
-        (st = cx_batch_set_str(b, CX_FIELD_ID, ids, n)))
+        (st = cx_batch_set_str(b, CX_FIELD_ID, ids, n)) ||
+        (st = cx_batch_set_str(b, CX_FIELD_FEEDBACK, fb, n)))
         goto done;
 #define SET_I64(FIELD, EXPR)                                                                       \
     do {                                                                                           \
@@ -116,10 +139,22 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     SET_F64(CX_FIELD_EMPATHY, round(r->empathy * 100.0) / 100.0);
     SET_F64(CX_FIELD_AUTHENTICITY, round(r->authenticity * 100.0) / 100.0);
     SET_F64(CX_FIELD_CSAT, r->csat < 0 ? NAN : r->csat);
-    SET_F64(CX_FIELD_CSAT_MIN, r->csat < 0 ? NAN : 1.0);
-    SET_F64(CX_FIELD_CSAT_MAX, r->csat < 0 ? NAN : 5.0);
+    SET_F64(CX_FIELD_CSAT_MIN, r->csat < 0 && r->leader_rating < 0 ? NAN : 1.0);
+    SET_F64(CX_FIELD_CSAT_MAX, r->csat < 0 && r->leader_rating < 0 ? NAN : 5.0);
     SET_F64(CX_FIELD_NPS, r->nps < 0 ? NAN : r->nps);
     SET_F64(CX_FIELD_SELF_RATING, r->self_rating < 0 ? NAN : r->self_rating);
+    SET_F64(CX_FIELD_OWNERSHIP, round(r->ownership * 100.0) / 100.0);
+    SET_F64(CX_FIELD_COMPETENCE, round(r->competence * 100.0) / 100.0);
+    SET_F64(CX_FIELD_EFFORT, round((1 + 6.0 * r->effort) * 10.0) / 10.0); /* 1..7 */
+    SET_F64(CX_FIELD_WAIT_TIME, round(r->wait));
+    SET_F64(CX_FIELD_CES, r->ces < 0 ? NAN : r->ces);
+    SET_F64(CX_FIELD_LEADER_RATING, r->leader_rating < 0 ? NAN : r->leader_rating);
+    SET_F64(CX_FIELD_SPEND, round((double)r->spend * 100.0) / 100.0);
+    SET_I64(CX_FIELD_FEEDBACK_ACTED, r->acted);
+    SET_I64(CX_FIELD_FEEDBACK_ACTED_TIME,
+            r->acted == 1 ? (int64_t)(res->start_time + r->period * res->period_seconds) +
+                                (int64_t)r->offset + (int64_t)r->acted_delay
+                          : CX_TIME_ABSENT);
 #undef SET_I64
 #undef SET_F64
     if ((st = cx_log_append_batch(log, b)))
@@ -139,6 +174,7 @@ done:
     cx__free((void *)team);
     cx__free((void *)ids);
     cx__free((void *)tps);
+    cx__free((void *)fb);
     cx__free(iv);
     cx__free(dv);
     return st;

@@ -82,7 +82,7 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     double w[16];
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 + (double)i;
-    cx__clv_data d = {n, x, tx, T, w, 0, 0};
+    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1};
     double ll, g[4];
     ck_assert_int_eq(info->ll(&ll, g, p, &d), CX_OK);
     for (size_t j = 0; j < info->np; j++) {
@@ -108,7 +108,7 @@ static void check_hessian(int kind, const double *p, const double *x, const doub
     double w[16];
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 + (double)i;
-    cx__clv_data d = {n, x, tx, T, w, 0, 0};
+    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1};
     double ll, g[4], h[16];
     ck_assert(info->llh != NULL);
     ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
@@ -461,7 +461,9 @@ END_TEST
  * CX_ENOMEM (never a crash or another error), nothing leaked, and outputs left alone. */
 typedef cx_status (*op_fn)(void *ctx);
 
-static void each_allocation_fails(op_fn op, void *ctx, const char *name)
+void cx_test_clv_each_allocation_fails(op_fn op, void *ctx, const char *name);
+#define each_allocation_fails cx_test_clv_each_allocation_fails
+void cx_test_clv_each_allocation_fails(op_fn op, void *ctx, const char *name)
 {
     for (long k = 0; k < 10000; k++) {
         cx__alloc_fail_after(k, 0);

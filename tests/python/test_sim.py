@@ -75,7 +75,8 @@ def test_matches_independent_numpy_implementation():
     res = sim.Scenario(customers=30000, periods=30, employees=5000).run(seed=5)
     st, ser = res.stats(), res.series()
     tol = {"mot_positive_increase": 0.02, "mot_negative_reduce": 0.02, "employee_superior": 0.02,
-           "customer_superior": 0.01, "csat_no_problem": 0.03, "csat_recovered_paradox": 0.1,
+           "customer_superior": 0.01, "csat_no_problem": 0.03,
+           "csat_recovered_paradox": 0.2,  # about 3 standard errors: few contacts qualify
            "churn_share_indifference": 0.05}
     for k, t in tol.items():
         assert abs(st[k] - ref[k]) < t, (k, st[k], ref[k])

@@ -1,0 +1,221 @@
+/* The speed machinery of the customer-base models: the block parallel-for (every block once, the
+ * lowest failing block's error on the caller), fits and predictions bit-identical for every
+ * thread count, and large fits (warm-started from a subsample) ending at a true optimum of the
+ * whole data. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cxkit/cxkit.h>
+#include "internal.h"
+#include "parallel.h"
+#include "../../lib/clv/clv_internal.h"
+#include "suites.h"
+
+typedef struct count_ctx {
+    int runs[200];
+    size_t fail_a, fail_b;
+} count_ctx;
+
+static cx_status count_block(void *v, size_t b)
+{
+    count_ctx *c = v;
+    c->runs[b]++;
+    if (b == c->fail_a || b == c->fail_b)
+        return cx__error(CX_ERANGE, "block %zu failed", b);
+    return CX_OK;
+}
+
+START_TEST(parallel_for_runs_every_block_once)
+{
+    for (int nt = 0; nt <= 4; nt++) {
+        count_ctx c;
+        memset(&c, 0, sizeof c);
+        c.fail_a = c.fail_b = 1000;
+        ck_assert_int_eq(cx__parallel_for(200, nt, count_block, &c), CX_OK);
+        for (int b = 0; b < 200; b++)
+            ck_assert_msg(c.runs[b] == 1, "threads %d: block %d ran %d times", nt, b, c.runs[b]);
+    }
+    ck_assert_int_eq(cx__parallel_for(0, 2, count_block, NULL), CX_OK);
+    ck_assert_int_eq(cx__parallel_threads(3, 2), 2);
+    ck_assert_int_eq(cx__parallel_threads(5, 100), 5);
+    ck_assert_int_ge(cx__parallel_threads(0, 100), 1);
+}
+END_TEST
+
+START_TEST(parallel_for_reports_the_lowest_failing_block)
+{
+    for (int nt = 1; nt <= 4; nt++) {
+        count_ctx c;
+        memset(&c, 0, sizeof c);
+        c.fail_a = 137;
+        c.fail_b = 41;
+        cx_error_clear();
+        ck_assert_int_eq(cx__parallel_for(200, nt, count_block, &c), CX_ERANGE);
+        ck_assert_str_eq(cx_error_last()->message, "block 41 failed");
+        for (int b = 0; b < 41; b++) /* every block before the failure ran */
+            ck_assert_int_ge(c.runs[b], 1);
+    }
+}
+END_TEST
+
+/* Continuous synthetic data (no two customers share a row) from the CDNOW estimates. */
+static void synth(double *x, double *tx, double *T, size_t n, int kind, uint64_t seed)
+{
+    const double bg[4] = {0.243, 4.414, 0.793, 2.426}, pn[4] = {0.553, 10.578, 0.606, 11.669};
+    for (size_t i = 0; i < n; i++)
+        T[i] = 27.0 + 12.0 * (double)i / (double)n;
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, kind), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_params(m, kind == CX_CLV_BGNBD ? bg : pn, 4), CX_OK);
+    ck_assert_int_eq(cx_clv_model_sample(x, tx, NULL, m, T, n, seed), CX_OK);
+    cx_clv_model_free(m);
+}
+
+typedef struct fit_out {
+    double p[4], vcov[16], ll, cond[20000], alive[20000];
+} fit_out;
+
+static void fit_with(fit_out *o, int kind, int nt, const double *x, const double *tx,
+                     const double *T, size_t n, size_t n_pred)
+{
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, kind), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_threads(m, nt), CX_OK);
+    ck_assert_int_eq(cx_clv_model_fit(m, x, tx, T, NULL, n, NULL), CX_OK);
+    cx_clv_fit_report rep;
+    ck_assert_int_eq(cx_clv_model_report(&rep, m), CX_OK);
+    ck_assert_int_eq(cx_clv_model_params(o->p, 4, m), CX_OK);
+    ck_assert_int_eq(cx_clv_model_vcov(o->vcov, 16, m), CX_OK);
+    o->ll = rep.loglik;
+    ck_assert_int_eq(cx_clv_conditional_purchases(o->cond, m, 39.0, x, tx, T, n_pred), CX_OK);
+    ck_assert_int_eq(cx_clv_p_alive(o->alive, m, 0.0, x, tx, T, n_pred), CX_OK);
+    cx_clv_model_free(m);
+}
+
+/* 70000 customers: several blocks of rows, and above the size where the fit starts from a
+ * subsample's optimum. */
+#define NBIG 70000
+
+static void check_invariance_and_optimum(int kind)
+{
+    double *x = malloc(3 * NBIG * sizeof *x), *tx = x + NBIG, *T = x + 2 * NBIG;
+    ck_assert_ptr_nonnull(x);
+    synth(x, tx, T, NBIG, kind, 7);
+    fit_out *a = malloc(sizeof *a), *b = malloc(sizeof *b);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    fit_with(a, kind, 1, x, tx, T, NBIG, 20000);
+    for (int nt = 2; nt <= 3; nt++) {
+        fit_with(b, kind, nt, x, tx, T, NBIG, 20000);
+        ck_assert_msg(memcmp(a->p, b->p, sizeof a->p) == 0, "params differ with %d threads", nt);
+        ck_assert_msg(memcmp(a->vcov, b->vcov, sizeof a->vcov) == 0, "vcov differs (%d)", nt);
+        ck_assert_msg(memcmp(&a->ll, &b->ll, sizeof a->ll) == 0, "loglik differs (%d)", nt);
+        ck_assert_msg(memcmp(a->cond, b->cond, sizeof a->cond) == 0, "E[Y] differs (%d)", nt);
+        ck_assert_msg(memcmp(a->alive, b->alive, sizeof a->alive) == 0, "P(alive) differs (%d)",
+                      nt);
+    }
+    /* a maximum of the whole data's likelihood: gradient (per customer, log-parameters) near 0
+     * and the Hessian negative definite, evaluated row by row without the fit's compression */
+    double *w = malloc(NBIG * sizeof *w);
+    ck_assert_ptr_nonnull(w);
+    for (size_t i = 0; i < NBIG; i++)
+        w[i] = 1.0;
+    cx__clv_data d = {NBIG, x, tx, T, w, (double)NBIG, 0, 1};
+    const cx__clv_kind_info *info = cx__clv_info(kind);
+    double ll, g[4], h[16];
+    ck_assert_int_eq(info->llh(&ll, g, h, a->p, &d), CX_OK);
+    ck_assert_msg(fabs(ll - a->ll) <= 1e-9 * fabs(ll), "loglik %.12g vs %.12g", ll, a->ll);
+    for (int j = 0; j < 4; j++)
+        ck_assert_msg(fabs(g[j]) / NBIG <= 1e-7, "%s: gradient %g per customer", info->name,
+                      g[j] / NBIG);
+    double mh[16]; /* -H positive definite: Cholesky by hand */
+    for (int k = 0; k < 16; k++)
+        mh[k] = -h[k];
+    for (int j = 0; j < 4; j++) {
+        double s = mh[j * 4 + j];
+        for (int k = 0; k < j; k++)
+            s -= mh[j * 4 + k] * mh[j * 4 + k];
+        ck_assert_msg(s > 0, "%s: Hessian not negative definite at the fit", info->name);
+        mh[j * 4 + j] = sqrt(s);
+        for (int i = j + 1; i < 4; i++) {
+            double t = mh[i * 4 + j];
+            for (int k = 0; k < j; k++)
+                t -= mh[i * 4 + k] * mh[j * 4 + k];
+            mh[i * 4 + j] = t / mh[j * 4 + j];
+        }
+    }
+    free(w);
+    free(a);
+    free(b);
+    free(x);
+}
+
+START_TEST(bgnbd_fit_is_thread_invariant_and_optimal)
+{
+    check_invariance_and_optimum(CX_CLV_BGNBD);
+}
+END_TEST
+
+START_TEST(pareto_fit_is_thread_invariant_and_optimal)
+{
+    check_invariance_and_optimum(CX_CLV_PARETO_NBD);
+}
+END_TEST
+
+START_TEST(set_threads_checks_its_argument)
+{
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_BGNBD), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_threads(m, -1), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "n_threads");
+    ck_assert_int_eq(cx_clv_model_set_threads(m, 0), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_threads(NULL, 1), CX_EINVAL);
+    cx_clv_model_free(m);
+}
+END_TEST
+
+/* A fit over several blocks on one thread: every allocation (the blocks' partial sums, the
+ * subsample of the warm start) can fail and gives CX_ENOMEM without a leak. */
+START_TEST(multi_block_fit_survives_allocation_failures)
+{
+    const size_t n = 3 * CX__CLV_BLOCK;
+    double *x = malloc(3 * n * sizeof *x), *tx = x + n, *T = x + 2 * n;
+    ck_assert_ptr_nonnull(x);
+    synth(x, tx, T, n, CX_CLV_BGNBD, 3);
+    cx_clv_model *m = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&m, CX_CLV_BGNBD), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_threads(m, 1), CX_OK);
+    for (long k = 0;; k++) {
+        ck_assert_int_lt(k, 1000);
+        cx__alloc_fail_after(k, 0);
+        const long live = cx__alloc_live();
+        const cx_status st = cx_clv_model_fit(m, x, tx, T, NULL, n, NULL);
+        const long failures = cx__alloc_failures();
+        cx__alloc_fail_after(-1, 0);
+        ck_assert_msg(st == CX_OK || st == CX_ENOMEM, "allocation %ld: status %d", k, st);
+        if (st == CX_OK && failures == 0)
+            break;
+        if (st != CX_OK)
+            ck_assert_int_eq(cx__alloc_live(), live);
+    }
+    cx_clv_model_free(m);
+    free(x);
+}
+END_TEST
+
+Suite *cx_suite_clv_speed(void)
+{
+    Suite *s = suite_create("clv_speed");
+    TCase *t = tcase_create("clv_speed");
+    tcase_set_timeout(t, 120);
+    tcase_add_test(t, parallel_for_runs_every_block_once);
+    tcase_add_test(t, parallel_for_reports_the_lowest_failing_block);
+    tcase_add_test(t, bgnbd_fit_is_thread_invariant_and_optimal);
+    tcase_add_test(t, pareto_fit_is_thread_invariant_and_optimal);
+    tcase_add_test(t, set_threads_checks_its_argument);
+    tcase_add_test(t, multi_block_fit_survives_allocation_failures);
+    suite_add_tcase(s, t);
+    return s;
+}
