@@ -126,7 +126,7 @@ describe("cxkit sim", function()
     local set = {customers = 2000, periods = 5, employees = 40, contact_rate = 1,
                  rating_sd = 1 / (5 * math.sqrt(6)), perf_sd = 0.02, behaviour_sd = 0.15,
                  sat_base = 0.5, sat_expectation = 0, sat_gain_pos = 1, sat_gain_neg = 1,
-                 self_bias_mean = 0.12, self_bias_sd = 0, expectation_sd = 0,
+                 self_bias_mean = 0.12, self_bias_sd = 0, perf_effort = 0, expectation_sd = 0,
                  expectation_adapt = 0, segment_expectation_step = 0, mix_self_service = 0,
                  mix_in_person = 0.4, mix_phone = 0.3, mix_chat = 0.2, mix_email = 0.1}
     for k, v in pairs(set) do cx.sim_params_set(p, k, v) end
@@ -160,7 +160,8 @@ describe("cxkit sim", function()
       local set = {customers = 1500, periods = 8, employees = 40, contact_rate = 1,
                    rating_sd = 1 / (5 * math.sqrt(6)), perf_sd = 0.02, perf_base = 0.05,
                    sat_base = 0.5, sat_expectation = 0, sat_gain_pos = 1, sat_gain_neg = 1,
-                   self_bias_mean = 0.1, self_bias_sd = 0, att_focus = 0, expectation_sd = 0,
+                   self_bias_mean = 0.1, self_bias_sd = 0, att_focus = 0, perf_effort = 0,
+                   expectation_sd = 0,
                    expectation_adapt = 0, segment_expectation_step = 0, mix_self_service = 0,
                    mix_in_person = 0.4, mix_phone = 0.3, mix_chat = 0.2, mix_email = 0.1}
       for k, v in pairs(set) do cx.sim_params_set(p, k, v) end

@@ -26,6 +26,9 @@ LINEAR_RATING_SD = 1 / (5 * math.sqrt(6))
 FIXED_EXPECTATIONS = dict(expectation_sd=0, expectation_adapt=0, segment_expectation_step=0,
                           expectation_mean=0.5)
 NO_CHURN = dict(churn_base=0, churn_indifference=0, churn_dissatisfaction=0, churn_low_bond=0)
+# Customer effort (waits, problems) moves performance and wallet share; off where a check's truth
+# is written without it.
+NO_EFFORT = dict(perf_effort=0, share_effort=0)
 ASSISTED_ONLY = dict(mix_self_service=0, mix_in_person=0.4, mix_phone=0.3, mix_chat=0.2,
                      mix_email=0.1)
 # Checks of one estimate against its truth use 99.9% intervals: the file makes about 30 of them,
@@ -70,7 +73,7 @@ def test_csat_and_nps_recover_the_latent_rates():
     s = scenario(tps, customers=4000, periods=20, employees=10, contact_rate=0.5,
                  response_rate=0.6, mix_self_service=1, mix_in_person=0, mix_phone=0, mix_chat=0,
                  mix_email=0, bond_sd=0, bond_gain_pos=0, bond_gain_neg=0, **NO_CHURN,
-                 **FIXED_EXPECTATIONS)
+                 **NO_EFFORT, **FIXED_EXPECTATIONS)
     r = s.run(seed=5, record=True)
     df = frame(r)
     g = s.get
@@ -122,7 +125,8 @@ def linear_assisted(**extra):
     params = dict(customers=3000, periods=6, employees=60, contact_rate=1,
                   rating_sd=LINEAR_RATING_SD, perf_sd=0.02, behaviour_sd=0.15, sat_base=0.5,
                   sat_expectation=0, sat_gain_pos=1, sat_gain_neg=1, self_bias_mean=0.12,
-                  self_bias_sd=0, **ASSISTED_ONLY, **NO_CHURN, **FIXED_EXPECTATIONS)
+                  self_bias_sd=0, **ASSISTED_ONLY, **NO_CHURN, **NO_EFFORT,
+                  **FIXED_EXPECTATIONS)
     params.update(extra)
     return scenario(**params)
 
@@ -352,7 +356,7 @@ def test_spend_response_follows_the_wallet_share_response():
     t, d = run()
     assert d["lo"] > 0.1, d  # PRESENT, and large
     assert t.increase_lower["positive"] > 0.5 > t.increase_upper["negative"], t
-    t, d = run(share_gain_pos=0, share_gain_neg=0, share_response_sd=0)
+    t, d = run(share_gain_pos=0, share_gain_neg=0, share_response_sd=0, share_effort=0)
     assert d["lo"] <= 0 <= d["hi"], d
     truth = (1 - t.same) / 2
     assert ((t.increase_lower <= truth) & (truth <= t.increase_upper)).all(), t
