@@ -62,7 +62,7 @@ static inline int rating(double v, double lo, double hi)
 
 /* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
 typedef struct cuts {
-    uint64_t contact, purchase, severe, response, referral, shift, leader, feedback;
+    uint64_t contact, severe, response, referral, shift, leader, feedback;
 } cuts;
 
 /* Per-customer state. */
@@ -70,8 +70,9 @@ typedef struct customer {
     struct cx_rng rng;
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
-    int channel; /* 0..4 = in_person .. self_service */
-    int segment; /* 0 mass, 1 affluent, 2 private */
+    uint64_t buy_cut; /* cx__sim_cut of this customer's purchase probability */
+    int channel;      /* 0..4 = in_person .. self_service */
+    int segment;      /* 0 mass, 1 affluent, 2 private */
 } customer;
 
 static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
@@ -101,6 +102,9 @@ static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
     double sdl = x[CX__SIM_P_WALLET_SDLOG];
     c->wallet =
         x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(&c->rng) - 0.5 * sdl * sdl);
+    double sdp = x[CX__SIM_P_PURCHASE_RATE_SDLOG];
+    c->buy_cut = cx__sim_cut(cx__sim_clamp01(
+        x[CX__SIM_P_PURCHASE_RATE] * exp(sdp * cx__rng_std_normal(&c->rng) - 0.5 * sdp * sdp)));
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -217,7 +221,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
                         x[CX__SIM_P_EFFORT_COMPETENCE] * (0.5 - comp)
                   : x[CX__SIM_P_EFFORT_SELF_SERVICE]) +
         (problem & !resolved ? x[CX__SIM_P_EFFORT_UNRESOLVED] : 0.0) +
-        (resolved ? x[CX__SIM_P_EFFORT_RECOVERED] : 0.0) +
+        (resolved ? x[CX__SIM_P_EFFORT_RECOVERED] * (1 - quality) : 0.0) +
         x[CX__SIM_P_EFFORT_SD] * cx__sim_tri(d[14]);
     effort = cx__sim_clamp01(effort);
     double excess_effort = effort - x[CX__SIM_P_EFFORT_NEUTRAL];
@@ -388,13 +392,13 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
 
 /* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
  * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
-static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
-                      customer *restrict c, size_t ci, size_t t, uint64_t d0, uint64_t d1,
-                      double *restrict acc, int64_t *restrict na)
+static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
+                      size_t t, uint64_t d0, uint64_t d1, double *restrict acc,
+                      int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    int buy = cx__sim_lo_below(d0, hot->purchase);
+    int buy = cx__sim_lo_below(d0, c->buy_cut);
     double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
     acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
     if (ctx->record_transactions && buy) {
@@ -485,7 +489,6 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     }
     cuts hot;
     hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
-    hot.purchase = cx__sim_cut(x[CX__SIM_P_PURCHASE_RATE]);
     hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
@@ -535,7 +538,7 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
                 const uint64_t *d = draws[k];
                 na[CX__ACC_ALIVE_START] += 1;
                 nc[CX__CAL_CUSTOMER_PERIODS] += 1;
-                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc, na);
+                int rc = period_end(blk, ctx, c, ci, t, d[0], d[1], acc, na);
                 if (rc < 0)
                     goto done;
                 if (rc)

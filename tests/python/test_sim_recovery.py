@@ -329,7 +329,8 @@ def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it():
     tx = [r.transactions().to_dataframe() for r in (ra, rb)]
     rows = [effects.recovery(logs[i], tx[i], window_days=28) for i in range(2)]
     behaviour = [t[t.outcome.isin(["retained", "repurchase", "spend_change"])] for t in rows]
-    assert (behaviour[0].method == "verdict").sum() == 3
+    # (30 rows, less a regression row where a group is retained in full: separation)
+    assert len(behaviour[0]) >= 27 and (behaviour[0].method == "verdict").sum() == 3
     pd.testing.assert_frame_equal(behaviour[0].reset_index(drop=True),
                                   behaviour[1].reset_index(drop=True))
 

@@ -6,10 +6,18 @@ import json
 from . import core
 from .errors import Error, InvalidArgument, ParseError
 
-_TOP_KEYS = {"name", "description", "seed", "parameters", "touchpoints", "interventions", "whatif",
+_TOP_KEYS = {"name", "description", "seed", "start", "parameters", "touchpoints", "interventions", "whatif",
              "replications"}
-_TOUCHPOINT_KEYS = {"name", "share", "emotional_weight", "failure_rate"}
+_TOUCHPOINT_KEYS = {"name", "share", "emotional_weight", "failure_rate", "sale_rate",
+                    "channels"}
 _INTERVENTION_KEYS = {"lever", "start", "end", "magnitude"}
+
+
+def _start_seconds(text):
+    """Seconds since 1970 of an ISO date or date-time (UTC unless it says otherwise)."""
+    import datetime as dt
+    t = dt.datetime.fromisoformat(text)
+    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp()
 
 
 def _bad(source, at, message):
@@ -79,6 +87,9 @@ def _naming_plugin(call, *args):
         raise
 
 
+CHANNELS = ("in_person", "phone", "chat", "email", "self_service")  # the simulator's channels
+
+
 class Scenario:
     """A scenario: ``Scenario(customers=2000, leadership=0.6)``, then ``.intervene(...)``,
     ``.rule(...)`` and ``.run()``. Rules are callables receiving the rule's inputs (sim.h)."""
@@ -90,13 +101,15 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, d: dict, *, source: str = "scenario") -> "Scenario":
-        """The ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario file (the
-        format of ``cxkit simulate``; ``name``, ``description``, ``seed``, ``whatif`` and
-        ``replications`` are accepted and left to the caller). Unknown keys, missing keys and bad values raise
-        :class:`cxkit.InvalidArgument` whose ``param`` is the key's path, e.g.
-        ``parameters.leadership`` or ``interventions[0].lever``."""
+        """The ``start`` / ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario
+        file (the format of ``cxkit simulate``; ``name``, ``description``, ``seed``, ``whatif``
+        and ``replications`` are accepted and left to the caller). Unknown keys, missing keys
+        and bad values raise :class:`cxkit.InvalidArgument` whose ``param`` is the key's path,
+        e.g. ``parameters.leadership`` or ``interventions[0].lever``."""
         _keys(d, _TOP_KEYS, (), source, "")
         s = cls()
+        if "start" in d:  # the date of period 0, as in scenario files
+            _located(source, "start", s.set, "start_time", _start_seconds(d["start"]))
         for k, v in _section(d, "parameters", dict, source).items():
             _located(source, f"parameters.{k}", s.set, k, v)
         if "touchpoints" in d:
@@ -105,7 +118,7 @@ class Scenario:
                 at = f"touchpoints[{i}]"
                 _keys(t, _TOUCHPOINT_KEYS, ("name", "share", "emotional_weight"), source, at)
                 _located(source, at, s.touchpoint, t["name"], t["share"], t["emotional_weight"],
-                         t.get("failure_rate", 0.05))
+                         t.get("failure_rate", 0.05), t.get("sale_rate", 0.0), t.get("channels"))
         for i, iv in enumerate(_section(d, "interventions", list, source)):
             at = f"interventions[{i}]"
             _keys(iv, _INTERVENTION_KEYS, ("lever", "start", "magnitude"), source, at)
@@ -135,8 +148,19 @@ class Scenario:
         return core.cx_sim_params_get(self._p, name)
 
     def touchpoint(self, name: str, share: float, emotional_weight: float,
-                   failure_rate: float = 0.05) -> "Scenario":
+                   failure_rate: float = 0.05, sale_rate: float = 0.0,
+                   channels: dict | None = None) -> "Scenario":
+        """Add a touchpoint; ``sale_rate``: chance of a purchase during a contact there;
+        ``channels``: its own channel mix, e.g. ``{"in_person": 0.8, "self_service": 0.2}``
+        (default: each customer's preferred channel)."""
         core.cx_sim_params_add_touchpoint(self._p, name, share, emotional_weight, failure_rate)
+        core.cx_sim_params_set_touchpoint_sales(self._p, name, sale_rate)
+        if channels:
+            unknown = set(channels) - set(CHANNELS)
+            if unknown:
+                raise ValueError(f"unknown channel(s) {sorted(unknown)}; use {CHANNELS}")
+            core.cx_sim_params_set_touchpoint_channels(
+                self._p, name, [float(channels.get(c, 0.0)) for c in CHANNELS])
         return self
 
     def intervene(self, lever: str, start: int, magnitude: float, end: int = 0) -> "Scenario":
