@@ -64,23 +64,24 @@ def tri(rng, n):
 
 # ---- scores ------------------------------------------------------------------------------
 
-def test_csat_and_nps_recover_the_latent_rates():
-    """Self-service only, fixed expectations and bond: every contact is an independent draw
-    from the documented equations, so the expected CSAT, top-2 share and NPS follow from the
-    parameters (computed here by a 10^6-draw numpy Monte Carlo of the equations). cxkit's
-    scores on the simulator's log must cover them, and equal the simulator's series."""
-    tps = (("routine", 0.6, 0.2, 0), ("moment", 0.4, 1.0, 0))
-    s = scenario(tps, customers=4000, periods=20, employees=10, contact_rate=0.5,
-                 response_rate=0.6, mix_self_service=1, mix_in_person=0, mix_phone=0, mix_chat=0,
-                 mix_email=0, bond_sd=0, bond_gain_pos=0, bond_gain_neg=0, **NO_CHURN,
-                 **NO_EFFORT, **FIXED_EXPECTATIONS)
-    r = s.run(seed=5, record=True)
-    df = frame(r)
+SELF_SERVICE_TPS = (("routine", 0.6, 0.2, 0), ("moment", 0.4, 1.0, 0))
+
+
+def self_service_scenario():
+    return scenario(SELF_SERVICE_TPS, customers=4000, periods=20, employees=10,
+                    contact_rate=0.5, response_rate=0.6, mix_self_service=1, mix_in_person=0,
+                    mix_phone=0, mix_chat=0, mix_email=0, bond_sd=0, bond_gain_pos=0,
+                    bond_gain_neg=0, **NO_CHURN, **NO_EFFORT, **FIXED_EXPECTATIONS)
+
+
+def self_service_truth(s, n=1_000_000):
+    """Expected CSAT, top-2 share and NPS of a self-service contact under the documented
+    equations (fixed expectation and bond), by a numpy Monte Carlo of n draws per touchpoint."""
     g = s.get
     rng = np.random.default_rng(1)
-    n, e = 1_000_000, g("expectation_mean")
+    e = g("expectation_mean")
     truth = dict(csat=0.0, top2=0.0, nps=0.0)
-    for _, share, w, _ in tps:
+    for _, share, w, _ in SELF_SERVICE_TPS:
         perf = np.clip(g("self_service_quality") - g("self_service_emotional_gap") * w
                        + g("perf_sd") * tri(rng, n), 0, 1)
         d = perf - e
@@ -94,6 +95,18 @@ def test_csat_and_nps_recover_the_latent_rates():
         truth["csat"] += share * csat.mean()
         truth["top2"] += share * (csat >= 4).mean()
         truth["nps"] += share * 100 * ((ltr >= 9).mean() - (ltr <= 6).mean())
+    return truth
+
+
+def test_csat_and_nps_recover_the_latent_rates():
+    """Self-service only, fixed expectations and bond: every contact is an independent draw
+    from the documented equations, so the expected CSAT, top-2 share and NPS follow from the
+    parameters (computed here by a 10^6-draw numpy Monte Carlo of the equations). cxkit's
+    scores on the simulator's log must cover them, and equal the simulator's series."""
+    s = self_service_scenario()
+    r = s.run(seed=5, record=True)
+    df = frame(r)
+    truth = self_service_truth(s)
     # whole run: 99.9% intervals, widened by about 3 Monte Carlo standard errors of the truth
     # itself (0.0008 for the mean, 0.0005 for the share, 0.06 NPS points)
     c = scores.csat(df.csat.dropna(), level=LEVEL)
@@ -367,7 +380,8 @@ def test_spend_response_follows_the_wallet_share_response():
 
 def test_bgbb_recovers_purchase_and_dropout_processes():
     """The simulator's purchase (a Bernoulli draw per period) and churn (a constant hazard per
-    period when only churn_base is on) are the BG/BB's processes once customers differ: an
+    period when only churn_base is on, purchase_rate_sdlog 0) are the BG/BB's processes once
+    customers differ: an
     8 x 8 grid of scenarios at the Beta(2, 3) and Beta(1, 20) quantiles stands for the
     heterogeneity. cxkit's BG/BB on the weekly RFM summary of the transaction log must recover
     the mean purchase and dropout probabilities of the customers it sees, and its P(alive) must
@@ -378,8 +392,9 @@ def test_bgbb_recovers_purchase_and_dropout_processes():
     frames, alive, truth = [], set(), {}
     for (i, p), (j, h) in itertools.product(enumerate(grid_p), enumerate(grid_h)):
         s = sim.Scenario(customers=100, periods=cal + 1, employees=5, contact_rate=1,
-                         purchase_rate=p, start_time=THURSDAY, churn_base=h,
-                         churn_indifference=0, churn_dissatisfaction=0, churn_low_bond=0)
+                         purchase_rate=p, purchase_rate_sdlog=0, start_time=THURSDAY,
+                         churn_base=h, churn_indifference=0, churn_dissatisfaction=0,
+                         churn_low_bond=0)
         r = s.run(seed=100 + i * k + j, record=True, threads=1)
         tx = r.transactions().to_dataframe()
         prefix = f"R{i}{j}"
