@@ -84,3 +84,20 @@ execute_process(COMMAND ${CXKIT} simulate ${OUT}/unknown.json --out ${OUT}/bad
 if(NOT rc EQUAL 1 OR NOT err MATCHES "leadershp" OR EXISTS ${OUT}/bad)
   message(FATAL_ERROR "unknown parameter: status ${rc}, message: ${err}")
 endif()
+# the files are byte for byte the same whatever the number of threads
+foreach(t 1 3)
+  file(REMOVE_RECURSE ${OUT}/threads${t})
+  execute_process(COMMAND ${CXKIT} simulate ${SRC}/examples/scenarios/sample.json --customers 2500
+                  --periods 16 --replications 2 --threads ${t} --out ${OUT}/threads${t} ${nologs}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "--threads ${t}: status ${rc}: ${err}")
+  endif()
+endforeach()
+foreach(f ${files})
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/threads1/${f} ${OUT}/threads3/${f}
+                  RESULT_VARIABLE differ)
+  if(differ)
+    message(FATAL_ERROR "${f} differs between --threads 1 and --threads 3")
+  endif()
+endforeach()

@@ -381,9 +381,8 @@ def test_spend_response_follows_the_wallet_share_response():
 def test_bgbb_recovers_purchase_and_dropout_processes():
     """The simulator's purchase (a Bernoulli draw per period) and churn (a constant hazard per
     period when only churn_base is on, purchase_rate_sdlog 0) are the BG/BB's processes once
-    customers differ: an
-    8 x 8 grid of scenarios at the Beta(2, 3) and Beta(1, 20) quantiles stands for the
-    heterogeneity. cxkit's BG/BB on the weekly RFM summary of the transaction log must recover
+    customers differ: an 8 x 8 grid of scenarios at the Beta(2, 3) and Beta(1, 20) quantiles
+    stands for the heterogeneity. cxkit's BG/BB on the weekly RFM summary of the transaction log must recover
     the mean purchase and dropout probabilities of the customers it sees, and its P(alive) must
     rank customers by their true status about as well as the true parameters do."""
     k, cal = 8, 30
