@@ -46,3 +46,16 @@ execute_process(COMMAND ${CXKIT} simulate ${OUT}/bad2.json --out ${OUT}/bad
 if(NOT rc EQUAL 1 OR NOT err MATCHES "bad2.json:1:[0-9]+: malformed JSON")
   message(FATAL_ERROR "malformed scenario: status ${rc}, message: ${err}")
 endif()
+# no partial output set: when a later output cannot be put in place, the earlier ones are removed
+# (here comparison.csv and then interactions.csv are directories, so renaming onto them fails)
+foreach(blocker comparison.csv interactions.csv)
+  file(REMOVE_RECURSE ${OUT}/blocked)
+  file(MAKE_DIRECTORY ${OUT}/blocked/${blocker})
+  execute_process(COMMAND ${CXKIT} simulate ${SRC}/examples/scenarios/sample.json --customers 200
+                  --replications 2 --out ${OUT}/blocked ${nologs}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  file(GLOB left RELATIVE ${OUT}/blocked ${OUT}/blocked/* ${OUT}/blocked/.*)
+  if(NOT rc EQUAL 1 OR NOT left STREQUAL "${blocker}")
+    message(FATAL_ERROR "blocked ${blocker}: status ${rc}, left behind: ${left}, message: ${err}")
+  endif()
+endforeach()

@@ -73,11 +73,10 @@ static int parse_num(double *out, const char *opt, const char *s)
     return 0;
 }
 
-static int write_comparison(const cx_sim_comparison *cmp, const char *dir)
+/* Writes comparison.csv under the temporary name @p tmp (renamed by the caller once every other
+ * output is in place, so that a failure leaves no partial set of files). */
+static int write_comparison(const cx_sim_comparison *cmp, const char *tmp)
 {
-    char path[4096], tmp[4096];
-    snprintf(path, sizeof path, "%s/comparison.csv", dir);
-    snprintf(tmp, sizeof tmp, "%s/.comparison.csv.partial", dir);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         fprintf(stderr, "cxkit simulate: %s: %s\n", tmp, strerror(errno));
@@ -88,6 +87,7 @@ static int write_comparison(const cx_sim_comparison *cmp, const char *dir)
     if (!b) {
         fclose(f);
         remove(tmp);
+        fprintf(stderr, "cxkit simulate: out of memory\n");
         return 1;
     }
     double *w = b + P, *m = w + P, *lo = m + P, *hi = lo + P;
@@ -102,12 +102,23 @@ static int write_comparison(const cx_sim_comparison *cmp, const char *dir)
     }
     free(b);
     int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
+    if (fclose(f) != 0 || bad) {
         remove(tmp);
-        fprintf(stderr, "cxkit simulate: cannot write %s\n", path);
+        fprintf(stderr, "cxkit simulate: cannot write %s\n", tmp);
         return 1;
     }
     return 0;
+}
+
+/* Removes the files cx_sim_result_write() put into @p dir (after a later step failed). */
+static void remove_outputs(const char *dir)
+{
+    static const char *const names[] = {"series.csv", "interactions.csv", "transactions.csv"};
+    char path[4096];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        remove(path);
+    }
 }
 
 int cx_cmd_simulate(int argc, char **argv)
@@ -207,9 +218,11 @@ int cx_cmd_simulate(int argc, char **argv)
     }
     if (sc.whatif) {
         size_t r = reps > 0 ? (size_t)reps : sc.replications;
-        o.progress = NULL;
-        if (isatty(2))
+        if (isatty(2)) {
             fprintf(stderr, "cxkit simulate: comparing with the what-if (%zu replications)\n", r);
+            o.progress = progress;
+            o.progress_payload = (void *)"replications";
+        }
         if (cx_sim_compare(&cmp, sc.baseline, sc.whatif, r, &o) != CX_OK) {
             fprintf(stderr, "cxkit simulate: %s: what-if: %s\n", scenario,
                     cx_error_last()->message);
@@ -217,16 +230,33 @@ int cx_cmd_simulate(int argc, char **argv)
         }
     }
     struct stat stt;
-    if (stat(out, &stt) != 0 && mkdir(out, 0777) != 0) {
-        fprintf(stderr, "cxkit simulate: cannot create %s: %s\n", out, strerror(errno));
-        goto done;
+    int made_dir = 0;
+    if (stat(out, &stt) != 0) {
+        if (mkdir(out, 0777) != 0) {
+            fprintf(stderr, "cxkit simulate: cannot create %s: %s\n", out, strerror(errno));
+            goto done;
+        }
+        made_dir = 1;
     }
+    /* every file goes under a temporary name first; on any failure nothing is left behind */
+    char cmp_tmp[4096], cmp_path[4096];
+    snprintf(cmp_tmp, sizeof cmp_tmp, "%s/.comparison.csv.partial", out);
+    snprintf(cmp_path, sizeof cmp_path, "%s/comparison.csv", out);
+    if (cmp && write_comparison(cmp, cmp_tmp))
+        goto fail;
     if (cx_sim_result_write(res, out) != CX_OK) {
         fprintf(stderr, "cxkit simulate: %s\n", cx_error_last()->message);
-        goto done;
+        if (cmp)
+            remove(cmp_tmp);
+        goto fail;
     }
-    if (cmp && write_comparison(cmp, out))
-        goto done;
+    if (cmp && rename(cmp_tmp, cmp_path) != 0) {
+        fprintf(stderr, "cxkit simulate: cannot rename into place: %s: %s\n", cmp_path,
+                strerror(errno));
+        remove(cmp_tmp);
+        remove_outputs(out);
+        goto fail;
+    }
     /* a short summary on stdout */
     printf("scenario %s: %zu periods\n", sc.name[0] ? sc.name : scenario,
            cx_sim_result_periods(res));
@@ -236,6 +266,10 @@ int cx_cmd_simulate(int argc, char **argv)
         printf("  %-30s %.4g\n", cx_sim_stat_name(s), v);
     }
     status = 0;
+    goto done;
+fail:
+    if (made_dir)
+        rmdir(out); /* only ours, and only when empty */
 done:
     cx_sim_comparison_free(cmp);
     cx_sim_result_free(res);

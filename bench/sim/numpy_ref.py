@@ -27,14 +27,22 @@ def simulate(x, customers, periods, employees, seed=1):
     isq = c01(x["isq_base"] + x["isq_leadership"] * (L - .5) + x["isq_culture"] * (C - .5))
     focus = c01(L)
     over = max(1 / S - 1, 0)
-    # employees: constant without interventions (engagement starts at its target)
+    # employees: constant without interventions (engagement starts at its target); team
+    # leaders differ from the organisation's leadership
     E = employees
+    team = np.arange(E) // int(x["team_size"])
+    lead = c01(L + x["team_leadership_sd"] * rng.standard_normal(team.max() + 1))[team]
+    isq_j = c01(isq + x["isq_leadership"] * (lead - L))
+    focus_j = c01(focus + lead - L)
     offset = x["engagement_sd"] * rng.standard_normal(E)
     sk = c01(x["skill_mean"] + x["skill_sd"] * rng.standard_normal((4, E)))  # SR, PO, EM, SL
     bias = x["self_bias_mean"] + x["self_bias_sd"] * rng.standard_normal(E)
-    eng = c01(isq + offset - x["engagement_load"] * over)
+    comp_e = c01(x["competence_mean"] + x["competence_sd"] * rng.standard_normal(E))
+    eng = c01(isq_j + offset - x["engagement_load"] * over)
+    own_e = c01(x["ownership_base"] + x["ownership_engagement"] * (eng - .5) +
+                x["ownership_culture"] * (C - .5) + x["ownership_sd"] * rng.standard_normal(E))
     att_e = c01(x["att_engagement"] * eng + x["att_self_regulation"] * sk[0] +
-                x["att_empathy"] * sk[2] + x["att_focus"] * focus - x["att_load"] * over)
+                x["att_empathy"] * sk[2] + x["att_focus"] * focus_j - x["att_load"] * over)
     auth_e = c01(x["auth_culture"] * C + x["auth_selfless"] * sk[3] + x["auth_outlook"] * sk[1])
     emp_e, rec_e = sk[2], 0.5 * (sk[2] + sk[0])
     # customers
@@ -52,6 +60,8 @@ def simulate(x, customers, periods, employees, seed=1):
     mult = np.choose(seg, [1.0, x["segment_affluent_wallet"], x["segment_private_wallet"]])
     sdl = x["wallet_sdlog"]
     wallet = x["wallet_mean"] * mult * np.exp(sdl * rng.standard_normal(N) - .5 * sdl * sdl)
+    sdp = x["purchase_rate_sdlog"]
+    buy_p = c01(x["purchase_rate"] * np.exp(sdp * rng.standard_normal(N) - .5 * sdp * sdp))
     ind = np.zeros(N)
     dis = np.zeros(N)
     failures = np.zeros(N, dtype=np.int64)
@@ -62,6 +72,8 @@ def simulate(x, customers, periods, employees, seed=1):
     tp_f = np.array([t[3] for t in TOUCHPOINTS])
     chb = np.array([x["bond_in_person"], x["bond_phone"], x["bond_chat"], x["bond_email"],
                     x["bond_self_service"]])
+    wait_ch = np.array([x["wait_in_person"], x["wait_phone"], x["wait_chat"], x["wait_email"],
+                        0.0]) * S ** -x["wait_staffing"]
     st = dict(interactions=0, pos_n=0, pos_inc=0, neg_n=0, neg_red=0, assisted=0, self_top=0,
               csat_top=0, noprob_n=0, noprob_sum=0.0, srp_n=0, srp_sum=0.0, active=[], csat=[],
               revenue=[], churn=np.zeros(3))
@@ -85,13 +97,25 @@ def simulate(x, customers, periods, employees, seed=1):
                         x["self_service_quality"] - x["self_service_emotional_gap"] * w)
         rsk = np.where(assisted, rec_e[j], 0.5 * x["self_service_quality"])
         perf = perf + x["perf_sd"] * tri(rng, m)
-        prob = rng.random(m) < tp_f[tp]
+        comp = np.where(assisted, comp_e[j], 0.5)
+        prob = rng.random(m) < tp_f[tp] * (1 + x["failure_competence"] * (0.5 - comp))
         sev = prob & (rng.random(m) < x["severe_share"])
         pen = np.where(sev, x["severe_penalty"], x["failure_penalty"]) * prob
         perf = perf - pen
         q = c01(rsk + x["recovery_sd"] * tri(rng, m))
-        res = prob & (rng.random(m) < c01(x["recovery_base"] + x["recovery_skill"] * rsk))
+        pres = x["recovery_base"] + x["recovery_skill"] * rsk + np.where(
+            assisted, x["recovery_ownership"] * (own_e[j] - .5) +
+            x["recovery_competence"] * (comp - .5), 0)
+        res = prob & (rng.random(m) < c01(pres))
         perf = perf + np.where(res, pen * x["recovery_restore"] * q, 0)
+        wait = wait_ch[ch] * rng.exponential(1.0, m)
+        effort = c01(x["effort_base"] + np.where(
+            assisted, x["effort_wait"] * np.log1p(wait / x["wait_tolerance"]) +
+            x["effort_competence"] * (0.5 - comp), x["effort_self_service"]) +
+            x["effort_unresolved"] * (prob & ~res) + x["effort_recovered"] * (1 - q) * res +
+            x["effort_sd"] * tri(rng, m))
+        excess = effort - x["effort_neutral"]
+        perf = perf - x["perf_effort"] * excess
         first = failures[ci] == 0
         srp = np.where(res & first & ~sev & (q >= x["excellent_recovery"]), x["srp_bonus"], 0)
         dis[ci] += np.where(prob & ~res, w * np.where(sev, 2, 1), 0)
@@ -106,7 +130,8 @@ def simulate(x, customers, periods, employees, seed=1):
         g = w * chb[ch]
         pos, neg = np.maximum(dx, 0), np.minimum(dx, 0)
         bond[ci] = c01(bond[ci] + g * (x["bond_gain_pos"] * pos + x["bond_gain_neg"] * neg))
-        dshare = g * (x["share_gain_pos"] * pos + x["share_gain_neg"] * neg) + \
+        dshare = g * (x["share_gain_pos"] * pos + x["share_gain_neg"] * neg -
+                      x["share_effort"] * excess) + \
             w * x["share_response_sd"] * tri(rng, m)
         share[ci] = np.clip(share[ci] + dshare, x["share_min"], 1)
         expc[ci] = e + x["expectation_adapt"] * (perf - e)
@@ -129,7 +154,7 @@ def simulate(x, customers, periods, employees, seed=1):
         st["srp_sum"] += csat[sp].sum()
         st["csat"].append(csat.mean() if m else np.nan)
         # purchases and churn for every alive customer
-        buy = rng.random(n) < x["purchase_rate"]
+        buy = rng.random(n) < buy_p[idx]
         amount = wallet[idx] * share[idx] * (0.5 + rng.random(n))
         st["revenue"].append(amount[buy].sum())
         loose = 1 - bond[idx]

@@ -38,6 +38,8 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 %ignore cx_clv_model_set_covariates;
 %ignore cx_clv_predict_stderr;
 %ignore cx_clv_model_bootstrap;
+%ignore cx_clv_model_copy;
+%ignore cx_clv_lifetime_value_stderr;
 %ignore cx_rfm_options;
 %ignore cx_clv_fit_options;
 %ignore cx_clv_fit_report;
@@ -51,6 +53,7 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 #include <string.h>
 
 #include "internal.h"
+#include "special.h"
 
 /* Columns must have the length of the first; an optional one may be empty (then NULL). */
 static cx_status cx_clv_b_len(const double **p, size_t n, size_t m, const char *name,
@@ -167,7 +170,7 @@ cx_status cx_clv_b_stderr(double *out, size_t n, const cx_clv_model *model, int 
     return cx_clv_predict_stderr(out, model, quantity, t, cx, ctx, cT, n);
 }
 
-/* Bootstrap parameter draws (n = n_boot * parameter count, row-major). */
+/* Bootstrap draws (n = n_boot * (parameters + coefficients), row-major). */
 cx_status cx_clv_b_bootstrap(double *out, size_t n, const cx_clv_model *model, const double *cx,
                              size_t ncx, const double *ctx, size_t nctx, const double *cT,
                              size_t ncT, const double *cw, size_t ncw, size_t n_boot,
@@ -182,6 +185,46 @@ cx_status cx_clv_b_bootstrap(double *out, size_t n, const cx_clv_model *model, c
     cx_clv_fit_options_init(&o, CX_CLV_FIT_OPTIONS_VERSION);
     o.penalizer = penalizer;
     return cx_clv_model_bootstrap(out, n, model, cx, ctx, cT, cw, ncx, n_boot, seed, &o);
+}
+
+/* Two-sided normal critical value for a confidence level in (0, 1) (1.959964 for 0.95). */
+cx_status cx_clv_b_z(double *out, double level)
+{
+    if (!(level > 0 && level < 1))
+        return cx__error_param(CX_EINVAL, "level", "level = %g: must be in (0, 1)", level);
+    *out = cx__z_for_level(level);
+    return CX_OK;
+}
+
+/* Copy of a model for other customers: covariates as flattened columns (k columns of n values
+ * each, one after the other; both empty for a plain copy). */
+cx_status cx_clv_b_copy(cx_clv_model **out, const cx_clv_model *model, const double *cx,
+                        size_t ncx, const double *ctx, size_t nctx, size_t n)
+{
+    if (ncx == 0 && nctx == 0)
+        return cx_clv_model_copy(out, model, NULL, 0, NULL, 0, 0);
+    if (n == 0 || ncx % n != 0 || nctx % n != 0)
+        return cx__error_param(CX_EINVAL, "n", "covariate arrays must hold whole columns of n");
+    return cx_clv_model_copy(out, model, ncx ? cx : NULL, ncx / n, nctx ? ctx : NULL, nctx / n,
+                             n);
+}
+
+/* Delta-method standard errors of CLV (cx_clv_lifetime_value_stderr), mean spends in cw. */
+cx_status cx_clv_b_value_stderr(double *out, size_t n, const cx_clv_model *model,
+                                const cx_clv_model *spend, const double *cx, size_t ncx,
+                                const double *ctx, size_t nctx, const double *cT, size_t ncT,
+                                const double *cw, size_t ncw, unsigned months,
+                                double units_per_month, double discount, double margin)
+{
+    cx_status st;
+    if (n != ncx)
+        return cx__error_param(CX_EINVAL, "n", "n must equal the length of x");
+    if ((st = cx_clv_b_len(&ctx, ncx, nctx, "tx", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cT, ncx, ncT, "T", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cw, ncx, ncw, "monetary_value", 0)) != CX_OK)
+        return st;
+    return cx_clv_lifetime_value_stderr(out, model, spend, cx, ctx, cT, cw, n, months,
+                                        units_per_month, discount, margin);
 }
 
 /* Unconditional E[X(t)] for each t in cx. */

@@ -216,6 +216,27 @@ CX_API cx_status cx_clv_model_coefs(double *out, size_t n, const cx_clv_model *m
 CX_API cx_status cx_clv_model_coef_stderr(double *out, size_t n, const cx_clv_model *model);
 /** Set coefficients to predict with known values. */
 CX_API cx_status cx_clv_model_set_coefs(cx_clv_model *model, const double *coefs, size_t n);
+/**
+ * Covariance of all estimates [parameters (natural scale), covariate coefficients] after a
+ * fit: k x k row-major with k = cx_clv_model_param_count() + cx_clv_model_coef_count(), so
+ * @p n must be k * k. Without covariates it equals cx_clv_model_vcov().
+ * @return ::CX_OK; ::CX_EINVAL for a wrong @p n; ::CX_ESTATE without a fitted covariance.
+ */
+CX_API cx_status cx_clv_model_vcov_all(double *out, size_t n, const cx_clv_model *model);
+/**
+ * Copy a model with its parameters, coefficients, covariance and fit report, optionally for
+ * other customers: with covariate columns (the model's own k_purchase and k_dropout, n values
+ * each, laid out as in cx_clv_model_set_covariates()) the copy describes those n customers, so
+ * that predictions, their standard errors and samples are for new customers with given
+ * covariates (e.g. a satisfaction score). Pass NULL, 0, NULL, 0, 0 for a plain copy.
+ * @param[out] out  new model (free with cx_clv_model_free()).
+ * @return ::CX_OK; ::CX_EINVAL when the covariate counts differ from the model's (named
+ *         k_purchase / k_dropout), for covariates on a model without them, or non-finite
+ *         values; ::CX_ENOMEM.
+ */
+CX_API cx_status cx_clv_model_copy(cx_clv_model **out, const cx_clv_model *model,
+                                   const double *purchase, size_t k_purchase, const double *dropout,
+                                   size_t k_dropout, size_t n);
 
 /** Report of the last fit (::CX_ESTATE before any fit). */
 CX_API cx_status cx_clv_model_report(cx_clv_fit_report *out, const cx_clv_model *model);
@@ -288,22 +309,45 @@ typedef enum cx_clv_quantity {
 
 /**
  * Standard errors of per-customer predictions by the delta method: the gradient of the
- * prediction in the log-parameters (central differences) with the fitted covariance of the
- * log-parameters. Approximate 95% intervals are estimate +- 1.96 se (or use the bootstrap).
- * @return ::CX_OK; ::CX_ESTATE without a fitted covariance; ::CX_ENOTSUP with covariates.
+ * prediction in theta = [log-parameters, covariate coefficients] with the fitted covariance of
+ * theta. The gradient in each customer's own log-parameters comes from central differences and
+ * the covariate part from the chain rule of the link (cx_clv_model_set_covariates()), so with
+ * covariates the standard errors include the coefficients' uncertainty; for customers other
+ * than the fitted ones use cx_clv_model_copy() with their covariates. Approximate 95% intervals
+ * are estimate +- 1.96 se (or use the bootstrap).
+ * @return ::CX_OK; ::CX_ESTATE without a fitted covariance (parameters set by hand have none);
+ *         the errors of the prediction itself.
  */
 CX_API cx_status cx_clv_predict_stderr(double *out, const cx_clv_model *model, int quantity,
                                        double t, const double *x, const double *tx, const double *T,
                                        size_t n);
 
 /**
+ * Standard errors of cx_clv_lifetime_value() by the delta method over both models: the
+ * transaction model's theta (with its covariates, as cx_clv_predict_stderr()) and the spend
+ * model's log-parameters, taken as independent (they are fitted to different likelihoods).
+ * Arguments as cx_clv_lifetime_value().
+ * @return ::CX_OK; ::CX_ESTATE (named "model" or "spend") when either has no fitted covariance;
+ *         the errors of cx_clv_lifetime_value().
+ */
+CX_API cx_status cx_clv_lifetime_value_stderr(double *out, const cx_clv_model *model,
+                                              const cx_clv_model *spend, const double *x,
+                                              const double *tx, const double *T, const double *mbar,
+                                              size_t n, unsigned months, double units_per_month,
+                                              double discount, double margin);
+
+/**
  * Nonparametric bootstrap of the parameters: @p n_boot refits on customers resampled with
- * replacement (drawn as multinomial counts, so each refit runs on compressed rows).
- * @param out     n_boot x k parameter draws, row-major (k the parameter count); @p n_out must be
- *                n_boot * k. Quantiles of the draws give intervals for the parameters, and
- *                predictions at each draw give intervals for predictions and CLV.
- * @param model   the model kind and fit options to use (its parameters are not changed).
- * @return ::CX_OK; ::CX_ENOTCONV if a replicate does not converge (its number in the message).
+ * replacement in proportion to @p weights (drawn as multinomial counts, so each refit runs on
+ * compressed rows). With covariates a customer is drawn together with their covariate row and
+ * each refit starts from the model's estimate when it has been fitted.
+ * @param out     n_boot x k draws, row-major: the k = parameter count + coefficient count
+ *                values [parameters, coefficients] of each refit; @p n_out must be n_boot * k.
+ *                Quantiles of the draws give intervals for the parameters, and predictions at
+ *                each draw give intervals for predictions and CLV.
+ * @param model   the model kind, covariates and fit options to use (it is not changed).
+ * @return ::CX_OK; ::CX_EINVAL for bad data or @p n_out; ::CX_ENOTCONV if a replicate does not
+ *         converge (its number in the message).
  */
 CX_API cx_status cx_clv_model_bootstrap(double *out, size_t n_out, const cx_clv_model *model,
                                         const double *x, const double *tx, const double *T,

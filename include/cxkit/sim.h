@@ -69,6 +69,28 @@ CX_API cx_status cx_sim_params_clear_touchpoints(cx_sim_params *params);
  */
 CX_API cx_status cx_sim_params_add_touchpoint(cx_sim_params *params, const char *name, double share,
                                               double emotional_weight, double failure_rate);
+/**
+ * Let contacts at a touchpoint include a purchase (an add-on sale): with probability sale_rate
+ * the contact's `spend` is the amount (wallet x share of wallet x U(0.5, 1.5), like a period's
+ * purchase), written to the interaction log and to the transaction log at the contact's time and
+ * counted in revenue. Default 0.
+ * @param touchpoint name given to cx_sim_params_add_touchpoint().
+ * @param sale_rate  0..1.
+ * @return CX_EINVAL naming `touchpoint` (unknown) or `sale_rate` (out of range).
+ */
+CX_API cx_status cx_sim_params_set_touchpoint_sales(cx_sim_params *params, const char *touchpoint,
+                                                    double sale_rate);
+/**
+ * Give a touchpoint its own channel mix: contacts there use channel k (in_person, phone, chat,
+ * email, self_service) with probability mix[k] / sum(mix) instead of the customer's preferred
+ * channel (a channel shift still moves assisted contacts to self-service). n = 0 restores the
+ * customer's preference.
+ * @param mix 5 shares >= 0 with a positive sum (copied), or NULL with n = 0.
+ * @return CX_EINVAL naming `touchpoint`, `n` or `mix`.
+ */
+CX_API cx_status cx_sim_params_set_touchpoint_channels(cx_sim_params *params,
+                                                       const char *touchpoint, const double *mix,
+                                                       size_t n);
 /** Number of touchpoints. */
 CX_API size_t cx_sim_params_touchpoint_count(const cx_sim_params *params);
 /** @} */
@@ -261,11 +283,14 @@ CX_API size_t cx_sim_result_interaction_count(const cx_sim_result *res);
 CX_API size_t cx_sim_result_transaction_count(const cx_sim_result *res);
 
 /**
- * The recorded interactions as an interaction log (docs/log.md): customer ids "C0000001",
- * employee ids "E00001" (absent for self-service), teams "T001" (10 employees each), interaction
- * ids "I000000001", touchpoint names, channel, attentiveness, empathy and authenticity as realised
- * in the contact (0..1, two decimals), problem / resolved, CSAT on 1..5,
- * NPS likelihood 0..10 and the employee's self-rating (1..5) when the customer answered.
+ * The recorded interactions as an interaction log (docs/log.md), in time order (ties by
+ * customer): customer ids "C0000001", employee ids "E00001" (absent for self-service), teams
+ * "T001" (`team_size` employees each), interaction ids "I000000001", touchpoint names, channel,
+ * attentiveness, empathy, authenticity, ownership and competence as in the contact (0..1, two
+ * decimals), effort (1..7, one decimal), wait_time (seconds; absent for self-service), problem /
+ * resolved, CSAT on 1..5, NPS likelihood 0..10, CES 1..7 and the employee's self-rating (1..5)
+ * when the customer answered, the team leader's rating (1..5) of observed contacts, free-text
+ * feedback with feedback_acted / feedback_acted_time, and spend for add-on sales.
  * Times are start_time + period x period_days + an offset within the period.
  * @return ::CX_OK, ::CX_ENOMEM; an empty log when recording was off.
  */
@@ -289,6 +314,9 @@ typedef struct cx_sim_comparison cx_sim_comparison;
  * (replication r uses the same seed, derived from opts->seed and r, in both scenarios, and each
  * customer keeps its own stream), and summarise the per-period differences whatif - baseline.
  * @param replications 2..100000.
+ * @param opts  seed and threads as for cx_sim_run() (records are never kept); opts->progress, if
+ *              set, is called after each replication with (replications done, replications) and
+ *              may cancel (::CX_EUSER naming "progress").
  */
 CX_API cx_status cx_sim_compare(cx_sim_comparison **out, const cx_sim_params *baseline,
                                 const cx_sim_params *whatif, size_t replications,

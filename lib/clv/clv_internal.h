@@ -58,11 +58,14 @@ const cx__clv_kind_info *cx__clv_info(int kind);
 /* Time-invariant covariates (Fader & Hardie's note on covariates in Pareto/NBD and BG/NBD):
  * columns zp (kp purchase covariates) and zd (kd dropout covariates) of n customers,
  * column-major; coefficients coef = [gamma_purchase (kp), gamma_dropout (kd, or 2 kd for
- * BG/NBD: on a, then on b)] with their standard errors. */
+ * BG/NBD: on a, then on b)] with their standard errors, and after a fit the covariance of
+ * theta = [log base parameters, coefficients] ((np + ncoef)^2, NULL until then). */
 typedef struct cx__clv_cov {
     size_t n, kp, kd, ncoef;
     double *zp, *zd;
     double *coef, *coef_se;
+    double *vcov;
+    size_t vcov_len; /* entries of vcov */
 } cx__clv_cov;
 
 struct cx_clv_model {
@@ -81,9 +84,23 @@ void cx__clv_cov_free(cx__clv_cov *c);
 /* Parameters of customer i under the covariates (p_i from the base p and coef). */
 void cx__clv_cov_params(double *pi, const cx_clv_model *m, const double *coef, size_t i);
 
-/* Fit with covariates (lib/clv/covariates.c); same contract as cx_clv_model_fit. */
+/* Fit with covariates (lib/clv/covariates.c); same contract as cx_clv_model_fit. start: theta =
+ * [log base parameters, coefficients] to start from, or NULL to start from the covariate-free
+ * fit; want_se 0 skips the Hessian (bootstrap replicates need only the estimates). */
 cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx, const double *T,
-                          const double *w, size_t n, const cx_clv_fit_options *opts);
+                          const double *w, size_t n, const cx_clv_fit_options *opts,
+                          const double *start, int want_se);
+
+/* Deep copy of the covariates (NULL in, NULL out with CX_OK). */
+cx_status cx__clv_cov_copy(cx__clv_cov **out, const cx__clv_cov *c);
+
+/* Gradient of customer i's log own parameters with respect to the coefficients: d log p_i,j /
+ * d coef_k = chain[j] for the parameter j each coefficient moves (alpha: -z, Pareto beta: -z,
+ * BG/NBD a and b: +z). Adds sum_j g[j] d log p_i,j / d coef_k to out[k] for k < ncoef. */
+void cx__clv_cov_chain(double *out, const cx_clv_model *m, const double *g, size_t i);
+
+/* Validate fit options (version, penalizer, n_starts), naming the bad field. */
+cx_status cx__clv_check_options(const cx_clv_fit_options *opts);
 
 /* Validate data columns for a kind: names the column and row of the first bad value. T may be
  * NULL for kinds that do not use it. */

@@ -20,12 +20,45 @@ static void cov_free(cx__clv_cov *c)
     cx__free(c->zd);
     cx__free(c->coef);
     cx__free(c->coef_se);
+    cx__free(c->vcov);
     cx__free(c);
 }
 
 void cx__clv_cov_free(cx__clv_cov *c)
 {
     cov_free(c);
+}
+
+static double *dup_array(const double *v, size_t n)
+{
+    double *d = cx__malloc_array(n ? n : 1, sizeof *d);
+    if (d && n)
+        memcpy(d, v, n * sizeof *d);
+    return d;
+}
+
+cx_status cx__clv_cov_copy(cx__clv_cov **out, const cx__clv_cov *c)
+{
+    *out = NULL;
+    if (!c)
+        return CX_OK;
+    cx__clv_cov *d = cx__calloc(1, sizeof *d);
+    if (!d)
+        return cx__enomem();
+    *d = *c;
+    d->zp = d->zd = d->coef = d->coef_se = d->vcov = NULL;
+    d->zp = dup_array(c->zp, c->kp * c->n);
+    d->zd = dup_array(c->zd, c->kd * c->n);
+    d->coef = dup_array(c->coef, c->ncoef);
+    d->coef_se = dup_array(c->coef_se, c->ncoef);
+    if (c->vcov)
+        d->vcov = dup_array(c->vcov, c->vcov_len);
+    if (!d->zp || !d->zd || !d->coef || !d->coef_se || (c->vcov && !d->vcov)) {
+        cov_free(d);
+        return cx__enomem();
+    }
+    *out = d;
+    return CX_OK;
 }
 
 CX_API cx_status cx_clv_model_set_covariates(cx_clv_model *model, const double *purchase,
@@ -164,11 +197,28 @@ void cx__clv_cov_params(double *pi, const cx_clv_model *m, const double *coef, s
     }
 }
 
+void cx__clv_cov_chain(double *out, const cx_clv_model *m, const double *g, size_t i)
+{
+    const cx__clv_cov *c = m->cov;
+    for (size_t k = 0; k < c->kp; k++) /* alpha_i = alpha exp(-g_p z) */
+        out[k] -= g[1] * c->zp[k * c->n + i];
+    for (size_t k = 0; k < c->kd; k++) {
+        const double z = c->zd[k * c->n + i];
+        if (m->info->kind == CX_CLV_PARETO_NBD) { /* beta_i = beta exp(-g_d z) */
+            out[c->kp + k] -= g[3] * z;
+        } else { /* a_i = a exp(g_a z), b_i = b exp(g_b z) */
+            out[c->kp + k] += g[2] * z;
+            out[c->kp + c->kd + k] += g[3] * z;
+        }
+    }
+}
+
 typedef struct cov_ctx {
     cx_clv_model *m;
     const double *x, *tx, *T, *w;
     size_t n;
     double total_w, penalizer;
+    double *gc; /* ncoef scratch: one customer's coefficient gradient */
 } cov_ctx;
 
 /* Mean negative log-likelihood (+ penalty) over theta = [log base params, coefficients]. */
@@ -212,17 +262,10 @@ static cx_status cov_objective(double *f, double *grad, double *hess, const doub
             continue;
         for (size_t j = 0; j < np; j++)
             grad[j] -= wi * g[j];
-        for (size_t k = 0; k < cv->kp; k++) /* alpha_i = alpha exp(-g_p z) */
-            grad[np + k] += wi * g[1] * cv->zp[k * cv->n + i];
-        if (m->info->kind == CX_CLV_PARETO_NBD) {
-            for (size_t k = 0; k < cv->kd; k++) /* beta_i = beta exp(-g_d z) */
-                grad[np + cv->kp + k] += wi * g[3] * cv->zd[k * cv->n + i];
-        } else {
-            for (size_t k = 0; k < cv->kd; k++) { /* a_i = a exp(g_a z), b_i = b exp(g_b z) */
-                grad[np + cv->kp + k] -= wi * g[2] * cv->zd[k * cv->n + i];
-                grad[np + cv->kp + cv->kd + k] -= wi * g[3] * cv->zd[k * cv->n + i];
-            }
-        }
+        memset(c->gc, 0, cv->ncoef * sizeof *c->gc);
+        cx__clv_cov_chain(c->gc, m, g, i);
+        for (size_t k = 0; k < cv->ncoef; k++)
+            grad[np + k] -= wi * c->gc[k];
     }
     double pen = 0.0;
     for (size_t j = 0; j < dim; j++) {
@@ -238,32 +281,34 @@ static cx_status cov_objective(double *f, double *grad, double *hess, const doub
 }
 
 cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx, const double *T,
-                          const double *w, size_t n, const cx_clv_fit_options *opts)
+                          const double *w, size_t n, const cx_clv_fit_options *opts,
+                          const double *start, int want_se)
 {
     cx__clv_cov *cv = model->cov;
     if (n != cv->n)
         return cx__error_param(
             CX_EINVAL, "n", "the covariates describe %zu customers but %zu were given", cv->n, n);
-    /* start from the fit without covariates (cheap on compressed rows), coefficients 0 */
-    cx_clv_model *base = NULL;
-    cx_status st = cx_clv_model_new(&base, model->info->kind);
-    if (st != CX_OK)
-        return st;
-    cx_clv_fit_options bo = *opts;
-    if ((st = cx_clv_model_fit(base, x, tx, T, w, n, &bo)) != CX_OK) {
-        cx_clv_model_free(base);
-        return st;
-    }
     const size_t np = model->info->np, dim = np + cv->ncoef;
-    double *mem = cx__calloc(3 * dim + 2 * dim * dim, sizeof *mem);
-    if (!mem) {
-        cx_clv_model_free(base);
-        return cx__enomem();
+    double *mem = cx__calloc(3 * dim + 2 * dim * dim + cv->ncoef, sizeof *mem);
+    double *vcov = want_se ? cx__malloc_array(dim * dim, sizeof *vcov) : NULL;
+    cx_clv_model *base = NULL;
+    cx_status st = CX_OK;
+    if (!mem || (want_se && !vcov)) {
+        st = cx__enomem();
+        goto done;
     }
-    double *theta = mem, *hess = mem + dim, *inv = hess + dim * dim;
-    for (size_t j = 0; j < np; j++)
-        theta[j] = log(base->p[j]);
-    cov_ctx ctx = {model, x, tx, T, w, n, 0.0, opts->penalizer};
+    double *theta = mem, *hess = mem + dim, *inv = hess + dim * dim, *gc = inv + dim * dim;
+    if (start) {
+        memcpy(theta, start, dim * sizeof *theta);
+    } else {
+        /* start from the fit without covariates (cheap on compressed rows), coefficients 0 */
+        if ((st = cx_clv_model_new(&base, model->info->kind)) != CX_OK ||
+            (st = cx_clv_model_fit(base, x, tx, T, w, n, opts)) != CX_OK)
+            goto done;
+        for (size_t j = 0; j < np; j++)
+            theta[j] = log(base->p[j]);
+    }
+    cov_ctx ctx = {model, x, tx, T, w, n, 0.0, opts->penalizer, gc};
     for (size_t i = 0; i < n; i++)
         ctx.total_w += w ? w[i] : 1.0;
     cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
@@ -276,7 +321,7 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
         st = cx__error(CX_ENOTCONV, "%s fit with covariates did not converge: %s",
                        model->info->name, orep.reason);
     int has_vcov = 0;
-    if (st == CX_OK) {
+    if (st == CX_OK && want_se) {
         cov_ctx plain = ctx;
         plain.penalizer = 0.0;
         const cx_status hs = cx__hessian_fd(hess, theta, dim, cov_objective, &plain);
@@ -301,12 +346,19 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
             model->p[j] = exp(theta[j]);
         memcpy(cv->coef, theta + np, cv->ncoef * sizeof *theta);
         model->has_vcov = has_vcov;
+        cx__free(cv->vcov);
+        cv->vcov = NULL;
+        cv->vcov_len = 0;
         if (has_vcov) {
             for (size_t i = 0; i < np; i++)
                 for (size_t j = 0; j < np; j++)
                     model->vcov[i * np + j] = inv[i * dim + j] * model->p[i] * model->p[j];
             for (size_t k = 0; k < cv->ncoef; k++)
                 cv->coef_se[k] = sqrt(inv[(np + k) * dim + np + k]);
+            memcpy(vcov, inv, dim * dim * sizeof *vcov);
+            cv->vcov = vcov;
+            cv->vcov_len = dim * dim;
+            vcov = NULL;
         }
         memset(&model->report, 0, sizeof model->report);
         model->report.loglik = ll;
@@ -320,7 +372,77 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
         model->report.reason = "converged";
         model->fitted = 1;
     }
+done:
+    cx__free(vcov);
     cx__free(mem);
     cx_clv_model_free(base);
     return st;
+}
+
+CX_API cx_status cx_clv_model_vcov_all(double *out, size_t n, const cx_clv_model *model)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    if (!model->cov)
+        return cx_clv_model_vcov(out, n, model);
+    const size_t np = model->info->np, dim = np + model->cov->ncoef;
+    if (n != dim * dim)
+        return cx__error_param(CX_EINVAL, "n",
+                               "n must be (parameters + coefficients) squared (%zu)", dim * dim);
+    if (!model->fitted || !model->has_vcov || !model->cov->vcov)
+        return cx__error(CX_ESTATE, "no covariance: fit the model first");
+    const double *v = model->cov->vcov; /* theta = [log p, coef]: back to p by the delta method */
+    for (size_t i = 0; i < dim; i++)
+        for (size_t j = 0; j < dim; j++)
+            out[i * dim + j] =
+                v[i * dim + j] * (i < np ? model->p[i] : 1.0) * (j < np ? model->p[j] : 1.0);
+    return CX_OK;
+}
+
+CX_API cx_status cx_clv_model_copy(cx_clv_model **out, const cx_clv_model *model,
+                                   const double *purchase, size_t k_purchase, const double *dropout,
+                                   size_t k_dropout, size_t n)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(model != NULL);
+    const cx__clv_cov *c = model->cov;
+    const int same = !purchase && !dropout && k_purchase == 0 && k_dropout == 0;
+    if (!same) {
+        if (!c)
+            return cx__error_param(CX_EINVAL, "model",
+                                   "covariates given for a model fitted without them");
+        if (k_purchase != c->kp || k_dropout != c->kd)
+            return cx__error_param(CX_EINVAL, k_purchase != c->kp ? "k_purchase" : "k_dropout",
+                                   "the model has %zu purchase and %zu dropout covariates, not "
+                                   "%zu and %zu",
+                                   c->kp, c->kd, k_purchase, k_dropout);
+    }
+    cx_clv_model *m = cx__malloc(sizeof *m);
+    if (!m)
+        return cx__enomem();
+    *m = *model;
+    m->cov = NULL;
+    cx_status st = CX_OK;
+    if (same) {
+        st = cx__clv_cov_copy(&m->cov, c);
+    } else {
+        /* validate and copy the new rows through set_covariates, then restore the fit */
+        m->cov = NULL;
+        st = cx_clv_model_set_covariates(m, purchase, k_purchase, dropout, k_dropout, n);
+        if (st == CX_OK) {
+            memcpy(m->cov->coef, c->coef, c->ncoef * sizeof *c->coef);
+            memcpy(m->cov->coef_se, c->coef_se, c->ncoef * sizeof *c->coef_se);
+            if (c->vcov && !(m->cov->vcov = dup_array(c->vcov, c->vcov_len)))
+                st = cx__enomem();
+            m->cov->vcov_len = c->vcov ? c->vcov_len : 0;
+            m->fitted = model->fitted;
+            m->has_vcov = model->has_vcov;
+        }
+    }
+    if (st != CX_OK) {
+        cx_clv_model_free(m);
+        return st;
+    }
+    *out = m;
+    return CX_OK;
 }

@@ -528,6 +528,17 @@ static cx_status check_identifiable(int kind, const cx__clv_data *d)
     return CX_OK;
 }
 
+cx_status cx__clv_check_options(const cx_clv_fit_options *opts)
+{
+    if (opts->version != CX_CLV_FIT_OPTIONS_VERSION)
+        return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
+    if (!(opts->penalizer >= 0) || !isfinite(opts->penalizer))
+        return cx__error_param(CX_EINVAL, "penalizer", "penalizer must be finite and >= 0");
+    if (opts->n_starts < 1)
+        return cx__error_param(CX_EINVAL, "n_starts", "n_starts must be >= 1");
+    return CX_OK;
+}
+
 /* Trust-region Newton where the Hessian is analytic; BFGS otherwise (a Hessian by differences
  * would cost 2k gradients per step). Pareto/NBD takes Newton only from a warm start: from a far
  * start its steps can reach parameters where the 2F1 series needs up to 1e5 terms per
@@ -615,20 +626,17 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx_clv_fit_options_init(&defaults, CX_CLV_FIT_OPTIONS_VERSION);
     if (!opts)
         opts = &defaults;
-    if (opts->version != CX_CLV_FIT_OPTIONS_VERSION)
-        return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
-    if (!(opts->penalizer >= 0) || !isfinite(opts->penalizer))
-        return cx__error_param(CX_EINVAL, "penalizer", "penalizer must be finite and >= 0");
-    if (opts->n_starts < 1)
-        return cx__error_param(CX_EINVAL, "n_starts", "n_starts must be >= 1");
+    cx_status st = cx__clv_check_options(opts);
+    if (st != CX_OK)
+        return st;
     const int kind = model->info->kind;
-    cx_status st = cx__clv_check_data(kind, x, tx, T, weights, n);
+    st = cx__clv_check_data(kind, x, tx, T, weights, n);
     if (st != CX_OK)
         return st;
     if (n == 0)
         return cx__error_param(CX_ERANGE, "n", "no customers to fit");
     if (model->cov)
-        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts);
+        return cx__clv_fit_cov(model, x, tx, T, weights, n, opts, NULL, 1);
 
     cx__clv_data d;
     double *mem = NULL;

@@ -90,6 +90,13 @@ cx_status cx_sim_compare(cx_sim_comparison **out, const cx_sim_params *baseline,
                 memcpy(slot(c, which, s, r), res->series + (size_t)s * P, P * sizeof(double));
             cx_sim_result_free(res);
         }
+        /* progress per finished replication (the runs themselves report none) */
+        if (opts && opts->progress &&
+            opts->progress((double)(r + 1), (double)replications, opts->progress_payload)) {
+            cx_sim_comparison_free(c);
+            return cx__error_param(CX_EUSER, "progress",
+                                   "the comparison was cancelled by the progress callback");
+        }
     }
     *out = c;
     return CX_OK;

@@ -18,12 +18,16 @@ enum {
 };
 
 #define CX__SIM_TP_NAME_MAX 64
-#define CX__SIM_TEAM_SIZE   10   /* employees per team in the interaction log */
 #define CX__SIM_BLOCK       1024 /* customers per block (fixed: results depend on it) */
+
+/* Channels used by the simulator, in cx_channel order starting at in_person (1). */
+#define CX__SIM_NCHANNELS 5
 
 typedef struct cx__sim_touchpoint {
     char name[CX__SIM_TP_NAME_MAX];
     double share, weight, failure_rate;
+    double sale_rate;                  /* probability of a purchase during the contact */
+    double mix_cdf[CX__SIM_NCHANNELS]; /* cumulative channel mix; all 0: customer's preference */
 } cx__sim_touchpoint;
 
 typedef struct cx__sim_intervention {
@@ -49,31 +53,31 @@ struct cx_sim_params {
     cx__sim_plugin rules[CX_SIM_RULE_COUNT];
 };
 
-/* Channels used by the simulator, in cx_channel order starting at in_person (1). */
-#define CX__SIM_NCHANNELS 5
-
 /* Organisational variables per period after interventions (clamped). */
 typedef struct cx__sim_org {
     double leadership, culture, staffing, serve, talk, training, coaching, shift;
     double isq, focus, overload;
+    double wait_scale; /* staffing^-wait_staffing: mean waits are multiplied by it */
 } cx__sim_org;
 
 CX_HIDDEN void cx__sim_org_at(cx__sim_org *org, const cx_sim_params *p, unsigned period);
 
 /* One employee in one period (packed: a contact reads one cache line). */
 typedef struct cx__sim_staff_cell {
-    float att, auth, empathy, recovery, bias, engagement;
+    float att, auth, empathy, recovery, bias, engagement, competence, ownership;
 } cx__sim_staff_cell;
 
 /* Employee states for every period, row-major cells[period * n_emp + j]. */
 typedef struct cx__sim_staff {
-    size_t n_emp, periods;
+    size_t n_emp, periods, n_teams, team_size;
     cx__sim_staff_cell *cells;
+    float *lead; /* team leaders' customer-centricity, lead[period * n_teams + team] */
 } cx__sim_staff;
 
 /* Fills staff (allocated by the caller through cx__sim_staff_alloc); returns CX_EUSER with the
  * message in err when the learning plugin fails. */
-CX_HIDDEN cx_status cx__sim_staff_alloc(cx__sim_staff *s, size_t n_emp, size_t periods);
+CX_HIDDEN cx_status cx__sim_staff_alloc(cx__sim_staff *s, size_t n_emp, size_t periods,
+                                        size_t team_size);
 CX_HIDDEN void cx__sim_staff_free(cx__sim_staff *s);
 CX_HIDDEN cx_status cx__sim_staff_simulate(cx__sim_staff *s, const cx_sim_params *p, uint64_t seed);
 
@@ -98,6 +102,7 @@ enum {
     CX__ACC_CHURN_DIS,
     CX__ACC_CHURN_OTHER,
     CX__ACC_REFERRALS,
+    CX__ACC_SALES_CENTS, /* purchases during contacts, in cents (an integer count) */
     CX__ACC_COUNT
 };
 
@@ -130,8 +135,30 @@ typedef struct cx__sim_rec {
     uint8_t touchpoint, channel, problem, resolved;
     int8_t csat, nps, self_rating; /* -1 absent */
     uint8_t segment;
-    float attentiveness, empathy, authenticity;
+    int8_t ces, leader_rating, feedback; /* -1 absent; feedback: cx__sim_feedback code */
+    int8_t acted;                        /* -1 no feedback, 0 not acted on, 1 acted on */
+    float attentiveness, empathy, authenticity, ownership, competence;
+    float wait, spend; /* seconds (NaN for self-service); money (NaN: no purchase) */
+    float effort;      /* customer effort, 0..1 */
+    float acted_delay; /* seconds from the contact to the action on its feedback */
 } cx__sim_rec;
+
+/* Free-text feedback templates chosen by the contact's outcome (texts in sim_log.c). */
+enum {
+    CX__FB_PRAISE_QUICK,
+    CX__FB_PRAISE_FIXED,
+    CX__FB_PRAISE_EXTRA_MILE,
+    CX__FB_PRAISE_THANKS,
+    CX__FB_NEUTRAL_OK,
+    CX__FB_NEUTRAL_FINE,
+    CX__FB_WAITED,
+    CX__FB_NO_OWNERSHIP,
+    CX__FB_NOT_SOLVED,
+    CX__FB_BROKEN_PROCESS,
+    CX__FB_SCRIPTED,
+    CX__FB_TOO_HARD,
+    CX__FB_COUNT
+};
 
 typedef struct cx__sim_tx {
     uint32_t customer, period, offset;
@@ -149,6 +176,7 @@ struct cx_sim_result {
     cx__sim_touchpoint *tps; /* copy of the touchpoint names */
     size_t n_tps;
     double start_time, period_seconds;
+    size_t team_size;
 };
 
 /* ---- random numbers: the library's xoshiro256** (lib/core/rng_internal.h), one generator per

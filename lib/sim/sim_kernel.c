@@ -1,7 +1,8 @@
 /* The customer kernel: each customer, with its own random stream, goes through every period:
  * contacts (channel, touchpoint, employee, behaviour, failure and recovery), satisfaction by
  * expectation disconfirmation, the asymmetric loyalty update, purchases and the churn hazard with
- * competing causes. Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
+ * competing causes; waits, effort, the team leader's view and free-text feedback for the log.
+ * Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
  * draws and every period two more, whatever happens, so that two scenarios run with common
  * random numbers stay aligned customer by customer. */
 #include "sim_kernel.h"
@@ -12,7 +13,7 @@
 
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
-#define CONTACT_DRAWS          13
+#define CONTACT_DRAWS          19
 #define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -61,7 +62,7 @@ static inline int rating(double v, double lo, double hi)
 
 /* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
 typedef struct cuts {
-    uint64_t contact, purchase, severe, response, referral, shift;
+    uint64_t contact, severe, response, referral, shift, leader, feedback;
 } cuts;
 
 /* Per-customer state. */
@@ -69,8 +70,9 @@ typedef struct customer {
     struct cx_rng rng;
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
-    int channel; /* 0..4 = in_person .. self_service */
-    int segment; /* 0 mass, 1 affluent, 2 private */
+    uint64_t buy_cut; /* cx__sim_cut of this customer's purchase probability */
+    int channel;      /* 0..4 = in_person .. self_service */
+    int segment;      /* 0 mass, 1 affluent, 2 private */
 } customer;
 
 static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
@@ -100,6 +102,9 @@ static void customer_init(customer *c, const cx__sim_ctx *ctx, size_t i)
     double sdl = x[CX__SIM_P_WALLET_SDLOG];
     c->wallet =
         x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(&c->rng) - 0.5 * sdl * sdl);
+    double sdp = x[CX__SIM_P_PURCHASE_RATE_SDLOG];
+    c->buy_cut = cx__sim_cut(cx__sim_clamp01(
+        x[CX__SIM_P_PURCHASE_RATE] * exp(sdp * cx__rng_std_normal(&c->rng) - 0.5 * sdp * sdp)));
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -110,7 +115,31 @@ static const double *channel_bonds(const double *x)
     return &x[CX__SIM_P_BOND_IN_PERSON];
 }
 
-/* One contact. Returns 0, or -1 after recording an error in blk. */
+/* The free-text comment a customer leaves, from what happened (texts in sim_log.c). */
+static int feedback_code(const double *x, int csat, int assisted, int problem, int resolved,
+                         double att, double auth, double own, double wait, double wait_mean,
+                         double effort)
+{
+    if (csat >= 4) {
+        if (resolved)
+            return CX__FB_PRAISE_FIXED;
+        if (assisted && att >= 0.75)
+            return CX__FB_PRAISE_EXTRA_MILE;
+        return !assisted || wait < 0.5 * wait_mean ? CX__FB_PRAISE_QUICK : CX__FB_PRAISE_THANKS;
+    }
+    if (csat == 3)
+        return effort < x[CX__SIM_P_EFFORT_NEUTRAL] ? CX__FB_NEUTRAL_FINE : CX__FB_NEUTRAL_OK;
+    if (problem && !resolved)
+        return assisted && own < 0.5 ? CX__FB_NO_OWNERSHIP : CX__FB_NOT_SOLVED;
+    if (assisted && wait > 2 * wait_mean)
+        return CX__FB_WAITED;
+    if (!assisted)
+        return CX__FB_TOO_HARD;
+    if (auth < 0.4 || att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD])
+        return CX__FB_SCRIPTED;
+    return CX__FB_BROKEN_PROCESS;
+}
+
 /* The employee an assisted contact meets, from its second draw: uniform in [0, n_emp). */
 static inline size_t employee_of(uint64_t d1, size_t n_emp)
 {
@@ -129,19 +158,26 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     /* Written without data-dependent branches where it matters: the outcome of a contact is
      * random, so branches on it would mostly be mispredicted. Both the assisted and the
      * self-service performance are computed and one is selected. */
-    int ss = CX__SIM_NCHANNELS - 1;
-    int ch = c->channel;
-    ch = (ch != ss) & cx__sim_hi_below(d[0], hot->shift) ? ss : ch;
-    int assisted = ch != ss;
     size_t tp = 0;
     for (size_t k = 0; k + 1 < p->n_tps; k++)
         tp += !cx__sim_lo_below(d[0], ctx->tp_cut[k]); /* cumulative shares are increasing */
     const cx__sim_touchpoint *T = &p->tps[tp];
     double w = T->weight;
+    int ss = CX__SIM_NCHANNELS - 1;
+    int ch = c->channel;
+    if (T->mix_cdf[ss] > 0) { /* the touchpoint's own channel mix */
+        double u = cx__sim_u_hi(d[18]);
+        ch = 0;
+        while (ch < ss && u >= T->mix_cdf[ch])
+            ch++;
+    }
+    ch = (ch != ss) & cx__sim_hi_below(d[0], hot->shift) ? ss : ch;
+    int assisted = ch != ss;
 
     size_t j = employee_of(d[1], ctx->n_emp);
     size_t at = t * ctx->n_emp + j;
     const cx__sim_staff_cell *s = &ctx->staff->cells[at];
+    double comp = assisted ? (double)s->competence : 0.5, own = s->ownership;
     double bsd = x[CX__SIM_P_BEHAVIOUR_SD];
     double att = cx__sim_clamp01(s->att + bsd * cx__sim_tri(d[2]));
     double auth = cx__sim_clamp01(s->auth + bsd * cx__sim_tri(d[3]));
@@ -153,8 +189,9 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     double rskill = assisted ? (double)s->recovery : x[CX__SIM_P_SELF_SERVICE_QUALITY] * 0.5;
     perf += x[CX__SIM_P_PERF_SD] * cx__sim_tri(d[6]);
 
-    /* failure and recovery */
-    int problem = cx__sim_lo_below(d[1], ctx->fail_cut[tp]);
+    /* failure and recovery: competence prevents failures, competence and ownership resolve them */
+    double pfail = T->failure_rate * (1 + x[CX__SIM_P_FAILURE_COMPETENCE] * (0.5 - comp));
+    int problem = cx__sim_u_lo(d[1]) < pfail;
     int first = c->failures == 0;
     int severe = problem & cx__sim_hi_below(d[4], hot->severe);
     double pen =
@@ -162,8 +199,11 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     perf -= pen;
     double q = cx__sim_clamp01(rskill + x[CX__SIM_P_RECOVERY_SD] * cx__sim_tri(d[5]));
     double quality = problem ? q : 0.0;
-    double pres =
-        cx__sim_clamp01(x[CX__SIM_P_RECOVERY_BASE] + x[CX__SIM_P_RECOVERY_SKILL] * rskill);
+    double pres = x[CX__SIM_P_RECOVERY_BASE] + x[CX__SIM_P_RECOVERY_SKILL] * rskill;
+    pres += assisted ? x[CX__SIM_P_RECOVERY_OWNERSHIP] * (own - 0.5) +
+                           x[CX__SIM_P_RECOVERY_COMPETENCE] * (comp - 0.5)
+                     : 0.0;
+    pres = cx__sim_clamp01(pres);
     int resolved = problem & (cx__sim_u_lo(d[4]) < pres);
     perf += resolved ? pen * x[CX__SIM_P_RECOVERY_RESTORE] * quality : 0.0;
     int excellent = resolved & (quality >= x[CX__SIM_P_EXCELLENT_RECOVERY]);
@@ -171,6 +211,21 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     double srp = paradox ? x[CX__SIM_P_SRP_BONUS] : 0.0;
     c->dissatisfaction += problem & !resolved ? w * (severe ? 2 : 1) : 0.0;
     c->failures += (unsigned)problem;
+
+    /* waiting (longer when understaffed) and customer effort, which lowers performance */
+    double wait_mean = assisted ? x[CX__SIM_P_WAIT_IN_PERSON + ch] * ctx->orgs[t].wait_scale : 0;
+    double wait = assisted ? -wait_mean * log1p(-cx__sim_u_hi(d[13])) : 0.0;
+    double effort =
+        x[CX__SIM_P_EFFORT_BASE] +
+        (assisted ? x[CX__SIM_P_EFFORT_WAIT] * log1p(wait / x[CX__SIM_P_WAIT_TOLERANCE]) +
+                        x[CX__SIM_P_EFFORT_COMPETENCE] * (0.5 - comp)
+                  : x[CX__SIM_P_EFFORT_SELF_SERVICE]) +
+        (problem & !resolved ? x[CX__SIM_P_EFFORT_UNRESOLVED] : 0.0) +
+        (resolved ? x[CX__SIM_P_EFFORT_RECOVERED] * (1 - quality) : 0.0) +
+        x[CX__SIM_P_EFFORT_SD] * cx__sim_tri(d[14]);
+    effort = cx__sim_clamp01(effort);
+    double excess_effort = effort - x[CX__SIM_P_EFFORT_NEUTRAL];
+    perf -= x[CX__SIM_P_PERF_EFFORT] * excess_effort;
     perf = cx__sim_clamp01(perf);
     c->indifference += assisted & (att < x[CX__SIM_P_INDIFFERENCE_THRESHOLD]) ? w : 0.0;
 
@@ -197,7 +252,8 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     double pos = dx > 0 ? dx : 0, neg = dx < 0 ? dx : 0;
     double bond = cx__sim_clamp01(
         c->bond + gw * (x[CX__SIM_P_BOND_GAIN_POS] * pos + x[CX__SIM_P_BOND_GAIN_NEG] * neg));
-    double dshare = gw * (x[CX__SIM_P_SHARE_GAIN_POS] * pos + x[CX__SIM_P_SHARE_GAIN_NEG] * neg) +
+    double dshare = gw * (x[CX__SIM_P_SHARE_GAIN_POS] * pos + x[CX__SIM_P_SHARE_GAIN_NEG] * neg -
+                          x[CX__SIM_P_SHARE_EFFORT] * excess_effort) +
                     w * x[CX__SIM_P_SHARE_SD_RESPONSE] * cx__sim_tri(d[9]);
     double smin = x[CX__SIM_P_SHARE_MIN];
     double share = c->share + dshare;
@@ -228,6 +284,11 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
                      0, 10);
     int responded = cx__sim_lo_below(d[11], hot->response);
     int rated_assisted = responded & assisted;
+    /* a purchase during the contact (add-on sale) */
+    double u_sale = cx__sim_u_lo(d[18]);
+    int sale = u_sale < T->sale_rate;
+    double spend = sale ? c->wallet * c->share * (0.5 + u_sale / T->sale_rate) : 0.0;
+    na[CX__ACC_SALES_CENTS] += sale ? (int64_t)llround(spend * 100) : 0;
     na[CX__ACC_REFERRALS] += (nps >= 9) & cx__sim_hi_below(d[12], hot->referral);
     na[CX__ACC_CONTACTS] += 1;
     na[CX__ACC_RATED] += responded;
@@ -262,6 +323,18 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
     nc[CX__CAL_UNRES_N] += unresolved;
     nc[CX__CAL_UNRES_SUM] += unresolved ? csat : 0;
 
+    uint32_t offset = (uint32_t)(cx__sim_u_hi(d[11]) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+    if (sale && ctx->record_transactions) {
+        if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+            fail_nomem(blk);
+            return -1;
+        }
+        cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+        tx->customer = (uint32_t)ci;
+        tx->period = (uint32_t)t;
+        tx->offset = offset;
+        tx->amount = (float)spend;
+    }
     if (ctx->record_interactions) {
         if (grow((void **)&blk->recs, &blk->cap_recs, blk->n_recs + 1, sizeof *blk->recs)) {
             fail_nomem(blk);
@@ -271,7 +344,7 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
         r->customer = (uint32_t)ci;
         r->employee = assisted ? (uint32_t)j : UINT32_MAX;
         r->period = (uint32_t)t;
-        r->offset = (uint32_t)(cx__sim_u_hi(d[11]) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
+        r->offset = offset;
         r->touchpoint = (uint8_t)tp;
         r->channel = (uint8_t)(ch + 1);
         r->problem = (uint8_t)problem;
@@ -283,19 +356,49 @@ static int contact(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
         r->attentiveness = assisted ? (float)att : NAN;
         r->empathy = assisted ? (float)emp : NAN;
         r->authenticity = assisted ? (float)auth : NAN;
+        r->ownership = assisted ? (float)own : NAN;
+        r->competence = assisted ? (float)comp : NAN;
+        r->wait = assisted ? (float)wait : NAN;
+        r->spend = sale ? (float)spend : NAN;
+        r->effort = (float)effort;
+        r->ces =
+            (int8_t)(responded ? rating(1 + 7 * (effort + rsd * cx__sim_tri(d[15])), 1, 7) : -1);
+        /* the team leader watching a contact sees what the customer feels, without the bias */
+        int watched = assisted & cx__sim_hi_below(d[17], hot->leader);
+        r->leader_rating =
+            (int8_t)(watched ? rating(1 + 5 * (sat + rsd * cx__sim_tri(d[16])), 1, 5) : -1);
+        r->feedback = -1;
+        r->acted = -1;
+        r->acted_delay = NAN;
+        if (responded && cx__sim_lo_below(d[17], hot->feedback)) {
+            r->feedback = (int8_t)feedback_code(x, csat, assisted, problem, resolved, att, auth,
+                                                own, wait, wait_mean, effort);
+            /* better (more customer-centric) team leaders act on more feedback */
+            double lead =
+                assisted ? ctx->staff->lead[t * ctx->staff->n_teams + j / ctx->staff->team_size]
+                         : ctx->orgs[t].leadership;
+            double pact = cx__sim_clamp01(x[CX__SIM_P_FEEDBACK_ACT_BASE] +
+                                          x[CX__SIM_P_FEEDBACK_ACT_LEADERSHIP] * (lead - 0.5));
+            double ua = cx__sim_u_lo(d[13]);
+            r->acted = (int8_t)(ua < pact);
+            if (r->acted) {
+                double days = -x[CX__SIM_P_FEEDBACK_ACT_DAYS] * log((ua + 0x1p-33) / pact);
+                r->acted_delay = (float)(days > 0 ? days * 86400.0 : 0.0);
+            }
+        }
     }
     return 0;
 }
 
 /* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
  * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
-static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
-                      customer *restrict c, size_t ci, size_t t, uint64_t d0, uint64_t d1,
-                      double *restrict acc, int64_t *restrict na)
+static int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
+                      size_t t, uint64_t d0, uint64_t d1, double *restrict acc,
+                      int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    int buy = cx__sim_lo_below(d0, hot->purchase);
+    int buy = cx__sim_lo_below(d0, c->buy_cut);
     double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
     acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
     if (ctx->record_transactions && buy) {
@@ -386,10 +489,11 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     }
     cuts hot;
     hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
-    hot.purchase = cx__sim_cut(x[CX__SIM_P_PURCHASE_RATE]);
     hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
+    hot.leader = cx__sim_cut(x[CX__SIM_P_LEADER_RATING_RATE]);
+    hot.feedback = cx__sim_cut(x[CX__SIM_P_FEEDBACK_RATE]);
     uint64_t draws[GROUP][2 + CONTACT_DRAWS];
     unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
     for (size_t t = 0; t < ctx->periods; t++) {
@@ -434,7 +538,7 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
                 const uint64_t *d = draws[k];
                 na[CX__ACC_ALIVE_START] += 1;
                 nc[CX__CAL_CUSTOMER_PERIODS] += 1;
-                int rc = period_end(blk, ctx, &hot, c, ci, t, d[0], d[1], acc, na);
+                int rc = period_end(blk, ctx, c, ci, t, d[0], d[1], acc, na);
                 if (rc < 0)
                     goto done;
                 if (rc)

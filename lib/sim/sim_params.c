@@ -31,9 +31,9 @@ static const double LEVER_HI[CX_SIM_LEVER_COUNT] = {1, 1, 1, 1, 1, 1, 3, 1};
 /* Default touchpoints of a retail bank (Beaujean et al. 2006 name lost cards and advice as
  * moments of truth): name, share, emotional weight, failure rate. */
 static const cx__sim_touchpoint DEFAULT_TPS[] = {
-    {"balance_enquiry", 0.35, 0.15, 0.03}, {"payment", 0.25, 0.25, 0.06},
-    {"account_change", 0.15, 0.4, 0.08},   {"advice", 0.15, 1.0, 0.06},
-    {"lost_card", 0.05, 1.0, 0.12},        {"complaint", 0.05, 1.0, 0.25},
+    {"balance_enquiry", 0.35, 0.15, 0.03, 0, {0}}, {"payment", 0.25, 0.25, 0.06, 0, {0}},
+    {"account_change", 0.15, 0.4, 0.08, 0, {0}},   {"advice", 0.15, 1.0, 0.06, 0, {0}},
+    {"lost_card", 0.05, 1.0, 0.12, 0, {0}},        {"complaint", 0.05, 1.0, 0.25, 0, {0}},
 };
 
 size_t cx_sim_param_count(void)
@@ -207,11 +207,69 @@ cx_status cx_sim_params_add_touchpoint(cx_sim_params *params, const char *name, 
         params->cap_tps = cap;
     }
     cx__sim_touchpoint *t = &params->tps[params->n_tps++];
-    memset(t->name, 0, sizeof t->name);
+    memset(t, 0, sizeof *t);
     memcpy(t->name, name, strlen(name));
     t->share = share;
     t->weight = emotional_weight;
     t->failure_rate = failure_rate;
+    return CX_OK;
+}
+
+static cx__sim_touchpoint *find_touchpoint(cx_sim_params *params, const char *name)
+{
+    for (size_t i = 0; i < params->n_tps; i++)
+        if (strcmp(params->tps[i].name, name) == 0)
+            return &params->tps[i];
+    return NULL;
+}
+
+cx_status cx_sim_params_set_touchpoint_sales(cx_sim_params *params, const char *touchpoint,
+                                             double sale_rate)
+{
+    CX_CHECK_ARG(params != NULL);
+    CX_CHECK_ARG(touchpoint != NULL);
+    cx__sim_touchpoint *t = find_touchpoint(params, touchpoint);
+    if (!t)
+        return cx__error_param(CX_EINVAL, "touchpoint", "unknown touchpoint '%s'", touchpoint);
+    if (!(sale_rate >= 0 && sale_rate <= 1))
+        return cx__error_param(CX_EINVAL, "sale_rate",
+                               "touchpoint '%s': sale_rate must be in [0, 1]", touchpoint);
+    t->sale_rate = sale_rate;
+    return CX_OK;
+}
+
+cx_status cx_sim_params_set_touchpoint_channels(cx_sim_params *params, const char *touchpoint,
+                                                const double *mix, size_t n)
+{
+    CX_CHECK_ARG(params != NULL);
+    CX_CHECK_ARG(touchpoint != NULL);
+    cx__sim_touchpoint *t = find_touchpoint(params, touchpoint);
+    if (!t)
+        return cx__error_param(CX_EINVAL, "touchpoint", "unknown touchpoint '%s'", touchpoint);
+    if (n != 0 && n != CX__SIM_NCHANNELS)
+        return cx__error_param(CX_EINVAL, "n",
+                               "a channel mix has %d shares (in_person, phone, "
+                               "chat, email, self_service) or none, not %zu",
+                               CX__SIM_NCHANNELS, n);
+    if (n && !mix)
+        return cx__error_param(CX_EINVAL, "mix", "mix is NULL");
+    double tot = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!(mix[k] >= 0 && mix[k] < INFINITY))
+            return cx__error_param(CX_EINVAL, "mix",
+                                   "touchpoint '%s': channel share %zu must "
+                                   "be >= 0",
+                                   touchpoint, k);
+        tot += mix[k];
+    }
+    if (n && !(tot > 0))
+        return cx__error_param(CX_EINVAL, "mix", "touchpoint '%s': channel shares sum to 0",
+                               touchpoint);
+    double c = 0;
+    for (size_t k = 0; k < CX__SIM_NCHANNELS; k++)
+        t->mix_cdf[k] = n ? (c += mix[k]) / tot : 0;
+    if (n)
+        t->mix_cdf[CX__SIM_NCHANNELS - 1] = 1;
     return CX_OK;
 }
 
@@ -352,6 +410,7 @@ void cx__sim_org_at(cx__sim_org *o, const cx_sim_params *p, unsigned t)
     o->focus = cx__sim_clamp01(o->leadership + 0.5 * o->talk);
     double over = 1 / o->staffing - 1;
     o->overload = over > 0 ? over : 0;
+    o->wait_scale = pow(o->staffing, -x[CX__SIM_P_WAIT_STAFFING]);
 }
 
 static const size_t RULE_IN[CX_SIM_RULE_COUNT] = {9, 7, 5, 6};

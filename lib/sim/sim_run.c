@@ -156,7 +156,7 @@ static void summarise(cx_sim_result *res, const double *acc, const double *cal,
             100 * ratio(a[CX__ACC_NPS_PROM] - a[CX__ACC_NPS_DET], a[CX__ACC_NPS_N]);
         S[CX_SIM_SERIES_PERCEPTION_GAP * P + t] =
             ratio(a[CX__ACC_SELF_SUM] - a[CX__ACC_CSAT_ASSISTED_SUM], a[CX__ACC_ASSISTED_RATED]);
-        S[CX_SIM_SERIES_REVENUE * P + t] = a[CX__ACC_REVENUE];
+        S[CX_SIM_SERIES_REVENUE * P + t] = a[CX__ACC_REVENUE] + a[CX__ACC_SALES_CENTS] / 100;
         S[CX_SIM_SERIES_BOND * P + t] = ratio(a[CX__ACC_BOND_SUM], alive);
         S[CX_SIM_SERIES_SHARE_OF_WALLET * P + t] = ratio(a[CX__ACC_SHARE_SUM], alive);
         S[CX_SIM_SERIES_INTERACTIONS * P + t] = a[CX__ACC_CONTACTS];
@@ -253,7 +253,8 @@ cx_status cx_sim_run(cx_sim_result **out, const cx_sim_params *p, const cx_sim_o
     cx__sim_block *blocks = NULL;
     cx__sim_org *orgs = NULL;
     double *acc = NULL;
-    if ((st = cx__sim_staff_alloc(&staff, ctx.n_emp, ctx.periods)))
+    if ((st = cx__sim_staff_alloc(&staff, ctx.n_emp, ctx.periods,
+                                  (size_t)p->v[CX__SIM_P_TEAM_SIZE])))
         return st;
     st = CX_ENOMEM;
     ctx.tp_cut = cx__malloc_array(p->n_tps, 2 * sizeof(uint64_t));
@@ -278,6 +279,7 @@ cx_status cx_sim_run(cx_sim_result **out, const cx_sim_params *p, const cx_sim_o
     res->customers = ctx.customers;
     res->start_time = p->v[CX__SIM_P_START_TIME];
     res->period_seconds = p->v[CX__SIM_P_PERIOD_DAYS] * 86400.0;
+    res->team_size = (size_t)p->v[CX__SIM_P_TEAM_SIZE];
     double tot = 0;
     for (size_t k = 0; k < p->n_tps; k++)
         tot += p->tps[k].share;

@@ -461,7 +461,9 @@ END_TEST
  * CX_ENOMEM (never a crash or another error), nothing leaked, and outputs left alone. */
 typedef cx_status (*op_fn)(void *ctx);
 
-static void each_allocation_fails(op_fn op, void *ctx, const char *name)
+void cx_test_clv_each_allocation_fails(op_fn op, void *ctx, const char *name);
+#define each_allocation_fails cx_test_clv_each_allocation_fails
+void cx_test_clv_each_allocation_fails(op_fn op, void *ctx, const char *name)
 {
     for (long k = 0; k < 10000; k++) {
         cx__alloc_fail_after(k, 0);

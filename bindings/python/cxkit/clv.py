@@ -46,6 +46,17 @@ def _wrap(values, index):
     return pd.Series(values, index=index) if index is not None else values
 
 
+def _normal_bounds(est, se, level):
+    from scipy.stats import norm
+    zq = norm.ppf(0.5 + level / 2)
+    return est - zq * se, est + zq * se
+
+
+def _percentile_bounds(sims, level):
+    lo, hi = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2], axis=0)
+    return lo, hi, sims.std(axis=0, ddof=1)
+
+
 class _Fitter:
     """Shared machinery: a C model, lifetimes-style params_, standard errors and summary."""
 
@@ -88,6 +99,35 @@ class _Fitter:
         return pd.DataFrame(v, index=list(self._names), columns=list(self._names))
 
     @property
+    def full_variance_matrix_(self) -> pd.DataFrame:
+        """Covariance of all estimates: the parameters (natural scale) and, with covariates,
+        their coefficients (``coefs_``), in that order."""
+        names = self._all_names()
+        k = len(names)
+        v = core.cx_clv_model_vcov_all(k * k, self._model).reshape(k, k)
+        return pd.DataFrame(v, index=names, columns=names)
+
+    def _all_names(self):
+        k = core.cx_clv_model_coef_count(self._model)
+        coef = list(getattr(self, "_coef_names", []))[:k]
+        return list(self._names) + (coef if len(coef) == k else [f"coef{j}" for j in range(k)])
+
+    def _copy(self, handle):
+        """The same fitter around another C model (e.g. a copy for other customers)."""
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other._model = handle
+        other._origin = getattr(self, "_origin", self)
+        return other
+
+    def _set_draw(self, row):
+        """Parameters (and coefficients) of one bootstrap draw."""
+        k = len(self._names)
+        core.cx_clv_model_set_params(self._model, _col(row[:k]))
+        if len(row) > k:
+            core.cx_clv_model_set_coefs(self._model, _col(row[k:]))
+
+    @property
     def standard_errors_(self) -> pd.Series:
         k = len(self._names)
         return pd.Series(core.cx_clv_model_stderr(k, self._model), index=list(self._names))
@@ -123,24 +163,36 @@ class _Fitter:
         core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, int(n_starts), int(seed),
                           int(bool(all_starts)))
         self._fitted = True
+        self.bootstrap_params_ = self._boot_key = None  # draws of an earlier fit are stale
         return self
 
     def bootstrap(self, n_boot=200, seed=0):
-        """Parameter draws from refits on customers resampled with replacement (the fitted
-        data); DataFrame of n_boot rows. Quantiles give parameter intervals; see
-        ``predict_interval`` for predictions."""
-        d = self.data
+        """Draws from refits on customers resampled with replacement (the fitted data, weights
+        respected; with covariates each customer keeps their covariate row): a DataFrame of
+        n_boot rows with the parameters and the covariate coefficients. Quantiles give
+        intervals; see ``predict_interval`` for predictions."""
+        origin = getattr(self, "_origin", self)
+        cached = getattr(origin, "bootstrap_params_", None)
+        if cached is not None and getattr(origin, "_boot_key", None) == (n_boot, seed):
+            return cached
+        d = origin.data
         cols = [d.iloc[:, 0], d.iloc[:, 1], d.iloc[:, 2] if d.shape[1] > 2 and
                 d.columns[2] != "weights" else None]
         w = d["weights"] if "weights" in d else None
-        k = len(self._names)
+        names = origin._all_names()
         draws = core.cx_clv_b_bootstrap(
-            n_boot * k, self._model, _col(cols[0]), _col(cols[1]),
+            n_boot * len(names), origin._model, _col(cols[0]), _col(cols[1]),
             _col(cols[2]) if cols[2] is not None else np.empty(0),
             _col(w) if w is not None else np.empty(0), int(n_boot), int(seed),
-            self.penalizer_coef)
-        self.bootstrap_params_ = pd.DataFrame(draws.reshape(n_boot, k), columns=list(self._names))
-        return self.bootstrap_params_
+            origin.penalizer_coef)
+        origin.bootstrap_params_ = pd.DataFrame(draws.reshape(n_boot, len(names)),
+                                                columns=names)
+        origin._boot_key = (n_boot, seed)
+        return origin.bootstrap_params_
+
+    def _draw_copy(self):
+        """A copy of this fitter (same customers and covariates) to evaluate draws on."""
+        return self._copy(core.cx_clv_b_copy(self._model, np.empty(0), np.empty(0), 0))
 
     def _interval(self, quantity, t, x, tx, T, level, method, n_boot, seed):
         est = self._rows(quantity, t, x, tx, T)
@@ -148,21 +200,15 @@ class _Fitter:
             x_, tx_ = _col(x), _col(tx)
             T_ = _col(T) if T is not None else np.empty(0)
             se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(t), x_, tx_, T_)
-            from scipy.stats import norm
-            zq = norm.ppf(0.5 + level / 2)
-            lo, hi = est - zq * se, est + zq * se
+            lo, hi = _normal_bounds(est, se, level)
         elif method == "bootstrap":
-            draws = getattr(self, "bootstrap_params_", None)
-            if draws is None or len(draws) != n_boot:
-                draws = self.bootstrap(n_boot, seed)
-            other = type(self)()  # predictions at each draw, the fitted model untouched
+            draws = self.bootstrap(n_boot, seed)
+            other = self._draw_copy()  # predictions at each draw, the fitted model untouched
             sims = []
-            for _, row in draws.iterrows():
-                other.params_ = row.values
+            for row in draws.to_numpy():
+                other._set_draw(row)
                 sims.append(other._rows(quantity, t, x, tx, T))
-            sims = np.array(sims)
-            lo, hi = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2], axis=0)
-            se = sims.std(axis=0, ddof=1)
+            lo, hi, se = _percentile_bounds(np.array(sims), level)
         else:
             raise ValueError("method must be 'delta' or 'bootstrap'")
         idx = _index_of(x, tx, T)
@@ -217,7 +263,7 @@ class _ContinuousFitter(_Fitter):
 
     predict = conditional_expected_number_of_purchases_up_to_time
 
-    def _set_covariates(self, purchase, dropout, n):
+    def _covariate_columns(self, purchase, dropout, n):
         def cols(z, prefix):
             if z is None:
                 return np.empty(0), []
@@ -232,8 +278,24 @@ class _ContinuousFitter(_Fitter):
         if self._kind == "bgnbd":
             dn = [d.replace("dropout:", "dropout_a:") for d in dn] + \
                  [d.replace("dropout:", "dropout_b:") for d in dn]
+        return zp, zd, pn + dn
+
+    def _set_covariates(self, purchase, dropout, n):
+        zp, zd, names = self._covariate_columns(purchase, dropout, n)
         core.cx_clv_b_set_covariates(self._model, zp, zd, n)
-        self._coef_names = pn + dn
+        self._coef_names = names
+
+    def for_customers(self, purchase_covariates=None, dropout_covariates=None):
+        """The fitted model for other customers with the given covariates (same columns as the
+        fit): every prediction, interval and sample of the returned fitter is for those
+        customers, in that order, with the fitted parameters, coefficients and covariance
+        (bootstrap intervals refit on the original data)."""
+        z = purchase_covariates if purchase_covariates is not None else dropout_covariates
+        if z is None:
+            raise ValueError("give purchase_covariates and/or dropout_covariates")
+        n = len(z)
+        zp, zd, _ = self._covariate_columns(purchase_covariates, dropout_covariates, n)
+        return self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
 
     @property
     def coefs_(self) -> pd.Series:
@@ -327,6 +389,13 @@ class ParetoNBDFitter(_ContinuousFitter):
         idx = _index_of(frequency, recency, T)
         return _wrap(self._rows(3, discount_rate, frequency, recency, T), idx)
 
+    def discounted_expected_residual_transactions_interval(self, frequency, recency, T,
+                                                          discount_rate, level=0.95,
+                                                          method="delta", n_boot=200, seed=0):
+        """DERT with a confidence interval (see predict_interval)."""
+        return self._interval(3, discount_rate, frequency, recency, T, level, method, n_boot,
+                              seed)
+
 
 class BetaGeoBetaBinomFitter(_Fitter):
     """BG/BB for discrete opportunities (Fader, Hardie & Shang 2010): alpha, beta, gamma, delta."""
@@ -388,7 +457,11 @@ class ShiftedBetaGeoFitter(_Fitter):
     _names = ("alpha", "beta")
 
     def fit(self, periods, churned, weights=None, n_starts=3, seed=0):
-        return self._fit(periods, churned, None, weights, n_starts, seed)
+        self._fit(periods, churned, None, weights, n_starts, seed)
+        self.data = pd.DataFrame({"periods": _col(periods), "churned": _col(churned)})
+        if weights is not None:
+            self.data["weights"] = _col(weights)
+        return self
 
     def survival_function(self, t):
         """S(t) = P(still a customer after t periods)."""
@@ -399,6 +472,13 @@ class ShiftedBetaGeoFitter(_Fitter):
         """r_t = S(t) / S(t - 1)."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
         return self.survival_function(t) / self.survival_function(t - 1)
+
+    def generate_new_data(self, size=1, n_periods=12, seed=0):
+        """Synthetic customers observed for n_periods: periods survived (censored at
+        n_periods), churned (1/0)."""
+        n = np.full(size, float(n_periods))
+        out = core.cx_clv_b_sample(3 * size, self._model, n, int(seed)).reshape(3, size)
+        return pd.DataFrame({"periods": out[0], "churned": out[1].astype(int)})
 
     def discounted_expected_residual_lifetime(self, periods, discount_rate):
         """DERL of a customer active through period n - 1 (n = 0: DEL of a new customer)."""
@@ -416,6 +496,8 @@ class GammaGammaFitter(_Fitter):
         self._fit(frequency, monetary_value, None, weights, n_starts, seed)
         self.data = pd.DataFrame({"frequency": _col(frequency),
                                   "monetary_value": _col(monetary_value)}, index=index)
+        if weights is not None:
+            self.data["weights"] = _col(weights)
         return self
 
     def conditional_expected_average_profit(self, frequency=None, monetary_value=None):
@@ -426,19 +508,61 @@ class GammaGammaFitter(_Fitter):
         f = _col(frequency)
         return _wrap(core.cx_clv_b_spend(len(f), self._model, f, _col(monetary_value)), idx)
 
+    def generate_new_data(self, frequency, seed=0):
+        """Synthetic mean spends for customers with the given repeat-purchase counts (>= 1):
+        DataFrame frequency, monetary_value."""
+        f = _col(np.atleast_1d(frequency))
+        out = core.cx_clv_b_sample(3 * len(f), self._model, f, int(seed)).reshape(3, len(f))
+        return pd.DataFrame({"frequency": out[0], "monetary_value": out[1]})
+
+    def _clv_args(self, frequency, recency, T, monetary_value, time, discount_rate, freq,
+                  margin):
+        if freq not in _CLV_FACTOR:
+            raise ValueError(f"freq must be one of {sorted(_CLV_FACTOR)}")
+        return (_col(frequency), _col(recency), _col(T), _col(monetary_value), int(time),
+                _CLV_FACTOR[freq], float(discount_rate), float(margin))
+
     def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,
                                 monetary_value, time=12, discount_rate=0.01, freq="D",
                                 margin=1.0):
         """lifetimes' discrete CLV: monthly increments of expected purchases times expected
         spend, discounted monthly at discount_rate; time in months, freq the unit of recency/T."""
-        if freq not in _CLV_FACTOR:
-            raise ValueError(f"freq must be one of {sorted(_CLV_FACTOR)}")
+        a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
+                           margin)
         idx = _index_of(frequency, recency, T, monetary_value)
-        f = _col(frequency)
-        out = core.cx_clv_b_value(len(f), transaction_prediction_model._model, self._model, f,
-                                  _col(recency), _col(T), _col(monetary_value), int(time),
-                                  _CLV_FACTOR[freq], float(discount_rate), float(margin))
+        out = core.cx_clv_b_value(len(a[0]), transaction_prediction_model._model, self._model,
+                                  *a)
         return _wrap(out, idx).rename("clv") if idx is not None else out
+
+    def customer_lifetime_value_interval(self, transaction_prediction_model, frequency, recency,
+                                         T, monetary_value, time=12, discount_rate=0.01,
+                                         freq="D", margin=1.0, level=0.95, method="delta",
+                                         n_boot=200, seed=0):
+        """CLV with a confidence interval: 'delta' (delta method over both fitted models, with
+        the transaction model's covariate coefficients; the two fits taken as independent) or
+        'bootstrap' (percentiles of CLV over paired refits of both models on their data).
+        DataFrame estimate, se, lower, upper."""
+        a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
+                           margin)
+        tm, n = transaction_prediction_model, len(a[0])
+        est = core.cx_clv_b_value(n, tm._model, self._model, *a)
+        if method == "delta":
+            se = core.cx_clv_b_value_stderr(n, tm._model, self._model, *a)
+            lo, hi = _normal_bounds(est, se, level)
+        elif method == "bootstrap":
+            tdraws = tm.bootstrap(n_boot, seed).to_numpy()
+            sdraws = self.bootstrap(n_boot, seed + 1).to_numpy()
+            t_other, s_other = tm._draw_copy(), self._draw_copy()
+            sims = []
+            for tr, sr in zip(tdraws, sdraws):
+                t_other._set_draw(tr)
+                s_other._set_draw(sr)
+                sims.append(core.cx_clv_b_value(n, t_other._model, s_other._model, *a))
+            lo, hi, se = _percentile_bounds(np.array(sims), level)
+        else:
+            raise ValueError("method must be 'delta' or 'bootstrap'")
+        idx = _index_of(frequency, recency, T, monetary_value)
+        return pd.DataFrame({"estimate": est, "se": se, "lower": lo, "upper": hi}, index=idx)
 
 
 # ---------------------------------------------------------------------------------------------
