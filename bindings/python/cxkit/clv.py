@@ -69,6 +69,11 @@ class _Fitter:
         self._model = core.cx_clv_model_new(kind)
         self._fitted = False
 
+    def set_threads(self, n_threads: int = 0):
+        """Threads for fits and predictions (0 = all cores); results are bit-identical for any."""
+        core.cx_clv_model_set_threads(self._model, int(n_threads))
+        return self
+
     # ---- parameters ----
     @property
     def params_(self) -> pd.Series:
