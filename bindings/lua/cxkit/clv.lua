@@ -67,6 +67,12 @@ function clv.new(kind, params)
   return self
 end
 
+-- Threads for fits and predictions (0 = all cores); results are bit-identical for any count.
+function Model:set_threads(n)
+  cx.clv_model_set_threads(self.handle, n or 0)
+  return self
+end
+
 function Model:set_params(params)
   local v = {}
   for i, n in ipairs(names[self.kind]) do
@@ -132,6 +138,7 @@ end
 function clv.fit(kind, data, opts)
   opts = opts or {}
   local m = clv.new(kind)
+  if opts.n_threads then m:set_threads(opts.n_threads) end
   local x, tx, T = columns(kind, data)
   if opts.purchase or opts.dropout then
     cx.clv_b_set_covariates(m.handle, flatten(opts.purchase), flatten(opts.dropout), #x)
