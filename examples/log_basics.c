@@ -29,7 +29,7 @@ int main(int argc, char **argv)
     /* Sorting groups each customer's contacts in time order; journeys are then row ranges. */
     if (cx_log_sort(log) != CX_OK)
         return fail("sort");
-    const char *who = "C000042";
+    const char *who = "C0000042";
     size_t begin, end;
     if (cx_log_journey(&begin, &end, log, who) != CX_OK)
         return fail("journey");

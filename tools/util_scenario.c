@@ -3,10 +3,12 @@
  * library offers name-based setters (cx_sim_params_set) that any front end can drive, and the
  * Python layer does the same from a dict.
  *
- *   { "name": "...", "seed": 42,
+ *   { "name": "...", "seed": 42, "start": "2023-01-01",  (start: the date of period 0)
  *     "parameters": { "customers": 2000, "leadership": 0.6, ... },
  *     "touchpoints": [ { "name": "advice", "share": 0.2, "emotional_weight": 1,
- *                        "failure_rate": 0.05 }, ... ],          (optional; replaces the defaults)
+ *                        "failure_rate": 0.05, "sale_rate": 0.3,
+ *                        "channels": { "in_person": 0.6, "phone": 0.4 } }, ... ],
+ *                                                                (optional; replaces the defaults)
  *     "interventions": [ { "lever": "coaching", "start": 10, "end": 0, "magnitude": 0.5 }, ... ],
  *     "whatif": { "parameters": {...}, "interventions": [...], "touchpoints": [...] },
  *     "replications": 10 }
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include <cxkit/errors.h>
+#include <cxkit/log.h>
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -125,6 +128,43 @@ static int apply_touchpoints(cx_sim_params *p, const cJSON *arr, const char *pat
             return 1;
         if (cx_sim_params_add_touchpoint(p, name->valuestring, share, weight, fail) != CX_OK)
             FAIL("%s: %s.%s: %s", path, ctx, cx_error_last()->param, cx_error_last()->message);
+        static const char *const keys[] = {
+            "name", "share", "emotional_weight", "failure_rate", "sale_rate", "channels", NULL};
+        for (const cJSON *k = it->child; k; k = k->next) {
+            int ok = 0;
+            for (int m = 0; keys[m]; m++)
+                ok |= strcmp(k->string, keys[m]) == 0;
+            if (!ok)
+                FAIL("%s: unknown key \"%s\" in %s", path, k->string, ctx);
+        }
+        double sale = 0;
+        if (number_field(&sale, it, "sale_rate", 0, path, ctx, err, errcap))
+            return 1;
+        if (cx_sim_params_set_touchpoint_sales(p, name->valuestring, sale) != CX_OK)
+            FAIL("%s: %s.sale_rate: %s", path, ctx, cx_error_last()->message);
+        const cJSON *ch = cJSON_GetObjectItemCaseSensitive(it, "channels");
+        if (ch) {
+            /* channel name -> share, in the simulator's order */
+            static const char *const names[] = {"in_person", "phone", "chat", "email",
+                                                "self_service"};
+            double mix[5] = {0};
+            if (!cJSON_IsObject(ch))
+                FAIL("%s: %s.channels must be an object of channel shares", path, ctx);
+            for (const cJSON *c = ch->child; c; c = c->next) {
+                int m = 0;
+                while (m < 5 && strcmp(c->string, names[m]) != 0)
+                    m++;
+                if (m == 5)
+                    FAIL("%s: %s.channels.%s: unknown channel (in_person, phone, chat, email, "
+                         "self_service)",
+                         path, ctx, c->string);
+                if (!cJSON_IsNumber(c))
+                    FAIL("%s: %s.channels.%s must be a number", path, ctx, c->string);
+                mix[m] = c->valuedouble;
+            }
+            if (cx_sim_params_set_touchpoint_channels(p, name->valuestring, mix, 5) != CX_OK)
+                FAIL("%s: %s.channels: %s", path, ctx, cx_error_last()->message);
+        }
     }
     return 0;
 }
@@ -185,9 +225,9 @@ static int apply_section(cx_sim_params *p, const cJSON *obj, const char *path, c
 
 static int load(cx_scenario *sc, const cJSON *root, const char *path, char *err, size_t errcap)
 {
-    static const char *const top[] = {"name",       "description",  "seed",
-                                      "parameters", "touchpoints",  "interventions",
-                                      "whatif",     "replications", NULL};
+    static const char *const top[] = {"name",          "description", "seed",   "start",
+                                      "parameters",    "touchpoints", "whatif", "replications",
+                                      "interventions", NULL};
     static const char *const sub[] = {"description", "parameters", "touchpoints", "interventions",
                                       NULL};
     if (!cJSON_IsObject(root))
@@ -211,6 +251,15 @@ static int load(cx_scenario *sc, const cJSON *root, const char *path, char *err,
         if (!cJSON_IsNumber(reps) || reps->valuedouble < 2 || reps->valuedouble > 100000)
             FAIL("%s: replications must be a number in 2..100000", path);
         sc->replications = (size_t)reps->valuedouble;
+    }
+    const cJSON *start = cJSON_GetObjectItemCaseSensitive(root, "start");
+    if (start) {
+        /* a date (or date and time) for period 0, the same as parameters.start_time */
+        int64_t t;
+        if (!cJSON_IsString(start) ||
+            cx_time_parse(&t, start->valuestring, strlen(start->valuestring)) != CX_OK ||
+            cx_sim_params_set(sc->baseline, "start_time", (double)t) != CX_OK)
+            FAIL("%s: start must be a date such as \"2023-01-01\" from 1970 on", path);
     }
     if (apply_section(sc->baseline, root, path, "scenario", err, errcap))
         return 1;

@@ -60,6 +60,8 @@ def simulate(x, customers, periods, employees, seed=1):
     mult = np.choose(seg, [1.0, x["segment_affluent_wallet"], x["segment_private_wallet"]])
     sdl = x["wallet_sdlog"]
     wallet = x["wallet_mean"] * mult * np.exp(sdl * rng.standard_normal(N) - .5 * sdl * sdl)
+    sdp = x["purchase_rate_sdlog"]
+    buy_p = c01(x["purchase_rate"] * np.exp(sdp * rng.standard_normal(N) - .5 * sdp * sdp))
     ind = np.zeros(N)
     dis = np.zeros(N)
     failures = np.zeros(N, dtype=np.int64)
@@ -110,7 +112,7 @@ def simulate(x, customers, periods, employees, seed=1):
         effort = c01(x["effort_base"] + np.where(
             assisted, x["effort_wait"] * np.log1p(wait / x["wait_tolerance"]) +
             x["effort_competence"] * (0.5 - comp), x["effort_self_service"]) +
-            x["effort_unresolved"] * (prob & ~res) + x["effort_recovered"] * res +
+            x["effort_unresolved"] * (prob & ~res) + x["effort_recovered"] * (1 - q) * res +
             x["effort_sd"] * tri(rng, m))
         excess = effort - x["effort_neutral"]
         perf = perf - x["perf_effort"] * excess
@@ -152,7 +154,7 @@ def simulate(x, customers, periods, employees, seed=1):
         st["srp_sum"] += csat[sp].sum()
         st["csat"].append(csat.mean() if m else np.nan)
         # purchases and churn for every alive customer
-        buy = rng.random(n) < x["purchase_rate"]
+        buy = rng.random(n) < buy_p[idx]
         amount = wallet[idx] * share[idx] * (0.5 + rng.random(n))
         st["revenue"].append(amount[buy].sum())
         loose = 1 - bond[idx]

@@ -112,6 +112,7 @@ CX_OUT_U64(size_t *n_in)
 CX_OUT_U64(size_t *n_out)
 CX_OUT_I64(cx_sim_lever *out)
 
+%apply (const double *IN_F64, size_t IN_N) { (const double *mix, size_t n) };
 %ignore cx_sim_params_set_rule;
 %ignore cx_sim_param_info;
 %ignore cx_sim_comparison_diff;

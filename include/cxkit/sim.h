@@ -283,11 +283,14 @@ CX_API size_t cx_sim_result_interaction_count(const cx_sim_result *res);
 CX_API size_t cx_sim_result_transaction_count(const cx_sim_result *res);
 
 /**
- * The recorded interactions as an interaction log (docs/log.md): customer ids "C0000001",
- * employee ids "E00001" (absent for self-service), teams "T001" (10 employees each), interaction
- * ids "I000000001", touchpoint names, channel, attentiveness, empathy and authenticity as realised
- * in the contact (0..1, two decimals), problem / resolved, CSAT on 1..5,
- * NPS likelihood 0..10 and the employee's self-rating (1..5) when the customer answered.
+ * The recorded interactions as an interaction log (docs/log.md), in time order (ties by
+ * customer): customer ids "C0000001", employee ids "E00001" (absent for self-service), teams
+ * "T001" (`team_size` employees each), interaction ids "I000000001", touchpoint names, channel,
+ * attentiveness, empathy, authenticity, ownership and competence as in the contact (0..1, two
+ * decimals), effort (1..7, one decimal), wait_time (seconds; absent for self-service), problem /
+ * resolved, CSAT on 1..5, NPS likelihood 0..10, CES 1..7 and the employee's self-rating (1..5)
+ * when the customer answered, the team leader's rating (1..5) of observed contacts, free-text
+ * feedback with feedback_acted / feedback_acted_time, and spend for add-on sales.
  * Times are start_time + period x period_days + an offset within the period.
  * @return ::CX_OK, ::CX_ENOMEM; an empty log when recording was off.
  */

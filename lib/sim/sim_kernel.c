@@ -59,22 +59,24 @@ static void fail_nomem(cx__sim_block *blk)
 
 /* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
 typedef struct cuts {
-    uint64_t contact, purchase, severe, response, referral, shift, leader, feedback;
+    uint64_t contact, severe, response, referral, shift, leader, feedback;
 } cuts;
 
 /* Per-customer model state (the random streams live apart, as structure of arrays: see lanes). */
 typedef struct customer {
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
-    int channel; /* 0..4 = in_person .. self_service */
-    int segment; /* 0 mass, 1 affluent, 2 private */
+    uint64_t buy_cut; /* cx__sim_cut of this customer's purchase probability */
+    int channel;      /* 0..4 = in_person .. self_service */
+    int segment;      /* 0 mass, 1 affluent, 2 private */
 } customer;
 
 /* The customers of a chunk as structure of arrays ([k] for the k-th customer), so that a group's
  * period ends run across customers in vector lanes; crowd_at gives the view from customer g. */
 typedef struct crowd {
     double *expectation, *bond, *share, *wallet, *indifference, *dissatisfaction, *last_sat;
-    int64_t *alive; /* 1 or 0 */
+    int64_t *alive;   /* 1 or 0 */
+    int64_t *buy_cut; /* cx__sim_cut of the customer's purchase probability */
     uint32_t *failures;
     uint8_t *channel, *segment;
 } crowd;
@@ -83,8 +85,8 @@ static crowd crowd_at(const crowd *C, size_t g)
 {
     crowd v = {C->expectation + g, C->bond + g,         C->share + g,
                C->wallet + g,      C->indifference + g, C->dissatisfaction + g,
-               C->last_sat + g,    C->alive + g,        C->failures + g,
-               C->channel + g,     C->segment + g};
+               C->last_sat + g,    C->alive + g,        C->buy_cut + g,
+               C->failures + g,    C->channel + g,      C->segment + g};
     return v;
 }
 
@@ -115,6 +117,9 @@ static void customer_init(customer *c, struct cx_rng *rng, const cx__sim_ctx *ct
     double sdl = x[CX__SIM_P_WALLET_SDLOG];
     c->wallet =
         x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(rng) - 0.5 * sdl * sdl);
+    double sdp = x[CX__SIM_P_PURCHASE_RATE_SDLOG];
+    c->buy_cut = cx__sim_cut(cx__sim_clamp01(x[CX__SIM_P_PURCHASE_RATE] *
+                                             exp(sdp * cx__rng_std_normal(rng) - 0.5 * sdp * sdp)));
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -369,8 +374,8 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
         /* waiting (longer when understaffed) and customer effort, which lowers performance */
         double eff_a = ew * S->lwait[m] + ec * (0.5 - comp);
         double effort = eb + (assisted != 0 ? eff_a : ess) +
-                        ((problem & (resolved ^ 1)) != 0 ? eu : 0.0) + (resolved != 0 ? er : 0.0) +
-                        esd * tri_v(D[14][m]);
+                        ((problem & (resolved ^ 1)) != 0 ? eu : 0.0) +
+                        (resolved != 0 ? er * (1 - quality) : 0.0) + esd * tri_v(D[14][m]);
         effort = cx__sim_clamp01(effort);
         double excess = effort - en;
         perf -= pef * excess;
@@ -683,16 +688,14 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
  * in vector lanes (customers who churned earlier compute too and count nothing); the churn plugin
  * and the transactions take scalar loops, and the real-valued sums (revenue, bond, share) add up
  * in customer order. Returns 0, or -1 after recording an error in blk. */
-STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
-                     const crowd *restrict C, size_t gn, size_t ci0, size_t t,
-                     const uint64_t *restrict d0, const uint64_t *restrict d1, double *restrict acc,
-                     int64_t *restrict na)
+STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const crowd *restrict C, size_t gn,
+                     size_t ci0, size_t t, const uint64_t *restrict d0, const uint64_t *restrict d1,
+                     double *restrict acc, int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
     const double ci = x[CX__SIM_P_CHURN_INDIFFERENCE], cd = x[CX__SIM_P_CHURN_DISSATISFACTION],
                  clb = x[CX__SIM_P_CHURN_LOW_BOND], cb = x[CX__SIM_P_CHURN_BASE],
                  decay = x[CX__SIM_P_STOCK_DECAY];
-    const int64_t purchase_cut = (int64_t)hot->purchase;
     double rev[GROUP], amount[GROUP], hind[GROUP], hdis[GROUP], hoth[GROUP], hsum[GROUP];
     int64_t buy[GROUP];
     double *restrict bond = C->bond, *restrict share = C->share, *restrict ind = C->indifference,
@@ -700,7 +703,7 @@ STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot
     const double *restrict wallet = C->wallet;
     int64_t *restrict alive = C->alive;
     for (size_t k = 0; k < gn; k++) {
-        int64_t b = alive[k] & ((int64_t)(d0[k] & 0xffffffffu) < purchase_cut);
+        int64_t b = alive[k] & ((int64_t)(d0[k] & 0xffffffffu) < C->buy_cut[k]);
         double a = wallet[k] * share[k] * (0.5 + u_hi_v(d1[k]));
         amount[k] = a;
         rev[k] = b != 0 ? a : 0.0; /* adding +0 leaves the sum as it is */
@@ -923,8 +926,9 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
     if (end > ctx->customers)
         end = ctx->customers;
     size_t n = end - begin;
-    /* one allocation: 4 stream words, 7 doubles, alive, failures and two bytes per customer */
-    size_t per = 4 * sizeof(uint64_t) + 7 * sizeof(double) + sizeof(int64_t) + sizeof(uint32_t) + 2;
+    /* one allocation: 4 stream words, 7 doubles, alive, buy_cut, failures, 2 bytes per customer */
+    size_t per =
+        4 * sizeof(uint64_t) + 7 * sizeof(double) + 2 * sizeof(int64_t) + sizeof(uint32_t) + 2;
     unsigned char *mem = cx__malloc_array(n, per);
     if (!mem) {
         fail_nomem(&blks[first_block]);
@@ -935,8 +939,9 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
     lanes L = {streams, streams + n, streams + 2 * n, streams + 3 * n};
     crowd C = {reals,         reals + n,     reals + 2 * n, reals + 3 * n,
                reals + 4 * n, reals + 5 * n, reals + 6 * n, (int64_t *)(void *)(reals + 7 * n),
-               NULL,          NULL,          NULL};
-    C.failures = (uint32_t *)(void *)(C.alive + n);
+               NULL,          NULL,          NULL,          NULL};
+    C.buy_cut = C.alive + n;
+    C.failures = (uint32_t *)(void *)(C.buy_cut + n);
     C.channel = (uint8_t *)(C.failures + n);
     C.segment = C.channel + n;
     for (size_t k = 0; k < n; k++) {
@@ -955,13 +960,13 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
         C.dissatisfaction[k] = c.dissatisfaction;
         C.last_sat[k] = c.last_sat;
         C.alive[k] = 1;
+        C.buy_cut[k] = (int64_t)c.buy_cut;
         C.failures[k] = c.failures;
         C.channel[k] = (uint8_t)c.channel;
         C.segment[k] = (uint8_t)c.segment;
     }
     cuts hot;
     hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
-    hot.purchase = cx__sim_cut(x[CX__SIM_P_PURCHASE_RATE]);
     hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
     hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
@@ -992,7 +997,7 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
                 contacts_run(blk, ctx, &hot, &S, &Cg, G->contacts, G->n_contacts, begin + g, t,
                              (const uint64_t(*)[GROUP])G->D, row, na, nc))
                 goto done;
-            if (period_end(blk, ctx, &hot, &Cg, gn, begin + g, t, G->d0, G->d1, acc, na))
+            if (period_end(blk, ctx, &Cg, gn, begin + g, t, G->d0, G->d1, acc, na))
                 goto done;
             nc[CX__CAL_CUSTOMER_PERIODS] += na[CX__ACC_ALIVE_START];
             /* counts and sums of ratings are integers: adding them up by group gives the same

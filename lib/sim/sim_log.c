@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ID_LEN 16
@@ -53,6 +54,18 @@ static cx_status make_ids(char **block, const char ***ptrs, size_t n, const char
     return CX_OK;
 }
 
+/* Log order: by time, then customer (a customer has at most one contact per period, so the key
+ * is unique and the order does not depend on how the blocks ran). */
+static int by_time(const void *pa, const void *pb)
+{
+    const cx__sim_rec *a = *(const cx__sim_rec *const *)pa, *b = *(const cx__sim_rec *const *)pb;
+    if (a->period != b->period)
+        return a->period < b->period ? -1 : 1;
+    if (a->offset != b->offset)
+        return a->offset < b->offset ? -1 : 1;
+    return a->customer < b->customer ? -1 : a->customer > b->customer;
+}
+
 cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
 {
     CX_CHECK_ARG(out != NULL);
@@ -63,22 +76,31 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     const char **cust = NULL, **emp = NULL, **tps = NULL, **team = NULL, **ids = NULL;
     const char **fb = NULL;
     uint32_t *nums = NULL;
+    const cx__sim_rec **ord = NULL;
     int64_t *iv = NULL;
     double *dv = NULL;
     cx_batch *b = NULL;
     cx_log *log = NULL;
-    if ((st = make_ids(&cblock, &cust, n, "C", &res->recs[0].customer, sizeof *res->recs, 7)))
-        goto done;
-    if ((st = make_ids(&eblock, &emp, n, "E", &res->recs[0].employee, sizeof *res->recs, 5)))
-        goto done;
-    /* teams of team_size consecutive employees; interaction ids in log order */
     nums = cx__malloc_array(n ? n : 1, sizeof *nums);
-    if (!nums) {
+    ord = cx__malloc_array(n ? n : 1, sizeof *ord);
+    if (!nums || !ord) {
         st = cx__enomem();
         goto done;
     }
+    for (size_t i = 0; i < n; i++)
+        ord[i] = &res->recs[i];
+    qsort(ord, n, sizeof *ord, by_time);
+    for (size_t i = 0; i < n; i++)
+        nums[i] = ord[i]->customer;
+    if ((st = make_ids(&cblock, &cust, n, "C", nums, sizeof *nums, 7)))
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        nums[i] = ord[i]->employee;
+    if ((st = make_ids(&eblock, &emp, n, "E", nums, sizeof *nums, 5)))
+        goto done;
+    /* teams of team_size consecutive employees; interaction ids in log order */
     for (size_t i = 0; i < n; i++) {
-        uint32_t e = res->recs[i].employee;
+        uint32_t e = ord[i]->employee;
         nums[i] = e == UINT32_MAX ? e : e / (uint32_t)res->team_size;
     }
     if ((st = make_ids(&tblock, &team, n, "T", nums, sizeof *nums, 3)))
@@ -99,8 +121,8 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
     if ((st = cx_batch_new(&b, n)) || (st = cx_log_new(&log)))
         goto done;
     for (size_t i = 0; i < n; i++) {
-        tps[i] = res->tps[res->recs[i].touchpoint].name;
-        int f = res->recs[i].feedback;
+        tps[i] = res->tps[ord[i]->touchpoint].name;
+        int f = ord[i]->feedback;
         fb[i] = f >= 0 && f < CX__FB_COUNT ? FEEDBACK[f] : NULL;
     }
     if ((st = cx_batch_set_str(b, CX_FIELD_CUSTOMER, cust, n)) ||
@@ -113,7 +135,7 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
 #define SET_I64(FIELD, EXPR)                                                                       \
     do {                                                                                           \
         for (size_t i = 0; i < n; i++) {                                                           \
-            const cx__sim_rec *r = &res->recs[i];                                                  \
+            const cx__sim_rec *r = ord[i];                                                         \
             (void)r;                                                                               \
             iv[i] = (EXPR);                                                                        \
         }                                                                                          \
@@ -123,7 +145,7 @@ cx_status cx_sim_result_to_log(cx_log **out, const cx_sim_result *res)
 #define SET_F64(FIELD, EXPR)                                                                       \
     do {                                                                                           \
         for (size_t i = 0; i < n; i++) {                                                           \
-            const cx__sim_rec *r = &res->recs[i];                                                  \
+            const cx__sim_rec *r = ord[i];                                                         \
             (void)r;                                                                               \
             dv[i] = (EXPR);                                                                        \
         }                                                                                          \
@@ -169,6 +191,7 @@ done:
     cx__free(tblock);
     cx__free(iblock);
     cx__free(nums);
+    cx__free((void *)ord);
     cx__free((void *)cust);
     cx__free((void *)emp);
     cx__free((void *)team);

@@ -41,6 +41,25 @@ describe("cxkit sim", function()
     assert.are.equal(cx.sim_result_stat(r, cx.CX_SIM_STAT_INTERACTIONS), cx.log_rows(log))
   end)
 
+  it("gives a touchpoint its own channel mix and add-on sales", function()
+    local p = scenario()
+    cx.sim_params_clear_touchpoints(p)
+    cx.sim_params_add_touchpoint(p, "shop", 1, 0.2, 0.02)
+    cx.sim_params_set_touchpoint_channels(p, "shop", {0, 0, 1, 0, 0}) -- chat only
+    cx.sim_params_set_touchpoint_sales(p, "shop", 1)
+    local o = options(6)
+    o.record_interactions = 1
+    local r = cx.sim_run(p, o)
+    local log = cx.sim_result_to_log(r)
+    local n = cx.log_rows(log)
+    assert.is_true(n > 100)
+    assert.are.equal(n, cx.log_count_present(log, cx.CX_FIELD_SPEND)) -- every contact buys
+    local ch = cx.log_get_f64(n, log, cx.CX_FIELD_CHANNEL)
+    for i = 1, n do assert.are.equal(cx.CX_CHANNEL_CHAT, ch[i]) end
+    assert.has_error(function() cx.sim_params_set_touchpoint_sales(p, "nosuch", 0.5) end)
+    assert.are.equal("touchpoint", cx.error_last().param)
+  end)
+
   it("lets a Lua function replace the churn rule", function()
     local p = scenario()
     cx.sim_params_set_script_rule(p, cx.CX_SIM_RULE_CHURN, "lua:no-churn", function(...) return 0 end)

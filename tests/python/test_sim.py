@@ -95,3 +95,21 @@ def test_result_as_cxkit_logs():
     assert df.customer.str.startswith("C").all()
     assert abs(df.csat.notna().mean() - 0.5) < 0.03
     assert abs(tx.to_dataframe().amount.sum() / ser.revenue.sum() - 1) < 1e-3
+
+
+def test_sample_data_is_the_committed_scenario_run_from_python(source_dir):
+    """Scenario.from_file reads the committed sample scenario (start date, touchpoint channel
+    mixes and sales) as the CLI does: its log is examples/data/interactions.csv, row for row."""
+    import json
+    import pandas as pd
+    path = source_dir / "examples" / "scenarios" / "sample-data.json"
+    seed = json.loads(path.read_text())["seed"]
+    res = sim.Scenario.from_file(str(path)).run(seed=seed, record=True)
+    got = res.log().to_dataframe()
+    want = pd.read_csv(source_dir / "examples" / "data" / "interactions.csv")
+    assert len(got) == len(want)
+    assert (got.customer.to_numpy() == want.customer.to_numpy()).all()
+    assert (got.touchpoint.to_numpy() == want.touchpoint.to_numpy()).all()
+    for col in ("csat", "ces", "leader_rating", "wait_time", "spend"):
+        np.testing.assert_array_equal(got[col].to_numpy(float), want[col].to_numpy(float))
+    assert (pd.to_datetime(got.time, utc=True) == pd.to_datetime(want.time, utc=True)).all()

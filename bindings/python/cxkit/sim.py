@@ -38,6 +38,9 @@ def _naming_plugin(call, *args):
         raise
 
 
+CHANNELS = ("in_person", "phone", "chat", "email", "self_service")  # the simulator's channels
+
+
 class Scenario:
     """A scenario: ``Scenario(customers=2000, leadership=0.6)``, then ``.intervene(...)``,
     ``.rule(...)`` and ``.run()``. Rules are callables receiving the rule's inputs (sim.h)."""
@@ -49,12 +52,19 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Scenario":
-        """The ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario file."""
-        s = cls(**d.get("parameters", {}))
+        """The ``start`` / ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario file."""
+        s = cls()
+        if "start" in d:  # the date of period 0, as in scenario files
+            import datetime as _dt
+            t = _dt.datetime.fromisoformat(d["start"])
+            s.set("start_time", (t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)).timestamp())
+        for k, v in d.get("parameters", {}).items():
+            s.set(k, v)
         if "touchpoints" in d:
             core.cx_sim_params_clear_touchpoints(s._p)
             for t in d["touchpoints"]:
-                s.touchpoint(t["name"], t["share"], t["emotional_weight"], t.get("failure_rate", 0.05))
+                s.touchpoint(t["name"], t["share"], t["emotional_weight"], t.get("failure_rate", 0.05),
+                             t.get("sale_rate", 0.0), t.get("channels"))
         for iv in d.get("interventions", []):
             s.intervene(iv["lever"], iv["start"], iv["magnitude"], iv.get("end", 0))
         return s
@@ -72,8 +82,19 @@ class Scenario:
         return core.cx_sim_params_get(self._p, name)
 
     def touchpoint(self, name: str, share: float, emotional_weight: float,
-                   failure_rate: float = 0.05) -> "Scenario":
+                   failure_rate: float = 0.05, sale_rate: float = 0.0,
+                   channels: dict | None = None) -> "Scenario":
+        """Add a touchpoint; ``sale_rate``: chance of a purchase during a contact there;
+        ``channels``: its own channel mix, e.g. ``{"in_person": 0.8, "self_service": 0.2}``
+        (default: each customer's preferred channel)."""
         core.cx_sim_params_add_touchpoint(self._p, name, share, emotional_weight, failure_rate)
+        core.cx_sim_params_set_touchpoint_sales(self._p, name, sale_rate)
+        if channels:
+            unknown = set(channels) - set(CHANNELS)
+            if unknown:
+                raise ValueError(f"unknown channel(s) {sorted(unknown)}; use {CHANNELS}")
+            core.cx_sim_params_set_touchpoint_channels(
+                self._p, name, [float(channels.get(c, 0.0)) for c in CHANNELS])
         return self
 
     def intervene(self, lever: str, start: int, magnitude: float, end: int = 0) -> "Scenario":
