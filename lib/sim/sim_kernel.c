@@ -66,27 +66,27 @@ typedef struct cuts {
 typedef struct customer {
     double expectation, bond, share, wallet, indifference, dissatisfaction, last_sat;
     unsigned failures;
-    int channel;     /* 0..4 = in_person .. self_service */
-    int segment;     /* 0 mass, 1 affluent, 2 private */
-    int64_t buy_cut; /* cx__sim_cut of this customer's purchase probability */
+    uint64_t buy_cut; /* cx__sim_cut of this customer's purchase probability */
+    int channel;      /* 0..4 = in_person .. self_service */
+    int segment;      /* 0 mass, 1 affluent, 2 private */
 } customer;
 
 /* The customers of a chunk as structure of arrays ([k] for the k-th customer), so that a group's
  * period ends run across customers in vector lanes; crowd_at gives the view from customer g. */
 typedef struct crowd {
     double *expectation, *bond, *share, *wallet, *indifference, *dissatisfaction, *last_sat;
-    int64_t *alive; /* 1 or 0 */
+    int64_t *alive;   /* 1 or 0 */
+    int64_t *buy_cut; /* cx__sim_cut of the customer's purchase probability */
     uint32_t *failures;
     uint8_t *channel, *segment;
-    int64_t *buy_cut; /* cx__sim_cut of each customer's purchase probability */
 } crowd;
 
 static crowd crowd_at(const crowd *C, size_t g)
 {
     crowd v = {C->expectation + g, C->bond + g,         C->share + g,
                C->wallet + g,      C->indifference + g, C->dissatisfaction + g,
-               C->last_sat + g,    C->alive + g,        C->failures + g,
-               C->channel + g,     C->segment + g,      C->buy_cut + g};
+               C->last_sat + g,    C->alive + g,        C->buy_cut + g,
+               C->failures + g,    C->channel + g,      C->segment + g};
     return v;
 }
 
@@ -118,8 +118,8 @@ static void customer_init(customer *c, struct cx_rng *rng, const cx__sim_ctx *ct
     c->wallet =
         x[CX__SIM_P_WALLET_MEAN] * mult * exp(sdl * cx__rng_std_normal(rng) - 0.5 * sdl * sdl);
     double sdp = x[CX__SIM_P_PURCHASE_RATE_SDLOG];
-    c->buy_cut = (int64_t)cx__sim_cut(cx__sim_clamp01(
-        x[CX__SIM_P_PURCHASE_RATE] * exp(sdp * cx__rng_std_normal(rng) - 0.5 * sdp * sdp)));
+    c->buy_cut = cx__sim_cut(cx__sim_clamp01(x[CX__SIM_P_PURCHASE_RATE] *
+                                             exp(sdp * cx__rng_std_normal(rng) - 0.5 * sdp * sdp)));
     c->indifference = c->dissatisfaction = 0;
     c->last_sat = x[CX__SIM_P_SAT_BASE];
     c->failures = 0;
@@ -926,8 +926,7 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
     if (end > ctx->customers)
         end = ctx->customers;
     size_t n = end - begin;
-    /* one allocation: 4 stream words, 7 doubles, alive, the purchase cut, failures and two bytes
-     * per customer */
+    /* one allocation: 4 stream words, 7 doubles, alive, buy_cut, failures, 2 bytes per customer */
     size_t per =
         4 * sizeof(uint64_t) + 7 * sizeof(double) + 2 * sizeof(int64_t) + sizeof(uint32_t) + 2;
     unsigned char *mem = cx__malloc_array(n, per);
@@ -961,7 +960,7 @@ cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_bloc
         C.dissatisfaction[k] = c.dissatisfaction;
         C.last_sat[k] = c.last_sat;
         C.alive[k] = 1;
-        C.buy_cut[k] = c.buy_cut;
+        C.buy_cut[k] = (int64_t)c.buy_cut;
         C.failures[k] = c.failures;
         C.channel[k] = (uint8_t)c.channel;
         C.segment[k] = (uint8_t)c.segment;
