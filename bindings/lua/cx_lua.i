@@ -150,8 +150,16 @@ CX_LUA_UINT(unsigned long long)
 CX_LUA_UINT(uint8_t)
 CX_LUA_UINT(uint16_t)
 CX_LUA_UINT(uint32_t)
-CX_LUA_UINT(uint64_t) /* values >= 2^63 come back as negative Lua integers (two's complement) */
+/* uint64_t crosses as a Lua integer holding the same 64 bits: values >= 2^63 read as negative
+ * (two's complement), exactly as Lua's own hex literal 0xffffffffffffffff is -1. Compare them
+ * with math.ult, print them with cx.u64_tostring (bindings/lua/cxkit/u64.lua; docs/bindings.md). */
+CX_LUA_UINT(uint64_t)
 CX_LUA_UINT(size_t)
+/* Seeds and streams are 64 bits of generator state, not counts: any integer is taken as its
+ * bits, so a negative one is the uint64 >= 2^63 it stands for (a draw of rng_next_u64 can seed
+ * a generator). Other unsigned parameters keep rejecting negative values. */
+%typemap(in, checkfn="cx_lua_isint") uint64_t seed, uint64_t stream
+%{ $1 = (uint64_t)lua_tointeger(L, $input); %}
 
 /* ---- status ---- */
 %typemap(out) cx_status {

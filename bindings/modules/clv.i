@@ -53,6 +53,7 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 #include <string.h>
 
 #include "internal.h"
+#include "special.h"
 
 /* Columns must have the length of the first; an optional one may be empty (then NULL). */
 static cx_status cx_clv_b_len(const double **p, size_t n, size_t m, const char *name,
@@ -184,6 +185,15 @@ cx_status cx_clv_b_bootstrap(double *out, size_t n, const cx_clv_model *model, c
     cx_clv_fit_options_init(&o, CX_CLV_FIT_OPTIONS_VERSION);
     o.penalizer = penalizer;
     return cx_clv_model_bootstrap(out, n, model, cx, ctx, cT, cw, ncx, n_boot, seed, &o);
+}
+
+/* Two-sided normal critical value for a confidence level in (0, 1) (1.959964 for 0.95). */
+cx_status cx_clv_b_z(double *out, double level)
+{
+    if (!(level > 0 && level < 1))
+        return cx__error_param(CX_EINVAL, "level", "level = %g: must be in (0, 1)", level);
+    *out = cx__z_for_level(level);
+    return CX_OK;
 }
 
 /* Copy of a model for other customers: covariates as flattened columns (k columns of n values

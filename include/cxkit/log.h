@@ -206,7 +206,9 @@ CX_API cx_status cx_log_read_csv(cx_log *log, const char *path, const cx_csv_opt
 /** The same from memory; @p name is used in error messages. */
 CX_API cx_status cx_log_read_csv_buffer(cx_log *log, const char *data, size_t len, const char *name,
                                         const cx_csv_options *opts);
-/** Write the log as CSV with a header of the fields that are present in any row. */
+/** Write the log as CSV with a header of the fields that are present in any row. All or
+ *  nothing: written to a temporary file beside @p path and renamed over it on success; on
+ *  failure (CX_EIO naming the path, CX_ENOMEM) an existing file is untouched (docs/csv.md). */
 CX_API cx_status cx_log_write_csv(const cx_log *log, const char *path, const cx_csv_options *opts);
 /** The same into a new buffer (release with cx_free()); *len excludes the final NUL. */
 CX_API cx_status cx_log_write_csv_buffer(char **out, size_t *len, const cx_log *log,

@@ -36,5 +36,15 @@ CX_HIDDEN double cx__z_for_level(double conf_level);
 /* Wilson score interval for x successes out of n with critical value z, clipped to [0, 1];
  * [0, 1] when n <= 0. Shared by the scores and effects modules. */
 CX_HIDDEN void cx__wilson(double *lower, double *upper, double x, double n, double z);
+/* Newcombe's hybrid score interval for a difference e1 - e2 of two independent estimates with
+ * single-sample intervals [l1, u1] and [l2, u2] (Newcombe 1998, method 10 when those are
+ * Wilson intervals of proportions; also used for NPS). */
+CX_HIDDEN void cx__newcombe(double *lower, double *upper, double e1, double l1, double u1,
+                            double e2, double l2, double u2);
+/* The difference of two proportions x1/n1 - x2/n2 (n1, n2 > 0): Newcombe's interval from the
+ * Wilson intervals at critical value z, and the pooled-variance z statistic (0 when the pooled
+ * variance is 0). Shared by cx_prop_diff (scores) and the effects module's risk difference. */
+CX_HIDDEN void cx__prop_diff_newcombe(double *lower, double *upper, double *z_stat, double x1,
+                                      double n1, double x2, double n2, double z);
 
 #endif /* CX_SPECIAL_H */

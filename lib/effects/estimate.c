@@ -18,18 +18,11 @@ cx__est cx__normal_est(double est, double se, double level)
 
 cx__est cx__risk_difference(double xa, double na, double xb, double nb, double level)
 {
-    double pa = xa / na, pb = xb / nb, la, ua, lb, ub;
-    double z = cx__z_for_level(level);
-    cx__wilson(&la, &ua, xa, na, z);
-    cx__wilson(&lb, &ub, xb, nb, z);
-    double d = pa - pb;
+    double pa = xa / na, pb = xb / nb, z;
     cx__est e;
-    e.est = d;
-    e.lower = d - sqrt((pa - la) * (pa - la) + (ub - pb) * (ub - pb));
-    e.upper = d + sqrt((ua - pa) * (ua - pa) + (pb - lb) * (pb - lb));
-    double pool = (xa + xb) / (na + nb);
-    double se0 = sqrt(pool * (1 - pool) * (1 / na + 1 / nb));
-    e.p_value = se0 > 0 ? 2 * cx__normal_sf(fabs(d) / se0) : 1;
+    e.est = pa - pb;
+    cx__prop_diff_newcombe(&e.lower, &e.upper, &z, xa, na, xb, nb, cx__z_for_level(level));
+    e.p_value = 2 * cx__normal_sf(fabs(z));
     e.se = sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb);
     return e;
 }

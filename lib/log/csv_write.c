@@ -65,9 +65,10 @@ cx_status cx__sink_open(cx__sink *s, const char *path)
     memset(s, 0, sizeof *s);
     if (path) {
         s->path = path;
-        s->file = fopen(path, "wb");
-        if (!s->file)
-            return cx__error_at(CX_EIO, path, 0, 0, "cannot open for writing");
+        cx_status st = cx__atomic_open(&s->out, path);
+        if (st != CX_OK)
+            return st;
+        s->file = s->out.file;
     }
     return CX_OK;
 }
@@ -77,10 +78,8 @@ cx_status cx__sink_close(cx__sink *s, cx_status st, char **out, size_t *len)
     if (s->file) {
         if (st == CX_OK && s->len && fwrite(s->buf, 1, s->len, s->file) != s->len)
             st = cx__error_at(CX_EIO, s->path, 0, 0, "write failed");
-        if (fclose(s->file) != 0 && st == CX_OK)
-            st = cx__error_at(CX_EIO, s->path, 0, 0, "write failed on close");
         cx__free(s->buf);
-        return st;
+        return cx__atomic_close(&s->out, st);
     }
     if (st == CX_OK && (st = cx__sink_put(s, "", 1)) == CX_OK) { /* NUL-terminate */
         *out = s->buf;

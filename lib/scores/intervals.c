@@ -84,15 +84,6 @@ CX_API cx_status cx_prop_ci(double *lo, double *hi, double x, double n, double l
     return st;
 }
 
-/* Newcombe's hybrid: combine two single-sample intervals (l, u) around estimates e. */
-static void newcombe(double *lo, double *hi, double e1, double l1, double u1, double e2, double l2,
-                     double u2)
-{
-    double d = e1 - e2;
-    *lo = d - sqrt((e1 - l1) * (e1 - l1) + (u2 - e2) * (u2 - e2));
-    *hi = d + sqrt((u1 - e1) * (u1 - e1) + (e2 - l2) * (e2 - l2));
-}
-
 double cx__two_sided_p(double z)
 {
     return 2.0 * cx__normal_sf(fabs(z));
@@ -109,15 +100,9 @@ CX_API cx_status cx_prop_diff(double *diff, double *lo, double *hi, double *z, d
         st = cx__check_level(level);
     if (st != CX_OK)
         return st;
-    double p1 = x1 / n1, p2 = x2 / n2, zq = cx__z_for_level(level);
-    double l1, u1, l2, u2, l, h;
-    cx__wilson(&l1, &u1, x1, n1, zq);
-    cx__wilson(&l2, &u2, x2, n2, zq);
-    newcombe(&l, &h, p1, l1, u1, p2, l2, u2);
-    double pool = (x1 + x2) / (n1 + n2);
-    double se = sqrt(pool * (1.0 - pool) * (1.0 / n1 + 1.0 / n2));
-    double zz = se > 0.0 ? (p1 - p2) / se : 0.0;
-    *diff = p1 - p2;
+    double l, h, zz;
+    cx__prop_diff_newcombe(&l, &h, &zz, x1, n1, x2, n2, cx__z_for_level(level));
+    *diff = x1 / n1 - x2 / n2;
     if (lo)
         *lo = clamp(l, -1.0, 1.0);
     if (hi)
@@ -273,7 +258,7 @@ CX_API cx_status cx_nps_diff(double *diff, double *lo, double *hi, double *z, do
         double l1, u1, l2, u2;
         cx__nps_interval(&l1, &u1, c1[0], c1[1], c1[2], level, method);
         cx__nps_interval(&l2, &u2, c2[0], c2[1], c2[2], level, method);
-        newcombe(&l, &h, e1, l1, u1, e2, l2, u2);
+        cx__newcombe(&l, &h, e1, l1, u1, e2, l2, u2);
     }
     *diff = 100.0 * (e1 - e2);
     if (lo)

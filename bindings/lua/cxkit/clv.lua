@@ -5,6 +5,8 @@
 --   m.params.r, m.stderr.alpha, m.loglik
 --   m:predict(39, summary)          --> expected purchases in the next 39 units, per customer
 --   m:p_alive(summary), m:expected(39), m:pmf(39, 2), m:dert(0.15 / 52, summary)
+--   m:predict_interval(39, summary, { method = "delta" | "bootstrap", level = 0.95 })
+--   cx.clv.lifetime_value_interval(m, spend_model, summary, { months = 12 })
 --   local s = cx.clv.summary({ customer = ids, time = seconds, amount = amounts },
 --                            { observation_end = t, period = 86400, multiplier = 7 })
 local cx = ...
@@ -83,6 +85,48 @@ local function flatten(cols)
   return out
 end
 
+-- Names of all estimates: the parameters, then the covariate coefficients.
+function Model:estimate_names()
+  local out = {}
+  for i, n in ipairs(names[self.kind]) do out[i] = n end
+  for j = 1, cx.clv_model_coef_count(self.handle) do
+    out[#out + 1] = (self.coef_names and self.coef_names[j]) or ("coef" .. j)
+  end
+  return out
+end
+
+-- Covariance of all estimates (parameters, then coefficients) as rows of a k x k table.
+function Model:vcov_all()
+  local k = #self:estimate_names()
+  local flat = cx.clv_model_vcov_all(k * k, self.handle)
+  local out = {}
+  for i = 1, k do
+    out[i] = {}
+    for j = 1, k do out[i][j] = flat[(i - 1) * k + j] end
+  end
+  return out
+end
+
+-- Attach covariate columns (lists of columns of n values) with known coefficients, e.g. to
+-- sample customers from a model with covariates.
+function Model:set_covariates(purchase, dropout, coefs)
+  local n = #((purchase and purchase[1]) or (dropout and dropout[1]) or {})
+  cx.clv_b_set_covariates(self.handle, flatten(purchase), flatten(dropout), n)
+  if coefs then cx.clv_model_set_coefs(self.handle, coefs) end
+  self:refresh()
+end
+
+-- The fit for other customers with the given covariate columns (same count as the fit): every
+-- prediction, interval and sample of the returned model is for those customers.
+function Model:for_customers(purchase, dropout)
+  local n = #((purchase and purchase[1]) or (dropout and dropout[1]) or {})
+  local h = cx.clv_b_copy(self.handle, flatten(purchase), flatten(dropout), n)
+  local m = setmetatable({ kind = self.kind, handle = h, coef_names = self.coef_names,
+                           origin = self.origin or self }, Model)
+  m:refresh()
+  return m
+end
+
 -- Fit: data is a table of columns; opts.weights, opts.penalizer, opts.n_starts, opts.seed, and
 -- for bgnbd/pareto opts.purchase / opts.dropout: lists of covariate columns (e.g. satisfaction).
 function clv.fit(kind, data, opts)
@@ -94,6 +138,7 @@ function clv.fit(kind, data, opts)
   end
   cx.clv_b_fit(m.handle, x, tx, T, opts.weights or data.weights or {}, opts.penalizer or 0,
                opts.n_starts or 3, opts.seed or 0, opts.all_starts and 1 or 0)
+  m.data, m.weights, m.penalizer = data, opts.weights or data.weights, opts.penalizer or 0
   m:refresh()
   return m
 end
@@ -107,6 +152,94 @@ function Model:loglik_rows(d) return rows(self, 0, 0, d) end
 function Model:predict(t, d) return rows(self, 1, t, d) end
 function Model:p_alive(d, t) return rows(self, 2, t or 0, d) end
 function Model:dert(rate, d) return rows(self, 3, rate, d) end
+
+-- Bootstrap draws: refits on the fitted customers resampled with replacement (weights
+-- respected, covariate rows kept with their customer). A list of n_boot rows, each a list of
+-- the parameters then the coefficients (names: Model:estimate_names()).
+function Model:bootstrap(n_boot, seed)
+  local o = self.origin or self
+  if not o.data then error("cxkit: ESTATE: bootstrap needs a model fitted by cx.clv.fit", 2) end
+  n_boot, seed = n_boot or 200, seed or 0
+  local key = n_boot .. ":" .. seed
+  if o.boot_key == key then return o.boot end
+  local x, tx, T = columns(o.kind, o.data)
+  local k = #o:estimate_names()
+  local flat = cx.clv_b_bootstrap(n_boot * k, o.handle, x, tx, T, o.weights or {}, n_boot, seed,
+                                  o.penalizer or 0)
+  local draws = {}
+  for b = 1, n_boot do
+    draws[b] = {}
+    for j = 1, k do draws[b][j] = flat[(b - 1) * k + j] end
+  end
+  o.boot, o.boot_key = draws, key
+  return draws
+end
+
+-- Set one draw (parameters, then coefficients) on a model handle.
+local function set_draw(kind, handle, row)
+  local np = #names[kind]
+  local p, c = {}, {}
+  for j = 1, #row do
+    if j <= np then p[j] = row[j] else c[j - np] = row[j] end
+  end
+  cx.clv_model_set_params(handle, p)
+  if #c > 0 then cx.clv_model_set_coefs(handle, c) end
+end
+
+local function quantile(sorted, q)
+  local h = (#sorted - 1) * q + 1
+  local lo = math.floor(h)
+  local hi = math.min(lo + 1, #sorted)
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo])
+end
+
+-- estimate/se/lower/upper columns from a delta-method se or from the draws' predictions.
+local function interval(est, se_fn, draw_fn, opts, n_boot_default)
+  opts = opts or {}
+  local level, method = opts.level or 0.95, opts.method or "delta"
+  local out = { estimate = est, se = {}, lower = {}, upper = {} }
+  if method == "delta" then
+    local z = cx.clv_b_z(level)
+    out.se = se_fn()
+    for i = 1, #est do
+      out.lower[i], out.upper[i] = est[i] - z * out.se[i], est[i] + z * out.se[i]
+    end
+  elseif method == "bootstrap" then
+    local sims = draw_fn(opts.n_boot or n_boot_default, opts.seed or 0)
+    for i = 1, #est do
+      local col, mean, ss = {}, 0, 0
+      for b = 1, #sims do col[b] = sims[b][i]; mean = mean + col[b] / #sims end
+      for b = 1, #sims do ss = ss + (col[b] - mean) ^ 2 end
+      table.sort(col)
+      out.se[i] = math.sqrt(ss / (#sims - 1))
+      out.lower[i], out.upper[i] = quantile(col, 0.5 - level / 2), quantile(col, 0.5 + level / 2)
+    end
+  else
+    error("cxkit: EINVAL: method must be 'delta' or 'bootstrap'", 3)
+  end
+  return out
+end
+
+local function row_interval(self, what, t, d, opts)
+  local x, tx, T = columns(self.kind, d)
+  return interval(rows(self, what, t, d),
+    function() return cx.clv_b_stderr(#x, self.handle, what, t, x, tx, T) end,
+    function(n_boot, seed)
+      local draws, copy = self:bootstrap(n_boot, seed), cx.clv_b_copy(self.handle, {}, {}, 0)
+      local sims = {}
+      for b, row in ipairs(draws) do
+        set_draw(self.kind, copy, row)
+        sims[b] = cx.clv_b_rows(#x, copy, what, t, x, tx, T)
+      end
+      return sims
+    end, opts, 200)
+end
+
+-- Intervals: { estimate, se, lower, upper } per customer; opts.level (0.95), opts.method
+-- ("delta" from the Hessian, or "bootstrap" percentiles), opts.n_boot (200), opts.seed.
+function Model:predict_interval(t, d, opts) return row_interval(self, 1, t, d, opts) end
+function Model:p_alive_interval(d, opts) return row_interval(self, 2, 0, d, opts) end
+function Model:dert_interval(rate, d, opts) return row_interval(self, 3, rate, d, opts) end
 
 function Model:expected(t)
   local ts = type(t) == "table" and t or { t }
@@ -140,6 +273,29 @@ function clv.lifetime_value(model, spend, d, opts)
   return cx.clv_b_value(#d.frequency, model.handle, spend.handle, d.frequency, d.recency, d.T,
                         d.monetary_value, opts.months or 12, opts.units_per_month or 30,
                         opts.discount or 0.01, opts.margin or 1)
+end
+
+-- CLV with an interval (see Model:predict_interval): the delta method over both models (the
+-- transaction model's covariate coefficients included), or paired bootstrap refits of both.
+function clv.lifetime_value_interval(model, spend, d, opts)
+  opts = opts or {}
+  local args = { d.frequency, d.recency, d.T, d.monetary_value, opts.months or 12,
+                 opts.units_per_month or 30, opts.discount or 0.01, opts.margin or 1 }
+  local n = #d.frequency
+  local unpack = table.unpack
+  return interval(cx.clv_b_value(n, model.handle, spend.handle, unpack(args)),
+    function() return cx.clv_b_value_stderr(n, model.handle, spend.handle, unpack(args)) end,
+    function(n_boot, seed)
+      local td, sd = model:bootstrap(n_boot, seed), spend:bootstrap(n_boot, seed + 1)
+      local tc, sc = cx.clv_b_copy(model.handle, {}, {}, 0), cx.clv_b_copy(spend.handle, {}, {}, 0)
+      local sims = {}
+      for b = 1, #td do
+        set_draw(model.kind, tc, td[b])
+        set_draw(spend.kind, sc, sd[b])
+        sims[b] = cx.clv_b_value(n, tc, sc, unpack(args))
+      end
+      return sims
+    end, opts, 200)
 end
 
 -- RFM summary from transaction columns { customer, time (epoch seconds), amount }.

@@ -11,6 +11,8 @@ end
 
 function RNG:copy() return setmetatable({handle = cx.rng_dup(self.handle)}, RNG) end
 function RNG:jump() cx.rng_jump(self.handle); return self end
+-- 64 random bits as a Lua integer (negative for values >= 2^63: see cx.u64_tostring)
+function RNG:next_u64() return cx.rng_next_u64(self.handle) end
 function RNG:below(bound, n)
   if n then return cx.rng_fill_below_i64(n, self.handle, bound) end
   return cx.rng_below(self.handle, bound)
