@@ -175,10 +175,16 @@ def test_key_drivers_recover_the_performance_equation():
 
     def se(name):
         return (imp[name + "_hi"] - imp[name + "_lo"]).to_numpy() / (2 * z95)
-    # raw slopes (standardised betas times sd(y) / sd(x)) recover 5 x the weights
+    # raw slopes (standardised betas times sd(y) / sd(x)) recover 5 x the weights, within the
+    # least-squares standard error of a standardised coefficient, sqrt((1 - R^2) /
+    # ((n - p - 1)(1 - R_k^2))) with R_k^2 of driver k on the others (the bootstrap's interval of
+    # a standardised beta is narrower than the raw slope's: sd(y) moves with the slope)
     scale = df.csat.std() / df[cols].std().to_numpy()
-    raw, raw_se = imp.beta.to_numpy() * scale, se("beta") * scale
+    r2_k = 1 - 1 / np.diag(np.linalg.inv(np.corrcoef(df[cols].to_numpy().T)))
+    std_se = np.sqrt((1 - kd.r2_) / ((kd.n_ - 4) * (1 - r2_k)))
+    raw, raw_se = imp.beta.to_numpy() * scale, std_se * scale
     assert np.all(np.abs(raw - 5 * beta) <= Z * raw_se), (raw, raw_se, 5 * beta)
+    assert np.all(se("beta") <= 1.5 * std_se)  # and the bootstrap agrees on the scale
     # relative importance: LMG shares of R^2 implied by the true weights and the drivers'
     # covariance (population R^2 of every subset), in the same order and within the bootstrap
     cov = np.cov(df[cols].to_numpy().T)
