@@ -112,8 +112,13 @@ def test_delta_method_with_covariates_equals_numpy_differences(bg_cov):
     se = numeric_se(lambda th: [bg_palive(bg_own(th, z[i]), x[i], tx[i], T[i])
                                 for i in range(3)], theta, V.to_numpy())
     np.testing.assert_allclose(pa["se"], se, rtol=1e-4, atol=1e-15)
-    np.testing.assert_allclose(pa["upper"] - pa["estimate"], 1.6448536269514722 * pa["se"],
-                               rtol=1e-9)
+    # P(alive) bounds on the logit scale: inside (0, 1), logit(upper) - logit(p) = z se / p(1-p)
+    lg = lambda v: np.log(v / (1 - v))
+    p, inner = pa["estimate"].to_numpy(), pa["se"].to_numpy() > 0
+    np.testing.assert_allclose((lg(pa["upper"]) - lg(pa["estimate"]))[inner],
+                               (1.6448536269514722 * pa["se"] / (p * (1 - p)))[inner], rtol=1e-9)
+    assert np.all((pa["lower"] > 0) & (pa["upper"] <= 1))
+    assert pa["lower"].iloc[0] == pa["upper"].iloc[0] == 1.0  # x = 0: P(alive) is 1
     # the fitted model still describes the fitted customers
     assert len(m.conditional_probability_alive(np.zeros(3000), np.zeros(3000),
                                                np.full(3000, 30.0))) == 3000
@@ -283,6 +288,9 @@ def test_cli_intervals_clv_and_covariates(tmp_path):
     np.testing.assert_allclose(out["expected_purchases"], iv["estimate"], rtol=1e-8)
     np.testing.assert_allclose(out["expected_purchases_se"], iv["se"], rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(out["expected_purchases_upper"], iv["upper"], rtol=1e-8)
+    pa = bg.probability_alive_interval(d["x"], d["t_x"], d["T"], level=0.9)
+    np.testing.assert_allclose(out["p_alive_lower"], pa["lower"], rtol=1e-8)
+    np.testing.assert_allclose(out["p_alive_upper"], pa["upper"], rtol=1e-8)
     rep = d[d["x"] > 0]
     gg = GammaGammaFitter().fit(rep["x"], rep["zbar"])
     civ = gg.customer_lifetime_value_interval(bg, d["x"], d["t_x"], d["T"], d["zbar"], time=12,

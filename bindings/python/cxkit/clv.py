@@ -52,6 +52,21 @@ def _normal_bounds(est, se, level):
     return est - zq * se, est + zq * se
 
 
+def _logit_bounds(est, se, level):
+    """Delta-method bounds of a probability on the logit scale (inside [0, 1]; a probability
+    of exactly 0 or 1, or se 0, gives the point)."""
+    from scipy.stats import norm
+    zq = norm.ppf(0.5 + level / 2)
+    p = np.asarray(est, dtype=float)
+    inner = (p > 0) & (p < 1) & (np.asarray(se) > 0)
+    q = np.where(inner, p, 0.5)
+    half = zq * np.where(inner, se, 0.0) / (q * (1 - q))
+    lg = np.log(q) - np.log1p(-q)
+    lo = np.where(inner, 1 / (1 + np.exp(-(lg - half))), p)
+    hi = np.where(inner, 1 / (1 + np.exp(-(lg + half))), p)
+    return lo, hi
+
+
 def _percentile_bounds(sims, level):
     lo, hi = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     return lo, hi, sims.std(axis=0, ddof=1)
@@ -257,7 +272,8 @@ class _Fitter:
             x_, tx_ = _col(x), _col(tx)
             T_ = _col(T) if T is not None else np.empty(0)
             se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(t), x_, tx_, T_)
-            lo, hi = _normal_bounds(est, se, level)
+            bounds = _logit_bounds if quantity == 2 else _normal_bounds  # P(alive) in [0, 1]
+            lo, hi = bounds(est, se, level)
         elif method == "bootstrap":
             draws = self.bootstrap(n_boot, seed)
             other = self._draw_copy()  # predictions at each draw, the fitted model untouched
@@ -388,7 +404,8 @@ class _ContinuousFitter(_Fitter):
 
     def probability_alive_interval(self, frequency, recency, T, level=0.95, method="delta",
                                    n_boot=200, seed=0):
-        """P(alive) with a confidence interval (see predict_interval)."""
+        """P(alive) with a confidence interval (see predict_interval); the delta-method bounds
+        are taken on the logit scale, so they stay inside [0, 1]."""
         return self._interval(2, 0.0, frequency, recency, T, level, method, n_boot, seed)
 
     def conditional_probability_alive(self, frequency, recency, T):
