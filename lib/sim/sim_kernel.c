@@ -697,7 +697,7 @@ STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const crowd *re
                  clb = x[CX__SIM_P_CHURN_LOW_BOND], cb = x[CX__SIM_P_CHURN_BASE],
                  decay = x[CX__SIM_P_STOCK_DECAY];
     double rev[GROUP], amount[GROUP], hind[GROUP], hdis[GROUP], hoth[GROUP], hsum[GROUP];
-    int64_t buy[GROUP];
+    int64_t buy[GROUP], n_over = 0;
     double *restrict bond = C->bond, *restrict share = C->share, *restrict ind = C->indifference,
                      *restrict dis = C->dissatisfaction;
     const double *restrict wallet = C->wallet;
@@ -714,13 +714,24 @@ STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const crowd *re
         double h_dis = cd * dis[k] * loose + clb * low;
         double h_oth = cb;
         double h = h_ind + h_dis + h_oth;
-        int64_t over = h > 1;
-        double qi = h_ind / h, qd = h_dis / h, qo = h_oth / h;
-        hind[k] = over != 0 ? qi : h_ind;
-        hdis[k] = over != 0 ? qd : h_dis;
-        hoth[k] = over != 0 ? qo : h_oth;
-        hsum[k] = over != 0 ? 1.0 : h;
+        n_over += h > 1;
+        hind[k] = h_ind;
+        hdis[k] = h_dis;
+        hoth[k] = h_oth;
+        hsum[k] = h;
     }
+    /* a total hazard above 1 (rare) is scaled back to 1, in a scalar loop: divisions in the
+     * vector loop would cost every customer */
+    if (n_over)
+        for (size_t k = 0; k < gn; k++) {
+            double h = hsum[k];
+            if (h > 1) {
+                hind[k] /= h;
+                hdis[k] /= h;
+                hoth[k] /= h;
+                hsum[k] = 1;
+            }
+        }
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
     if (churn_pl->fn)
         for (size_t k = 0; k < gn; k++) {
