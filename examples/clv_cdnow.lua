@@ -27,3 +27,25 @@ for i = 1, 5 do
   print(string.format("customer %d: x %d, P(alive) %.3f, next 39 weeks %.3f", i, d.frequency[i],
     alive[i], next39[i]))
 end
+
+-- Intervals: expected purchases of the first customers (delta method, 90%) and their 12-month
+-- CLV with a Gamma-Gamma spend model fitted to the repeat customers.
+local first = { frequency = {}, recency = {}, T = {}, monetary_value = {} }
+for i = 1, 3 do
+  for k in pairs(first) do first[k][i] = d[k][i] end
+end
+local iv = bg:predict_interval(39, first, { level = 0.9 })
+local rep = { frequency = {}, monetary_value = {} }
+for i = 1, #d.frequency do
+  if d.frequency[i] > 0 then
+    table.insert(rep.frequency, d.frequency[i])
+    table.insert(rep.monetary_value, d.monetary_value[i])
+  end
+end
+local gg = cx.clv.fit("gg", rep)
+local clv = cx.clv.lifetime_value_interval(bg, gg, first, { months = 12, units_per_month = 4.345,
+                                                            level = 0.9 })
+for i = 1, 3 do
+  print(string.format("customer %d: next 39 weeks %.3f [%.3f, %.3f], CLV %.2f [%.2f, %.2f]", i,
+    iv.estimate[i], iv.lower[i], iv.upper[i], clv.estimate[i], clv.lower[i], clv.upper[i]))
+end

@@ -44,3 +44,17 @@ sat = pd.DataFrame({"satisfaction": rng.normal(size=len(summary))}, index=summar
 cov = BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"],
                           purchase_covariates=sat, dropout_covariates=sat)
 print(pd.DataFrame({"coef": cov.coefs_, "se": cov.coef_standard_errors_}).round(3))
+
+# Intervals: CLV of the first customers with a 90% interval from the Hessian (delta method over
+# both models) and from 50 bootstrap refits; the same for a new customer with a given
+# satisfaction score under the covariate model.
+head = summary.head(3)
+print(ggf.customer_lifetime_value_interval(bgf, head["frequency"], head["recency"], head["T"],
+                                           head["monetary_value"], time=12, freq="W",
+                                           level=0.9).round(2))
+print(ggf.customer_lifetime_value_interval(bgf, head["frequency"], head["recency"], head["T"],
+                                           head["monetary_value"], time=12, freq="W",
+                                           level=0.9, method="bootstrap", n_boot=50).round(2))
+new = cov.for_customers(pd.DataFrame({"satisfaction": [-1.0, 1.0]}),
+                        pd.DataFrame({"satisfaction": [-1.0, 1.0]}))
+print(new.predict_interval(39, [2.0, 2.0], [30.0, 30.0], [38.0, 38.0], level=0.9).round(3))

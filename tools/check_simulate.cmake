@@ -59,3 +59,45 @@ foreach(blocker comparison.csv interactions.csv)
     message(FATAL_ERROR "blocked ${blocker}: status ${rc}, left behind: ${left}, message: ${err}")
   endif()
 endforeach()
+# --progress reports on stderr (blocks of customers, then replications) even without a terminal
+file(REMOVE_RECURSE ${OUT}/progress)
+execute_process(COMMAND ${CXKIT} simulate ${SRC}/examples/scenarios/sample.json --customers 300
+                --replications 2 --out ${OUT}/progress --progress --no-logs
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT err MATCHES "baseline 100%" OR NOT err MATCHES "replications 100%")
+  message(FATAL_ERROR "--progress: status ${rc}, stderr: ${err}")
+endif()
+# an inconsistent scenario (channel mix not summing to 1) and a bad override name the parameter,
+# exit 1 and create nothing
+file(WRITE ${OUT}/mix.json "{\"parameters\": {\"mix_phone\": 0.9}}")
+foreach(args "${OUT}/mix.json" "${SRC}/examples/scenarios/sample.json;--customers;0")
+  file(REMOVE_RECURSE ${OUT}/bad)
+  execute_process(COMMAND ${CXKIT} simulate ${args} --out ${OUT}/bad
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1 OR NOT err MATCHES "mix_|customers" OR EXISTS ${OUT}/bad)
+    message(FATAL_ERROR "${args}: status ${rc}, message: ${err}")
+  endif()
+endforeach()
+file(WRITE ${OUT}/unknown.json "{\"parameters\": {\"leadershp\": 0.5}}")
+execute_process(COMMAND ${CXKIT} simulate ${OUT}/unknown.json --out ${OUT}/bad
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 1 OR NOT err MATCHES "leadershp" OR EXISTS ${OUT}/bad)
+  message(FATAL_ERROR "unknown parameter: status ${rc}, message: ${err}")
+endif()
+# the files are byte for byte the same whatever the number of threads
+foreach(t 1 3)
+  file(REMOVE_RECURSE ${OUT}/threads${t})
+  execute_process(COMMAND ${CXKIT} simulate ${SRC}/examples/scenarios/sample.json --customers 2500
+                  --periods 16 --replications 2 --threads ${t} --out ${OUT}/threads${t} ${nologs}
+                  RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "--threads ${t}: status ${rc}: ${err}")
+  endif()
+endforeach()
+foreach(f ${files})
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/threads1/${f} ${OUT}/threads3/${f}
+                  RESULT_VARIABLE differ)
+  if(differ)
+    message(FATAL_ERROR "${f} differs between --threads 1 and --threads 3")
+  endif()
+endforeach()

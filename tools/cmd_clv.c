@@ -14,21 +14,33 @@ const char cx_cmd_clv_summary[] =
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: cxkit clv summary TRANSACTIONS.csv --end DATE [--calibration-end DATE]\n"
-            "                 [--period day|hour|week|SECONDS] [--multiplier M]\n"
-            "                 [--columns customer=COL,time=COL,amount=COL]\n"
-            "       cxkit clv fit --model bgnbd|mbgnbd|pareto|bgbb|sbg|gg SUMMARY.csv [--json]\n"
-            "                 [--penalizer X] [--starts N] [--all-starts]\n"
-            "       cxkit clv predict --model M SUMMARY.csv [--params P1,P2,...] [--horizon T]\n"
-            "                 [--discount D]\n\n"
-            "Summary CSVs have a header; columns used: frequency, recency, T (bgbb: n_periods or\n"
-            "periods; sbg: periods, churned; gg: frequency, monetary_value, rows with frequency 0\n"
-            "skipped) and optional weights. summary writes customer,frequency,recency,T,\n"
-            "monetary_value[,frequency_holdout,monetary_value_holdout,duration_holdout].\n"
-            "predict fits first unless --params is given, then writes per customer P(alive),\n"
-            "expected purchases in the next --horizon units (default 1) and, with --discount for\n"
-            "pareto/bgbb, DERT.\n");
+    fprintf(
+        f, "usage: cxkit clv summary TRANSACTIONS.csv --end DATE [--calibration-end DATE]\n"
+           "                 [--period day|hour|week|SECONDS] [--multiplier M]\n"
+           "                 [--columns customer=COL,time=COL,amount=COL]\n"
+           "                 [--update OLD_SUMMARY.csv --summary-end DATE]\n"
+           "       cxkit clv fit --model bgnbd|mbgnbd|pareto|bgbb|sbg|gg SUMMARY.csv [--json]\n"
+           "                 [--penalizer X] [--starts N] [--all-starts] [--level L]\n"
+           "                 [--bootstrap B [--seed S]]\n"
+           "       cxkit clv predict --model M SUMMARY.csv [--params P1,P2,...] [--horizon T]\n"
+           "                 [--discount D] [--intervals] [--level L]\n"
+           "                 [--clv MONTHS [--units-per-month U] [--clv-discount D] [--margin M]]\n"
+           "fit and predict (bgnbd, pareto): [--purchase-covariates COL,...]\n"
+           "                 [--dropout-covariates COL,...] (columns of SUMMARY.csv)\n\n"
+           "Summary CSVs have a header; columns used: frequency, recency, T (bgbb: n_periods or\n"
+           "periods; sbg: periods, churned; gg: frequency, monetary_value, rows with frequency 0\n"
+           "skipped) and optional weights. summary writes customer,frequency,recency,T,\n"
+           "monetary_value[,frequency_holdout,monetary_value_holdout,duration_holdout].\n"
+           "summary --update folds the transactions into a summary written earlier (at\n"
+           "--summary-end, same --period and --multiplier) without the old history.\n"
+           "predict fits first unless --params is given, then writes per customer P(alive),\n"
+           "expected purchases in the next --horizon units (default 1) and, with --discount for\n"
+           "pareto/bgbb, DERT. --intervals adds _se, _lower and _upper columns (delta method\n"
+           "from the Hessian, level --level, default 0.95); --clv adds lifetimes' discounted\n"
+           "CLV over MONTHS months (Gamma-Gamma fitted to the monetary_value column of the\n"
+           "repeat customers; U time units per month, default 30; monthly discount default\n"
+           "0.01). fit prints the estimates with their standard errors and Wald intervals, and\n"
+           "with --bootstrap B percentile intervals from B refits on resampled customers.\n");
 }
 
 static int fail(const char *what)
@@ -212,9 +224,28 @@ static int flag(int argc, char **argv, const char *name)
 /* The positional FILE: the last argument that is neither an option nor an option's value. */
 static const char *positional(int argc, char **argv)
 {
-    static const char *with_value[] = {
-        "--end",       "--calibration-end", "--period", "--multiplier", "--columns", "--model",
-        "--penalizer", "--starts",          "--params", "--horizon",    "--discount"};
+    static const char *with_value[] = {"--end",
+                                       "--calibration-end",
+                                       "--period",
+                                       "--multiplier",
+                                       "--columns",
+                                       "--model",
+                                       "--penalizer",
+                                       "--starts",
+                                       "--params",
+                                       "--horizon",
+                                       "--discount",
+                                       "--level",
+                                       "--clv",
+                                       "--units-per-month",
+                                       "--clv-discount",
+                                       "--margin",
+                                       "--purchase-covariates",
+                                       "--dropout-covariates",
+                                       "--update",
+                                       "--summary-end",
+                                       "--bootstrap",
+                                       "--seed"};
     const char *file = NULL;
     for (int i = 2; i < argc; i++) {
         int skip = 0;
@@ -229,6 +260,45 @@ static const char *positional(int argc, char **argv)
             file = argv[i];
     }
     return file;
+}
+
+/* --update OLD.csv --summary-end DATE: the old summary rebuilt from its columns (with the
+ * period and multiplier of the options) for cx_rfm_update. */
+static int rebuild_summary(cx_rfm **r, const char *path, int argc, char **argv,
+                           const cx_rfm_options *o)
+{
+    const char *when = opt(argc, argv, "--summary-end");
+    if (!when) {
+        fprintf(stderr, "cxkit clv: --update needs --summary-end (the old summary's end)\n");
+        return 2;
+    }
+    cx_rfm_options ro = *o;
+    if (cx_time_parse(&ro.observation_end, when, strlen(when)) != CX_OK)
+        return fail("--summary-end");
+    table t;
+    if (read_table(&t, path)) {
+        table_free(&t);
+        return 1;
+    }
+    double *f = column(&t, "frequency", "x"), *rec = column(&t, "recency", "t_x");
+    double *T = column(&t, "T", NULL), *m = column(&t, "monetary_value", "zbar");
+    int rc = 0;
+    if (!f || !rec || !T) {
+        fprintf(stderr, "cxkit clv: %s: missing column %s\n", path,
+                !f     ? "frequency"
+                : !rec ? "recency"
+                       : "T");
+        rc = 1;
+    }
+    if (!rc &&
+        cx_rfm_from_columns(r, (const char *const *)t.first, f, rec, T, m, t.rows, &ro) != CX_OK)
+        rc = fail(path);
+    free(f);
+    free(rec);
+    free(T);
+    free(m);
+    table_free(&t);
+    return rc;
 }
 
 static int cmd_summary(int argc, char **argv)
@@ -268,7 +338,24 @@ static int cmd_summary(int argc, char **argv)
         cx_txlog_free(tx);
         return fail("reading transactions");
     }
-    if (cx_rfm_from_txlog(&r, tx, &o) != CX_OK) {
+    const char *old = opt(argc, argv, "--update");
+    if (old) {
+        if (cal) {
+            fprintf(stderr, "cxkit clv: --update does not take --calibration-end\n");
+            cx_txlog_free(tx);
+            return 2;
+        }
+        const int rc = rebuild_summary(&r, old, argc, argv, &o);
+        if (rc) {
+            cx_txlog_free(tx);
+            return rc;
+        }
+        if (cx_rfm_update(r, tx, o.observation_end) != CX_OK) {
+            cx_rfm_free(r);
+            cx_txlog_free(tx);
+            return fail("update");
+        }
+    } else if (cx_rfm_from_txlog(&r, tx, &o) != CX_OK) {
         cx_txlog_free(tx);
         return fail("summary");
     }
@@ -293,6 +380,74 @@ static int cmd_summary(int argc, char **argv)
     return 0;
 }
 
+/* Two-sided normal critical value for a confidence level (bisection on erfc). */
+static int z_for_level(double *z, int argc, char **argv)
+{
+    const char *lv = opt(argc, argv, "--level");
+    const double level = lv ? strtod(lv, NULL) : 0.95;
+    if (!(level > 0 && level < 1)) {
+        fprintf(stderr, "cxkit clv: --level must be in (0, 1)\n");
+        return 2;
+    }
+    double lo = 0, hi = 40;
+    for (int i = 0; i < 200; i++) {
+        const double mid = 0.5 * (lo + hi);
+        if (erfc(mid / sqrt(2.0)) > 1 - level)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *z = 0.5 * (lo + hi);
+    return 0;
+}
+
+/* Covariate columns named in a comma list, laid out one after the other (k columns of n). */
+static int covariate_columns(double **out, size_t *k, const table *t, const char *list,
+                             const char *path)
+{
+    *out = NULL;
+    *k = 0;
+    if (!list)
+        return 0;
+    char *copy = strdup(list), *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        double *c = column(t, tok, NULL);
+        if (!c) {
+            fprintf(stderr, "cxkit clv: %s: missing covariate column %s\n", path, tok);
+            free(copy);
+            free(*out);
+            *out = NULL;
+            return 1;
+        }
+        *out = realloc(*out, (*k + 1) * (t->rows ? t->rows : 1) * sizeof **out);
+        memcpy(*out + *k * t->rows, c, t->rows * sizeof *c);
+        free(c);
+        ++*k;
+    }
+    free(copy);
+    return 0;
+}
+
+/* --purchase-covariates / --dropout-covariates: attach the columns to the model. */
+static int attach_covariates(cx_clv_model *m, const table *t, int argc, char **argv,
+                             const char *path)
+{
+    const char *pl = opt(argc, argv, "--purchase-covariates");
+    const char *dl = opt(argc, argv, "--dropout-covariates");
+    if (!pl && !dl)
+        return 0;
+    double *zp = NULL, *zd = NULL;
+    size_t kp = 0, kd = 0;
+    int rc = covariate_columns(&zp, &kp, t, pl, path);
+    if (!rc)
+        rc = covariate_columns(&zd, &kd, t, dl, path);
+    if (!rc && cx_clv_model_set_covariates(m, zp, kp, zd, kd, t->rows) != CX_OK)
+        rc = fail("covariates");
+    free(zp);
+    free(zd);
+    return rc;
+}
+
 static int model_from_args(cx_clv_model **m, cx_clv_kind *kind, int argc, char **argv)
 {
     const char *name = opt(argc, argv, "--model");
@@ -305,16 +460,64 @@ static int model_from_args(cx_clv_model **m, cx_clv_kind *kind, int argc, char *
     return 0;
 }
 
+static void fit_options(cx_clv_fit_options *fo, int argc, char **argv)
+{
+    cx_clv_fit_options_init(fo, CX_CLV_FIT_OPTIONS_VERSION);
+    const char *pen = opt(argc, argv, "--penalizer"), *starts = opt(argc, argv, "--starts");
+    if (pen)
+        fo->penalizer = strtod(pen, NULL);
+    if (starts)
+        fo->n_starts = (unsigned)strtoul(starts, NULL, 10);
+    fo->all_starts = flag(argc, argv, "--all-starts");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* --bootstrap B [--seed S]: percentile intervals at --level for every estimate (parameters,
+ * then coefficients) into lo[k], hi[k]. */
+static int bootstrap_bounds(double *lo, double *hi, const cx_clv_model *m, const data *d, int argc,
+                            char **argv)
+{
+    const char *b = opt(argc, argv, "--bootstrap"), *sd = opt(argc, argv, "--seed");
+    const char *lv = opt(argc, argv, "--level");
+    const double level = lv ? strtod(lv, NULL) : 0.95;
+    const size_t nb = b ? (size_t)strtoul(b, NULL, 10) : 0;
+    const size_t k = cx_clv_model_param_count(m) + cx_clv_model_coef_count(m);
+    if (nb < 2) {
+        fprintf(stderr, "cxkit clv: --bootstrap needs at least 2 replicates\n");
+        return 2;
+    }
+    cx_clv_fit_options fo;
+    fit_options(&fo, argc, argv);
+    double *draws = malloc(nb * k * sizeof *draws), *col = malloc(nb * sizeof *col);
+    int rc = 0;
+    if (cx_clv_model_bootstrap(draws, nb * k, m, d->x, d->tx, d->T, d->w, d->n, nb,
+                               sd ? strtoull(sd, NULL, 10) : 0, &fo) != CX_OK)
+        rc = fail("bootstrap");
+    for (size_t j = 0; !rc && j < k; j++) {
+        for (size_t r = 0; r < nb; r++)
+            col[r] = draws[r * k + j];
+        qsort(col, nb, sizeof *col, cmp_double);
+        for (int side = 0; side < 2; side++) { /* linear interpolation between order stats */
+            const double h = (double)(nb - 1) * (side ? 0.5 + level / 2 : 0.5 - level / 2);
+            const size_t i = (size_t)h;
+            const double v = i + 1 < nb ? col[i] + (h - (double)i) * (col[i + 1] - col[i]) : col[i];
+            (side ? hi : lo)[j] = v;
+        }
+    }
+    free(draws);
+    free(col);
+    return rc;
+}
+
 static int fit_model(cx_clv_model *m, const data *d, int argc, char **argv)
 {
     cx_clv_fit_options fo;
-    cx_clv_fit_options_init(&fo, CX_CLV_FIT_OPTIONS_VERSION);
-    const char *pen = opt(argc, argv, "--penalizer"), *starts = opt(argc, argv, "--starts");
-    if (pen)
-        fo.penalizer = strtod(pen, NULL);
-    if (starts)
-        fo.n_starts = (unsigned)strtoul(starts, NULL, 10);
-    fo.all_starts = flag(argc, argv, "--all-starts");
+    fit_options(&fo, argc, argv);
     if (cx_clv_model_fit(m, d->x, d->tx, d->T, d->w, d->n, &fo) != CX_OK)
         return fail("fit");
     return 0;
@@ -336,13 +539,34 @@ static int cmd_fit(int argc, char **argv)
     table t;
     data d;
     memset(&d, 0, sizeof d);
-    rc = read_table(&t, path);
+    double z = 0;
+    rc = z_for_level(&z, argc, argv);
+    if (!rc)
+        rc = read_table(&t, path);
+    else
+        memset(&t, 0, sizeof t);
     if (!rc)
         rc = load_data(&d, &t, kind, path);
     if (!rc)
+        rc = attach_covariates(m, &t, argc, argv, path);
+    if (!rc)
         rc = fit_model(m, &d, argc, argv);
+    if (!rc && cx_clv_model_coef_count(m) > 64) {
+        fprintf(stderr, "cxkit clv: at most 64 covariate coefficients\n");
+        rc = 1;
+    }
+    const int boot = opt(argc, argv, "--bootstrap") != NULL;
+    double blo[68], bhi[68];
+    if (!rc && boot)
+        rc = bootstrap_bounds(blo, bhi, m, &d, argc, argv);
     if (!rc) {
         const size_t np = cx_clv_model_param_count(m);
+        const size_t nc = cx_clv_model_coef_count(m);
+        double c[64], cse[64];
+        for (size_t j = 0; j < 64; j++)
+            cse[j] = NAN;
+        cx_clv_model_coefs(c, nc, m);
+        cx_clv_model_coef_stderr(cse, nc, m);
         double p[4], se[4] = {NAN, NAN, NAN, NAN};
         cx_clv_fit_report rep;
         cx_clv_model_params(p, np, m);
@@ -356,7 +580,26 @@ static int cmd_fit(int argc, char **argv)
             printf("}, \"stderr\": {");
             for (size_t j = 0; j < np; j++)
                 printf("%s\"%s\": %.12g", j ? ", " : "", cx_clv_model_param_name(m, j), se[j]);
-            printf("}, \"loglik\": %.12g, \"iterations\": %zu, \"evaluations\": %zu, "
+            printf("}");
+            if (nc) {
+                printf(", \"coefs\": [");
+                for (size_t j = 0; j < nc; j++)
+                    printf("%s%.12g", j ? ", " : "", c[j]);
+                printf("], \"coef_stderr\": [");
+                for (size_t j = 0; j < nc; j++)
+                    printf("%s%.12g", j ? ", " : "", cse[j]);
+                printf("]");
+            }
+            if (boot) {
+                printf(", \"bootstrap\": {\"lower\": [");
+                for (size_t j = 0; j < np + nc; j++)
+                    printf("%s%.12g", j ? ", " : "", blo[j]);
+                printf("], \"upper\": [");
+                for (size_t j = 0; j < np + nc; j++)
+                    printf("%s%.12g", j ? ", " : "", bhi[j]);
+                printf("]}");
+            }
+            printf(", \"loglik\": %.12g, \"iterations\": %zu, \"evaluations\": %zu, "
                    "\"grad_norm\": %.3g, \"starts_converged\": %u, \"customers\": %zu, "
                    "\"unique_rows\": %zu, \"converged\": true}\n",
                    rep.loglik, rep.iterations, rep.evaluations, rep.grad_norm, rep.starts_converged,
@@ -364,9 +607,20 @@ static int cmd_fit(int argc, char **argv)
         } else {
             printf("%s fit on %zu customers (%zu distinct rows)\n", cx_clv_kind_name(kind),
                    rep.n_rows, rep.n_unique);
-            printf("%-8s %14s %12s\n", "param", "estimate", "std.err");
-            for (size_t j = 0; j < np; j++)
-                printf("%-8s %14.6f %12.6f\n", cx_clv_model_param_name(m, j), p[j], se[j]);
+            printf("%-8s %14s %12s %12s %12s%s\n", "param", "estimate", "std.err", "lower", "upper",
+                   boot ? "   boot.lower   boot.upper" : "");
+            for (size_t j = 0; j < np + nc; j++) {
+                char name[16];
+                if (j < np)
+                    snprintf(name, sizeof name, "%s", cx_clv_model_param_name(m, j));
+                else
+                    snprintf(name, sizeof name, "coef%zu", j - np + 1);
+                const double v = j < np ? p[j] : c[j - np], e = j < np ? se[j] : cse[j - np];
+                printf("%-8s %14.6f %12.6f %12.6f %12.6f", name, v, e, v - z * e, v + z * e);
+                if (boot)
+                    printf(" %12.6f %12.6f", blo[j], bhi[j]);
+                printf("\n");
+            }
             printf("log-likelihood %.6f after %zu iterations (%u of the starts converged)\n",
                    rep.loglik, rep.iterations, rep.starts_converged);
         }
@@ -377,10 +631,16 @@ static int cmd_fit(int argc, char **argv)
     return rc;
 }
 
+/* One output column per customer: name, values and, with intervals, standard errors. */
+typedef struct outcol {
+    const char *name;
+    double *v, *se;
+} outcol;
+
 static int cmd_predict(int argc, char **argv)
 {
     const char *path = positional(argc, argv);
-    cx_clv_model *m = NULL;
+    cx_clv_model *m = NULL, *gg = NULL;
     cx_clv_kind kind;
     int rc = model_from_args(&m, &kind, argc, argv);
     if (rc)
@@ -391,13 +651,27 @@ static int cmd_predict(int argc, char **argv)
         cx_clv_model_free(m);
         return 2;
     }
+    const int intervals = flag(argc, argv, "--intervals");
+    const char *params = opt(argc, argv, "--params"), *months = opt(argc, argv, "--clv");
+    double z = 0;
+    if ((rc = z_for_level(&z, argc, argv)) != 0) {
+        cx_clv_model_free(m);
+        return rc;
+    }
     table t;
-    data d;
+    data d, ds;
     memset(&d, 0, sizeof d);
+    memset(&ds, 0, sizeof ds);
     rc = read_table(&t, path);
     if (!rc)
         rc = load_data(&d, &t, kind, path);
-    const char *params = opt(argc, argv, "--params");
+    if (!rc && params &&
+        (opt(argc, argv, "--purchase-covariates") || opt(argc, argv, "--dropout-covariates"))) {
+        fprintf(stderr, "cxkit clv: covariates need a fit: they do not go with --params\n");
+        rc = 2;
+    }
+    if (!rc && !params)
+        rc = attach_covariates(m, &t, argc, argv, path);
     if (!rc && params) {
         double p[4];
         size_t k = 0;
@@ -412,33 +686,89 @@ static int cmd_predict(int argc, char **argv)
     }
     const char *hz = opt(argc, argv, "--horizon"), *disc = opt(argc, argv, "--discount");
     const double horizon = hz ? strtod(hz, NULL) : 1.0;
-    double *pa = NULL, *ey = NULL, *dert = NULL;
-    if (!rc) {
-        pa = malloc((d.n ? d.n : 1) * sizeof *pa);
-        ey = malloc((d.n ? d.n : 1) * sizeof *ey);
-        if (cx_clv_p_alive(pa, m, kind == CX_CLV_BGBB ? 1 : 0, d.x, d.tx, d.T, d.n) != CX_OK ||
-            cx_clv_conditional_purchases(ey, m, horizon, d.x, d.tx, d.T, d.n) != CX_OK)
-            rc = fail("predict");
+    const size_t n = d.n ? d.n : 1;
+    outcol cols[4] = {{"p_alive", NULL, NULL},
+                      {"expected_purchases", NULL, NULL},
+                      {"dert", NULL, NULL},
+                      {"clv", NULL, NULL}};
+    for (int c = 0; c < 4; c++) {
+        cols[c].v = calloc(n, sizeof *cols[c].v);
+        cols[c].se = calloc(n, sizeof *cols[c].se);
     }
-    if (!rc && disc && (kind == CX_CLV_PARETO_NBD || kind == CX_CLV_BGBB)) {
-        dert = malloc((d.n ? d.n : 1) * sizeof *dert);
-        if (cx_clv_dert(dert, m, strtod(disc, NULL), d.x, d.tx, d.T, d.n) != CX_OK)
+    const int with_dert = disc && (kind == CX_CLV_PARETO_NBD || kind == CX_CLV_BGBB);
+    const double t_alive = kind == CX_CLV_BGBB ? 1 : 0;
+    if (!rc && (cx_clv_p_alive(cols[0].v, m, t_alive, d.x, d.tx, d.T, d.n) != CX_OK ||
+                cx_clv_conditional_purchases(cols[1].v, m, horizon, d.x, d.tx, d.T, d.n) != CX_OK))
+        rc = fail("predict");
+    if (!rc && intervals &&
+        (cx_clv_predict_stderr(cols[0].se, m, CX_CLV_Q_P_ALIVE, t_alive, d.x, d.tx, d.T, d.n) !=
+             CX_OK ||
+         cx_clv_predict_stderr(cols[1].se, m, CX_CLV_Q_CONDITIONAL, horizon, d.x, d.tx, d.T, d.n) !=
+             CX_OK))
+        rc = fail("intervals");
+    if (!rc && with_dert) {
+        const double dr = strtod(disc, NULL);
+        if (cx_clv_dert(cols[2].v, m, dr, d.x, d.tx, d.T, d.n) != CX_OK ||
+            (intervals &&
+             cx_clv_predict_stderr(cols[2].se, m, CX_CLV_Q_DERT, dr, d.x, d.tx, d.T, d.n) != CX_OK))
             rc = fail("dert");
     }
+    if (!rc && months) {
+        /* spend: Gamma-Gamma on the repeat customers' mean spend; CLV for everybody */
+        const char *upm = opt(argc, argv, "--units-per-month");
+        const char *cd = opt(argc, argv, "--clv-discount"), *mg = opt(argc, argv, "--margin");
+        double *mbar = column(&t, "monetary_value", "zbar");
+        const unsigned mo = (unsigned)strtoul(months, NULL, 10);
+        const double u = upm ? strtod(upm, NULL) : 30.0, dc = cd ? strtod(cd, NULL) : 0.01;
+        const double mar = mg ? strtod(mg, NULL) : 1.0;
+        if (!mbar) {
+            fprintf(stderr, "cxkit clv: %s: --clv needs a monetary_value column\n", path);
+            rc = 1;
+        }
+        if (!rc)
+            rc = load_data(&ds, &t, CX_CLV_GAMMA_GAMMA, path);
+        if (!rc && (cx_clv_model_new(&gg, CX_CLV_GAMMA_GAMMA) != CX_OK ||
+                    cx_clv_model_fit(gg, ds.x, ds.tx, NULL, ds.w, ds.n, NULL) != CX_OK))
+            rc = fail("spend model");
+        if (!rc && cx_clv_lifetime_value(cols[3].v, m, gg, d.x, d.tx, d.T, mbar, d.n, mo, u, dc,
+                                         mar) != CX_OK)
+            rc = fail("clv");
+        if (!rc && intervals &&
+            cx_clv_lifetime_value_stderr(cols[3].se, m, gg, d.x, d.tx, d.T, mbar, d.n, mo, u, dc,
+                                         mar) != CX_OK)
+            rc = fail("clv intervals");
+        free(mbar);
+    }
     if (!rc) {
-        printf("customer,p_alive,expected_purchases%s\n", dert ? ",dert" : "");
+        const int used[4] = {1, 1, with_dert, months != NULL};
+        printf("customer");
+        for (int c = 0; c < 4; c++)
+            if (used[c]) {
+                printf(",%s", cols[c].name);
+                if (intervals)
+                    printf(",%s_se,%s_lower,%s_upper", cols[c].name, cols[c].name, cols[c].name);
+            }
+        printf("\n");
         for (size_t i = 0; i < d.n; i++) {
-            printf("%s,%.10g,%.10g", t.first[i], pa[i], ey[i]);
-            if (dert)
-                printf(",%.10g", dert[i]);
+            printf("%s", t.first[i]);
+            for (int c = 0; c < 4; c++)
+                if (used[c]) {
+                    printf(",%.10g", cols[c].v[i]);
+                    if (intervals)
+                        printf(",%.10g,%.10g,%.10g", cols[c].se[i],
+                               cols[c].v[i] - z * cols[c].se[i], cols[c].v[i] + z * cols[c].se[i]);
+                }
             printf("\n");
         }
     }
-    free(pa);
-    free(ey);
-    free(dert);
+    for (int c = 0; c < 4; c++) {
+        free(cols[c].v);
+        free(cols[c].se);
+    }
     data_free(&d);
+    data_free(&ds);
     table_free(&t);
+    cx_clv_model_free(gg);
     cx_clv_model_free(m);
     return rc;
 }

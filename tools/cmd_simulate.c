@@ -33,6 +33,8 @@ static void usage(FILE *f)
         "  --threads T       worker threads (default: all processors; output is identical)\n"
         "  --replications R  replications for the comparison (default: scenario's, else 10)\n"
         "  --no-logs         write only series.csv (and comparison.csv)\n"
+        "  --progress        report progress on stderr even when it is not a terminal\n"
+        "  --quiet           no progress (default when stderr is not a terminal)\n"
         "  --list-params     print every parameter (Markdown table) and exit\n"
         "exit status: 0 ok, 1 bad input, 2 usage\n");
 }
@@ -125,7 +127,7 @@ int cx_cmd_simulate(int argc, char **argv)
 {
     const char *scenario = NULL, *out = NULL;
     double customers = -1, periods = -1, seed = -1, threads = 0, reps = -1;
-    int logs = 1;
+    int logs = 1, show_progress = isatty(2);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         double *target = NULL;
@@ -136,6 +138,9 @@ int cx_cmd_simulate(int argc, char **argv)
             return list_params();
         } else if (strcmp(a, "--no-logs") == 0) {
             logs = 0;
+            continue;
+        } else if (strcmp(a, "--progress") == 0 || strcmp(a, "--quiet") == 0) {
+            show_progress = a[2] == 'p';
             continue;
         } else if (strcmp(a, "--out") == 0) {
             if (++i >= argc) {
@@ -206,7 +211,7 @@ int cx_cmd_simulate(int argc, char **argv)
     o.seed = seed >= 0 ? (uint64_t)seed : sc.seed;
     o.threads = (unsigned)threads;
     o.record_interactions = o.record_transactions = logs;
-    if (isatty(2)) {
+    if (show_progress) {
         o.progress = progress;
         o.progress_payload = (void *)"baseline";
     }
@@ -218,7 +223,7 @@ int cx_cmd_simulate(int argc, char **argv)
     }
     if (sc.whatif) {
         size_t r = reps > 0 ? (size_t)reps : sc.replications;
-        if (isatty(2)) {
+        if (show_progress) {
             fprintf(stderr, "cxkit simulate: comparing with the what-if (%zu replications)\n", r);
             o.progress = progress;
             o.progress_payload = (void *)"replications";

@@ -21,6 +21,7 @@ CX_HANDLE(cx_rfm, cx_rfm_free)
 %ignore cx_rfm_options_init;
 %ignore cx_rfm_from_txlog;
 %ignore cx_rfm_update;
+%ignore cx_rfm_from_columns;
 %ignore cx_clv_fit_options_init;
 %ignore cx_clv_model_fit;
 %ignore cx_clv_model_report;
@@ -327,6 +328,27 @@ cx_status cx_clv_b_rfm(cx_rfm **out, const char *const *customers, size_t ncust,
     cx_txlog_free(tx);
     cx__free(nan_amounts);
     return st;
+}
+
+/* Summary rebuilt from its columns (cx_rfm_from_columns); monetary (cw) may be empty. */
+cx_status cx_clv_b_rfm_columns(cx_rfm **out, const char *const *customers, size_t ncust,
+                               const double *cx, size_t ncx, const double *ctx, size_t nctx,
+                               const double *cT, size_t ncT, const double *cw, size_t ncw,
+                               int64_t period, double multiplier, int64_t observation_end)
+{
+    cx_status st;
+    const double *f = cx;
+    if ((st = cx_clv_b_len(&f, ncust, ncx, "frequency", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&ctx, ncust, nctx, "recency", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cT, ncust, ncT, "T", 0)) != CX_OK ||
+        (st = cx_clv_b_len(&cw, ncust, ncw, "monetary_value", 1)) != CX_OK)
+        return st;
+    cx_rfm_options o;
+    cx_rfm_options_init(&o, CX_RFM_OPTIONS_VERSION);
+    o.period = period;
+    o.multiplier = multiplier;
+    o.observation_end = observation_end;
+    return cx_rfm_from_columns(out, customers, cx, ctx, cT, cw, ncust, &o);
 }
 
 /* Customer id of row i (a copy). */

@@ -100,6 +100,23 @@ CX_API cx_status cx_rfm_customer(const char **out, const cx_rfm *rfm, size_t i);
  * same period adds to its spend. ::CX_ESTATE for a summary with a holdout split.
  */
 CX_API cx_status cx_rfm_update(cx_rfm *rfm, const cx_txlog *tx, int64_t new_observation_end);
+/**
+ * Rebuild a summary from its columns (for example a summary saved as CSV), so that
+ * cx_rfm_update() can fold new transactions into it without the history. Recency and T are
+ * turned back into periods (value * multiplier, which must be within a quarter period of a
+ * whole number, so files rounded to 0.01 week work); the first purchase period is the
+ * observation end's period minus T.
+ * @param customers  n customer ids (copied).
+ * @param frequency,recency,T  the summary columns (recency 0 exactly when frequency is 0).
+ * @param monetary   mean spend per repeat period, or NULL for none (0).
+ * @param opts       period, multiplier and the observation end the summary was made with;
+ *                   calibration_end must be ::CX_TIME_ABSENT.
+ * @return ::CX_OK; ::CX_EINVAL naming the column and row of the first bad value; ::CX_ENOMEM.
+ */
+CX_API cx_status cx_rfm_from_columns(cx_rfm **out, const char *const *customers,
+                                     const double *frequency, const double *recency,
+                                     const double *T, const double *monetary, size_t n,
+                                     const cx_rfm_options *opts);
 /** @} */
 
 /* ------------------------------------------------------------------------------------------ */

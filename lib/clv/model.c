@@ -525,6 +525,16 @@ static cx_status check_identifiable(int kind, const cx__clv_data *d)
         d->max_x == 0)
         return cx__error_param(CX_ERANGE, "frequency",
                                "every frequency is 0: the purchase process cannot be identified");
+    if (kind == CX_CLV_GAMMA_GAMMA) { /* spend heterogeneity needs different mean spends */
+        size_t i = 1;
+        while (i < d->n && d->tx[i] == d->tx[0])
+            i++;
+        if (i == d->n)
+            return cx__error_param(CX_ERANGE, "monetary_value",
+                                   "every mean spend is %g (or one customer): the spread of "
+                                   "spend cannot be identified",
+                                   d->tx[0]);
+    }
     return CX_OK;
 }
 

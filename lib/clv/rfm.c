@@ -135,11 +135,9 @@ static cx_status read_rows(txrow **out, size_t *n_out, const cx_txlog *tx, int64
     return st;
 }
 
-CX_API cx_status cx_rfm_from_txlog(cx_rfm **out, const cx_txlog *tx, const cx_rfm_options *opts)
+/* Version, period, multiplier and a set observation end. */
+static cx_status check_options(const cx_rfm_options *opts)
 {
-    CX_CHECK_ARG(out != NULL);
-    CX_CHECK_ARG(tx != NULL);
-    CX_CHECK_ARG(opts != NULL);
     if (opts->version != CX_RFM_OPTIONS_VERSION)
         return cx__error_param(CX_EINVAL, "opts->version", "unsupported options version");
     if (opts->period <= 0)
@@ -148,6 +146,17 @@ CX_API cx_status cx_rfm_from_txlog(cx_rfm **out, const cx_txlog *tx, const cx_rf
         return cx__error_param(CX_EINVAL, "multiplier", "multiplier must be finite and > 0");
     if (opts->observation_end == CX_TIME_ABSENT)
         return cx__error_param(CX_EINVAL, "observation_end", "observation_end must be set");
+    return CX_OK;
+}
+
+CX_API cx_status cx_rfm_from_txlog(cx_rfm **out, const cx_txlog *tx, const cx_rfm_options *opts)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(tx != NULL);
+    CX_CHECK_ARG(opts != NULL);
+    cx_status st0 = check_options(opts);
+    if (st0 != CX_OK)
+        return st0;
     const int split = opts->calibration_end != CX_TIME_ABSENT;
     if (split && opts->calibration_end > opts->observation_end)
         return cx__error_param(CX_EINVAL, "calibration_end",
@@ -260,6 +269,78 @@ fail:
     cx__free(row_of);
     cx_rfm_free(r);
     return st;
+}
+
+/* A summary value in units back on the period grid: v * multiplier periods, which must be a
+ * whole number up to the rounding of a saved file (a quarter period). */
+static int to_periods(int64_t *out, double v, double multiplier)
+{
+    const double p = v * multiplier, r = floor(p + 0.5);
+    if (!isfinite(p) || fabs(p - r) > 0.25 || fabs(r) > 9e15)
+        return 0;
+    *out = (int64_t)r;
+    return 1;
+}
+
+CX_API cx_status cx_rfm_from_columns(cx_rfm **out, const char *const *customers,
+                                     const double *frequency, const double *recency,
+                                     const double *T, const double *monetary, size_t n,
+                                     const cx_rfm_options *opts)
+{
+    CX_CHECK_ARG(out != NULL);
+    CX_CHECK_ARG(opts != NULL);
+    CX_CHECK_ARG(n == 0 || (customers && frequency && recency && T));
+    cx_status st0 = check_options(opts);
+    if (st0 != CX_OK)
+        return st0;
+    if (opts->calibration_end != CX_TIME_ABSENT)
+        return cx__error_param(CX_EINVAL, "calibration_end",
+                               "a summary rebuilt from columns has no holdout split");
+    const int64_t obs = floor_div(opts->observation_end, opts->period);
+    cx_rfm *r = cx__calloc(1, sizeof *r);
+    if (!r)
+        return cx__enomem();
+    cx_status st = rfm_alloc(r, n, 0);
+    for (size_t i = 0; i < n && st == CX_OK; i++) {
+        const double f = frequency[i], m = monetary ? monetary[i] : 0.0;
+        int64_t age, rec;
+        if (!customers[i])
+            st = cx__error_param(CX_EINVAL, "customers", "customers[%zu] is NULL", i);
+        else if (!isfinite(f) || f < 0 || f != floor(f))
+            st = cx__error_param(CX_EINVAL, "frequency",
+                                 "frequency[%zu] = %g: must be an integer >= 0", i, f);
+        else if (!to_periods(&age, T[i], opts->multiplier) || age < 0)
+            st = cx__error_param(
+                CX_EINVAL, "T", "T[%zu] = %g: must be >= 0 and a whole number of periods", i, T[i]);
+        else if (!to_periods(&rec, recency[i], opts->multiplier) || rec < 0 || rec > age ||
+                 (f == 0 && rec != 0) || (f > 0 && rec == 0))
+            st = cx__error_param(CX_EINVAL, "recency",
+                                 "recency[%zu] = %g: must be a whole number of periods in (0, T] "
+                                 "(0 when frequency is 0)",
+                                 i, recency[i]);
+        else if (!isfinite(m))
+            st = cx__error_param(CX_EINVAL, "monetary_value", "monetary_value[%zu] is not finite",
+                                 i);
+        else if (!(r->names[i] = cx__strdup(customers[i])))
+            st = cx__enomem();
+        if (st != CX_OK)
+            break;
+        r->first[i] = obs - age;
+        r->last[i] = obs - age + rec;
+        r->count[i] = f;
+        r->spend[i] = f * m;
+        r->n = i + 1;
+    }
+    if (st != CX_OK) {
+        cx_rfm_free(r);
+        return st;
+    }
+    r->n = n;
+    r->period = opts->period;
+    r->multiplier = opts->multiplier;
+    r->obs_period = obs;
+    *out = r;
+    return CX_OK;
 }
 
 CX_API size_t cx_rfm_rows(const cx_rfm *rfm)

@@ -120,8 +120,11 @@ cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
 /* Weighted correlation matrix with multiplicities; see pls_internal.h. Sums are of standardised
  * (centred) values, so the one-pass formula loses nothing to cancellation. */
 /* AVX2 clone where the CPU has it: the same operations in the same order (no FMA contraction),
- * so results are bit-identical to the baseline build, only wider vectors. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+ * so results are bit-identical to the baseline build, only wider vectors. Not under
+ * ThreadSanitizer: the clone's resolver runs during relocation, before the TSan runtime is up,
+ * and its instrumentation crashes the program at load. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) &&       \
+    !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("avx2", "default")))
 #endif
 size_t

@@ -756,6 +756,123 @@ START_TEST(key_drivers_recover_performance_weights)
 }
 END_TEST
 
+/* Constant plugin rules: out[] = payload values. */
+static int constant_rule(double *out, size_t n_out, const double *in, size_t n_in, void *payload)
+{
+    (void)in, (void)n_in;
+    for (size_t i = 0; i < n_out; i++)
+        out[i] = ((const double *)payload)[i];
+    return 0;
+}
+
+static int no_learning(double *out, size_t n_out, const double *in, size_t n_in, void *payload)
+{
+    (void)n_out, (void)n_in, (void)payload;
+    out[0] = in[0]; /* the skill stays where it was */
+    return 0;
+}
+
+/* The loyalty, churn and learning rules, replaced, move the outcome the way they should. */
+START_TEST(loyalty_churn_and_learning_plugins_change_the_outcome)
+{
+    enum { P = 6 };
+    cx_sim_params *p = small_params(1200, P);
+    ck_assert_int_eq(cx_sim_params_set(p, "contact_rate", 1), CX_OK);
+    cx_sim_result *plain = run(p, 3, 2, 0);
+    static const double devoted[2] = {1, 1}, never[1] = {0}, always[1] = {1};
+    double x[P];
+    /* loyalty: every contact bonds fully and wins the whole wallet */
+    ck_assert_int_eq(cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, "devoted",
+                                            CX_SIM_RULE_THREAD_SAFE, constant_rule, (void *)devoted,
+                                            NULL),
+                     CX_OK);
+    cx_sim_result *r = run(p, 3, 2, 0);
+    cx_sim_result_series(x, P, r, CX_SIM_SERIES_SHARE_OF_WALLET);
+    for (int t = 0; t < P; t++)
+        ck_assert(x[t] == 1);
+    ck_assert(series_mean(plain, CX_SIM_SERIES_SHARE_OF_WALLET, 0) < 0.9);
+    cx_sim_result_free(r);
+    cx_sim_params_set_rule(p, CX_SIM_RULE_LOYALTY, NULL, 0, NULL, NULL, NULL);
+    /* churn: nobody leaves, or everybody leaves at once */
+    cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, "never", 0, constant_rule, (void *)never, NULL);
+    r = run(p, 3, 2, 0);
+    cx_sim_result_series(x, P, r, CX_SIM_SERIES_ACTIVE);
+    ck_assert(x[P - 1] == 1200);
+    cx_sim_result_series(x, P, plain, CX_SIM_SERIES_ACTIVE);
+    ck_assert(x[P - 1] < 1200);
+    cx_sim_result_free(r);
+    cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, "always", 0, constant_rule, (void *)always, NULL);
+    r = run(p, 3, 2, 0);
+    cx_sim_result_series(x, P, r, CX_SIM_SERIES_ACTIVE);
+    ck_assert(x[0] == 0);
+    cx_sim_result_free(r);
+    cx_sim_params_set_rule(p, CX_SIM_RULE_CHURN, NULL, 0, NULL, NULL, NULL);
+    /* learning: training raises attentiveness; a rule that learns nothing undoes exactly that */
+    ck_assert_int_eq(cx_sim_params_add_intervention(p, CX_SIM_LEVER_TRAINING, 0, 0, 1), CX_OK);
+    r = run(p, 3, 2, 0);
+    double a_plain[P], a_trained[P], a_frozen[P];
+    cx_sim_result_series(a_plain, P, plain, CX_SIM_SERIES_ATTENTIVENESS);
+    cx_sim_result_series(a_trained, P, r, CX_SIM_SERIES_ATTENTIVENESS);
+    ck_assert(a_trained[P - 1] > a_plain[P - 1] + 0.01);
+    cx_sim_result_free(r);
+    cx_sim_params_set_rule(p, CX_SIM_RULE_LEARNING, "frozen", 0, no_learning, NULL, NULL);
+    r = run(p, 3, 2, 0);
+    cx_sim_result_series(a_frozen, P, r, CX_SIM_SERIES_ATTENTIVENESS);
+    ck_assert_mem_eq(a_frozen, a_plain, sizeof a_plain);
+    cx_sim_result_free(r);
+    cx_sim_result_free(plain);
+    cx_sim_params_free(p);
+}
+END_TEST
+
+static int count_progress(double done, double total, void *payload)
+{
+    int *calls = payload;
+    ck_assert(done == (double)(calls[0] + 1) && total == 3);
+    calls[0]++;
+    return done >= (double)calls[1];
+}
+
+/* A comparison gives bit-identical differences for any thread count, reports progress per
+ * replication and can be cancelled. */
+START_TEST(comparison_is_thread_independent_and_reports_progress)
+{
+    enum { P = 5 };
+    cx_sim_params *base = small_params(2500, P), *alt;
+    ck_assert_int_eq(cx_sim_params_dup(&alt, base), CX_OK);
+    ck_assert_int_eq(cx_sim_params_add_intervention(alt, CX_SIM_LEVER_COACHING, 0, 0, 0.6), CX_OK);
+    cx_sim_options o;
+    cx_sim_options_init(&o, CX_SIM_OPTIONS_VERSION);
+    o.seed = 5;
+    int calls[2] = {0, 99};
+    o.progress = count_progress;
+    o.progress_payload = calls;
+    double m[2][P], lo[2][P], hi[2][P];
+    const unsigned threads[2] = {1, 3};
+    for (int k = 0; k < 2; k++) {
+        cx_sim_comparison *c = NULL;
+        o.threads = threads[k];
+        calls[0] = 0;
+        ck_assert_int_eq(cx_sim_compare(&c, base, alt, 3, &o), CX_OK);
+        ck_assert_int_eq(calls[0], 3);
+        ck_assert_int_eq(
+            cx_sim_comparison_diff(m[k], lo[k], hi[k], P, c, CX_SIM_SERIES_REVENUE, 0.9), CX_OK);
+        cx_sim_comparison_free(c);
+    }
+    ck_assert_mem_eq(m[0], m[1], sizeof m[0]);
+    ck_assert_mem_eq(lo[0], lo[1], sizeof lo[0]);
+    ck_assert_mem_eq(hi[0], hi[1], sizeof hi[0]);
+    cx_sim_comparison *c = NULL;
+    calls[0] = 0;
+    calls[1] = 2; /* cancel after the second replication */
+    ck_assert_int_eq(cx_sim_compare(&c, base, alt, 3, &o), CX_EUSER);
+    ck_assert_ptr_null(c);
+    ck_assert_str_eq(cx_error_last()->param, "progress");
+    cx_sim_params_free(base);
+    cx_sim_params_free(alt);
+}
+END_TEST
+
 Suite *cx_suite_sim(void)
 {
     Suite *s = suite_create("sim");
@@ -778,6 +895,8 @@ Suite *cx_suite_sim(void)
     tcase_add_test(tc, key_drivers_recover_performance_weights);
     tcase_add_test(tc, comparison_uses_common_random_numbers);
     tcase_add_test(tc, allocation_failures_leave_nothing_behind);
+    tcase_add_test(tc, loyalty_churn_and_learning_plugins_change_the_outcome);
+    tcase_add_test(tc, comparison_is_thread_independent_and_reports_progress);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -113,4 +113,65 @@ describe("cxkit.clv intervals", function()
     assert.is_false(ok)
     assert.matches("ESTATE", err)
   end)
+
+  it("names the bad input of every model (issue 4 item 8)", function()
+    local cases = {
+      { "bgnbd", { frequency = { 1, 2 }, recency = { 12, 5 }, T = { 10, 10 } }, "EINVAL", "recency" },
+      { "pareto", { frequency = { -1, 2 }, recency = { 0, 5 }, T = { 10, 10 } }, "EINVAL", "frequency" },
+      { "mbgnbd", { frequency = { 1.5, 2 }, recency = { 3, 5 }, T = { 10, 10 } }, "EINVAL", "frequency" },
+      { "pareto", { frequency = {}, recency = {}, T = {} }, "ERANGE", "n" },
+      { "mbgnbd", { frequency = { 0, 0 }, recency = { 0, 0 }, T = { 5, 6 } }, "ERANGE", "frequency" },
+      { "gg", { frequency = { 1, 2 }, monetary_value = { 10, 0 } }, "EINVAL", "monetary_value" },
+      { "gg", { frequency = { 2 }, monetary_value = { 10 } }, "ERANGE", "monetary_value" },
+      { "bgbb", { frequency = { 7 }, recency = { 5 }, n_periods = { 6 } }, "EINVAL", "frequency" },
+      { "sbg", { periods = { 1 }, churned = { 2 } }, "EINVAL", "churned" },
+      { "pareto", { frequency = { 3 }, recency = { 5 }, T = { 10 } }, "ENOTCONV", nil },
+    }
+    for _, c in ipairs(cases) do
+      local ok, err = pcall(cx.clv.fit, c[1], c[2])
+      assert.is_false(ok)
+      assert.matches(c[3], err)
+      if c[4] then assert.are.equal(c[4], cx.error_last().param) end
+    end
+    local known = cx.clv.new("bgnbd", BG)
+    local one = { frequency = { 1 }, recency = { 2 }, T = { 10 } }
+    local ok, err = pcall(known.predict_interval, known, 10, one)
+    assert.is_false(ok)
+    assert.matches("ESTATE", err)
+    assert.has_error(function() known:bootstrap(5) end)
+    ok, err = pcall(known.predict_interval, known, 10, one, { method = "jackknife" })
+    assert.is_false(ok)
+    assert.matches("method must be", err)
+  end)
+
+  it("updates a saved summary table without the history", function()
+    local day = 86400
+    local early = { customer = { "a", "b", "a", "a" }, time = { 0, day, 3600, 5 * day },
+                    amount = { 1, 2, 3, 4 } }
+    local s = cx.clv.summary(early, { observation_end = 9 * day, multiplier = 7 })
+    local late = { customer = { "b", "c", "a" }, time = { 12 * day, 13 * day, 20 * day },
+                   amount = { 5, 6, 7 } }
+    local u = cx.clv.update(s, late, { observation_end = 9 * day, new_end = 30 * day,
+                                       multiplier = 7 })
+    local all = { customer = {}, time = {}, amount = {} }
+    for _, t in ipairs({ early, late }) do
+      for i = 1, #t.customer do
+        table.insert(all.customer, t.customer[i])
+        table.insert(all.time, t.time[i])
+        table.insert(all.amount, t.amount[i])
+      end
+    end
+    local f = cx.clv.summary(all, { observation_end = 30 * day, multiplier = 7 })
+    assert.are.same(f.customer, u.customer)
+    for _, col in ipairs({ "frequency", "recency", "T", "monetary_value" }) do
+      for i = 1, #f.customer do
+        assert.is_true(math.abs(u[col][i] - f[col][i]) < 1e-12, col)
+      end
+    end
+    local bad = { customer = { "a" }, time = { 2 * day }, amount = { 1 } }
+    local ok, err = pcall(cx.clv.update, s, bad, { observation_end = 9 * day,
+                                                    new_end = 30 * day, multiplier = 7 })
+    assert.is_false(ok)
+    assert.matches("EINVAL", err)
+  end)
 end)

@@ -30,3 +30,13 @@ def no_leaks():
     yield
     gc.collect()
     assert core.cx_selftest_alloc_live() == before
+
+
+@pytest.fixture(scope="module")
+def cdnow_elog():
+    """The CDNOW sample transaction log (id, date, cds, amount), dates as Timestamps."""
+    import pandas as pd
+    s = pd.read_csv(SOURCE_DIR / "tests" / "data" / "cdnow" / "CDNOW_sample.txt", sep=r"\s+",
+                    header=None, names=["master", "id", "date", "cds", "amount"])
+    s["date"] = pd.to_datetime(s["date"].astype(str))
+    return s

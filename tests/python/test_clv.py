@@ -25,11 +25,8 @@ def cdnow():
 
 
 @pytest.fixture(scope="module")
-def elog():
-    s = pd.read_csv(DATA / "CDNOW_sample.txt", sep=r"\s+", header=None,
-                    names=["master", "id", "date", "cds", "amount"])
-    s["date"] = pd.to_datetime(s["date"].astype(str))
-    return s
+def elog(cdnow_elog):
+    return cdnow_elog
 
 
 def bg_nll(lp, x, tx, T):

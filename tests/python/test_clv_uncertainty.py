@@ -2,6 +2,8 @@
 differences of the closed-form predictions (scipy's hyp2f1) with cxkit's covariance, interval
 coverage by simulation with known parameters, the bootstrap against the Hessian, recovery of
 covariate coefficients, and the samplers against closed-form moments."""
+import pathlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -254,3 +256,85 @@ def test_samplers_of_every_model_match_closed_forms():
                   < 4 * fit.standard_errors_.to_numpy())
     boot = fit.bootstrap(10, seed=1)  # the fitted data travel with the sBG fitter too
     assert boot.shape == (10, 2)
+
+
+def test_cli_intervals_clv_and_covariates(tmp_path):
+    import io
+    import json
+    import os
+    import pathlib
+    import subprocess
+    here = pathlib.Path(__file__).parents[2]
+    exe = pathlib.Path(os.environ.get("CX_BINARY_DIR", here / "build")) / "cxkit"
+    if not exe.exists():
+        pytest.skip("cxkit CLI not built")
+    src = here / "tests" / "data" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
+    d = pd.read_csv(src)
+    d["sat"] = np.sin(np.arange(len(d)))  # a covariate column joined to the summary
+    path = tmp_path / "summary.csv"
+    d.to_csv(path, index=False)
+    run = lambda *a: subprocess.run([str(exe), "clv", *a, str(path)], capture_output=True,
+                                    text=True, check=True).stdout
+    out = pd.read_csv(io.StringIO(run("predict", "--model", "bgnbd", "--horizon", "39",
+                                      "--intervals", "--level", "0.9", "--clv", "12",
+                                      "--units-per-month", "4.345")))
+    bg = BetaGeoFitter().fit(d["x"], d["t_x"], d["T"])
+    iv = bg.predict_interval(39, d["x"], d["t_x"], d["T"], level=0.9)
+    np.testing.assert_allclose(out["expected_purchases"], iv["estimate"], rtol=1e-8)
+    np.testing.assert_allclose(out["expected_purchases_se"], iv["se"], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(out["expected_purchases_upper"], iv["upper"], rtol=1e-8)
+    rep = d[d["x"] > 0]
+    gg = GammaGammaFitter().fit(rep["x"], rep["zbar"])
+    civ = gg.customer_lifetime_value_interval(bg, d["x"], d["t_x"], d["T"], d["zbar"], time=12,
+                                              freq="W", level=0.9)
+    np.testing.assert_allclose(out["clv"], civ["estimate"], rtol=1e-8)
+    np.testing.assert_allclose(out["clv_lower"], civ["lower"], rtol=1e-8)
+    fit = json.loads(run("fit", "--model", "pareto", "--json", "--purchase-covariates", "sat",
+                         "--dropout-covariates", "sat"))
+    pn = ParetoNBDFitter().fit(d["x"], d["t_x"], d["T"], purchase_covariates=d["sat"],
+                               dropout_covariates=d["sat"])
+    np.testing.assert_allclose(fit["coefs"], pn.coefs_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(fit["coef_stderr"], pn.coef_standard_errors_, rtol=1e-6)
+    # bootstrap percentile intervals: the draws of the Python API (same seed), quantiles by numpy
+    fit = json.loads(run("fit", "--model", "bgnbd", "--json", "--bootstrap", "30", "--seed", "3",
+                         "--level", "0.9"))
+    draws = bg.bootstrap(30, seed=3).to_numpy()
+    np.testing.assert_allclose(fit["bootstrap"]["lower"], np.quantile(draws, 0.05, axis=0),
+                               rtol=1e-9)
+    np.testing.assert_allclose(fit["bootstrap"]["upper"], np.quantile(draws, 0.95, axis=0),
+                               rtol=1e-9)
+    est = np.array(list(fit["params"].values()))
+    assert np.all(np.array(fit["bootstrap"]["lower"]) < est)
+    assert np.all(est < np.array(fit["bootstrap"]["upper"]))
+    bad = subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", "--purchase-covariates",
+                          "nope", str(path)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "missing covariate column nope" in bad.stderr
+
+
+def bgbb_palive(p, m, x, tx, n):
+    """BG/BB P(alive at opportunity n + m) (Fader, Hardie & Shang 2010) with scipy's betaln."""
+    a, b, g, d = p
+    lb = lambda u, v: sp.betaln(u, v)
+    L = np.exp(lb(a + x, b + n - x) - lb(a, b) + lb(g, d + n) - lb(g, d))
+    for i in range(int(n - tx)):
+        L += np.exp(lb(a + x, b + tx - x + i) - lb(a, b) + lb(g + 1, d + tx + i) - lb(g, d))
+    return np.exp(lb(a + x, b + n - x) - lb(a, b) + lb(g, d + n + m) - lb(g, d)) / L
+
+
+def test_bgbb_intervals_equal_numpy_differences():
+    from cxkit.clv import BetaGeoBetaBinomFitter
+    don = pd.read_csv(pathlib.Path(__file__).parents[1] / "data" / "cdnow" / "donations.csv")
+    m = BetaGeoBetaBinomFitter().fit(don.iloc[:, 0], don.iloc[:, 1], don.iloc[:, 2],
+                                     weights=don.iloc[:, 3])
+    x, tx, n = np.array([0.0, 3, 6]), np.array([0.0, 4, 6]), np.array([6.0, 6, 6])
+    iv = m.probability_alive_interval(1, x, tx, n)
+    p = m.params_.to_numpy()
+    np.testing.assert_allclose(iv["estimate"], [bgbb_palive(p, 1, *r) for r in zip(x, tx, n)],
+                               rtol=1e-10)
+    se = numeric_se(lambda q: [bgbb_palive(q, 1, *r) for r in zip(x, tx, n)], p,
+                    m.variance_matrix_.to_numpy())
+    np.testing.assert_allclose(iv["se"], se, rtol=1e-4)
+    bi = m.predict_interval(5, x, tx, n, method="bootstrap", n_boot=20, seed=1)
+    di = m.predict_interval(5, x, tx, n)
+    ratio = bi["se"].to_numpy() / di["se"].to_numpy()
+    assert np.all((ratio > 0.4) & (ratio < 2.5)), ratio

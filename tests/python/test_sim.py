@@ -97,6 +97,84 @@ def test_result_as_cxkit_logs():
     assert abs(tx.to_dataframe().amount.sum() / ser.revenue.sum() - 1) < 1e-3
 
 
+def test_every_rule_can_be_replaced_and_changes_the_outcome():
+    """Each replaceable rule from a Python callable moves the outcome the way it should."""
+    def contacted(**kw):
+        return sim.Scenario(customers=600, periods=6, employees=20, contact_rate=1, **kw)
+    # loyalty: every contact bonds fully and wins the whole wallet
+    s = contacted().rule("loyalty", lambda *x: (1.0, 1.0))
+    ser = s.run(seed=3).series()
+    assert (ser.bond == 1).all() and (ser.share_of_wallet == 1).all()
+    assert (contacted().run(seed=3).series().bond < 0.9).all()
+    # churn: nobody leaves / everybody leaves in the first period
+    assert (contacted().rule("churn", lambda *x: 0.0).run(seed=3).series().active == 600).all()
+    assert contacted().rule("churn", lambda *x: 1.0).run(seed=3).series().active[0] == 0
+    # learning: training raises attentiveness; a rule that learns nothing undoes exactly that
+    plain = contacted().run(seed=3).series().attentiveness
+    trained = contacted().intervene("training", 0, 1.0)
+    assert trained.run(seed=3).series().attentiveness.iloc[-1] > plain.iloc[-1] + 0.01
+    frozen = trained.rule("learning", lambda skill, *rest: skill).run(seed=3).series()
+    assert np.array_equal(frozen.attentiveness.to_numpy(), plain.to_numpy())
+    # satisfaction: a delighted customer rates 5
+    assert (contacted().rule("satisfaction", lambda *x: 1.0).run(seed=3).series().csat == 5).all()
+
+
+def test_bad_levers_touchpoints_and_inconsistent_scenarios_are_named():
+    with pytest.raises(cxkit.InvalidArgument) as e:
+        small().intervene("coaching", 2, 5.0)
+    assert e.value.param == "magnitude"
+    with pytest.raises(cxkit.InvalidArgument) as e:
+        small().intervene("pep_talk", 0, 0.1)
+    with pytest.raises(cxkit.InvalidArgument) as e:
+        small().touchpoint("late", 1, 1.5)
+    assert e.value.param == "emotional_weight"
+    with pytest.raises(cxkit.InvalidArgument) as e:
+        small(mix_phone=0.6).run()
+    assert e.value.param.startswith("mix_")
+    with pytest.raises(cxkit.InvalidArgument) as e:
+        small().intervene("training", 50, 0.5).run()
+    assert e.value.param == "start"
+
+
+def test_plugin_returning_out_of_range_is_named():
+    s = small().rule("loyalty", lambda *x: (1.5, 0.5), name="too-loyal")
+    with pytest.raises(cxkit.UserCallbackError) as e:
+        s.run()
+    assert e.value.param == "too-loyal"
+
+
+def test_scenario_dicts_and_files_name_the_bad_key(tmp_path, source_dir):
+    ok = sim.Scenario.from_file(source_dir / "examples" / "scenarios" / "sample.json")
+    assert ok.get("customers") >= 1
+    cases = {"parameters.leadership": {"parameters": {"leadership": 3}},
+             "parametrs": {"parametrs": {}},
+             "touchpoints[0].share": {"touchpoints": [{"name": "a", "emotional_weight": 1}]},
+             "interventions[1].lever": {"interventions": [
+                 {"lever": "coaching", "start": 0, "magnitude": 0.2},
+                 {"lever": "pep_talk", "start": 0, "magnitude": 0.2}]},
+             "interventions[0].magnitud": {"interventions": [
+                 {"lever": "coaching", "start": 0, "magnitud": 0.2}]}}
+    for path, d in cases.items():
+        with pytest.raises(cxkit.InvalidArgument) as e:
+            sim.Scenario.from_dict(d)
+        assert e.value.param.startswith(path.split(".")[0]) and path in str(e.value), path
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"parameters": {"leadership": 0.5,}\n}')
+    with pytest.raises(cxkit.ParseError) as p:
+        sim.Scenario.from_file(bad)
+    assert p.value.file == str(bad) and p.value.line == 1 and p.value.column > 30
+
+
+def test_write_fails_cleanly(tmp_path):
+    r = small().run(seed=1, record=True)
+    with pytest.raises(cxkit.IOFailure):
+        r.write(str(tmp_path / "missing"))
+    assert list(tmp_path.iterdir()) == []
+    r.write(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["interactions.csv", "series.csv",
+                                                          "transactions.csv"]
+
+
 def test_sample_data_is_the_committed_scenario_run_from_python(source_dir):
     """Scenario.from_file reads the committed sample scenario (start date, touchpoint channel
     mixes and sales) as the CLI does: its log is examples/data/interactions.csv, row for row."""

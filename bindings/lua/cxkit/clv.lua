@@ -305,13 +305,8 @@ function clv.lifetime_value_interval(model, spend, d, opts)
     end, opts, 200)
 end
 
--- RFM summary from transaction columns { customer, time (epoch seconds), amount }.
-function clv.summary(tx, opts)
-  opts = opts or {}
-  local r = cx.clv_b_rfm(tx.customer, tx.time, tx.amount or {}, opts.period or 86400,
-                         opts.multiplier or 1, opts.observation_end or
-                           error("cxkit: EINVAL: observation_end is required", 2),
-                         opts.calibration_end or 0, opts.calibration_end and 1 or 0)
+-- The columns of a C summary as a table.
+local function summary_table(r)
   local n = cx.rfm_rows(r)
   local out = { customer = {} }
   local cols = { frequency = cx.CX_RFM_FREQUENCY, recency = cx.CX_RFM_RECENCY, T = cx.CX_RFM_T,
@@ -322,6 +317,32 @@ function clv.summary(tx, opts)
   for name, code in pairs(cols) do out[name] = cx.rfm_get(n, r, code) end
   for i = 1, n do out.customer[i] = cx.clv_b_customer(r, i - 1) end
   return out
+end
+
+-- RFM summary from transaction columns { customer, time (epoch seconds), amount }.
+function clv.summary(tx, opts)
+  opts = opts or {}
+  local r = cx.clv_b_rfm(tx.customer, tx.time, tx.amount or {}, opts.period or 86400,
+                         opts.multiplier or 1, opts.observation_end or
+                           error("cxkit: EINVAL: observation_end is required", 2),
+                         opts.calibration_end or 0, opts.calibration_end and 1 or 0)
+  return summary_table(r)
+end
+
+-- Fold new transactions into a summary table (from cx.clv.summary or read from a file) without
+-- the history: opts.observation_end (the end the summary was made with), opts.new_end, and the
+-- summary's opts.period / opts.multiplier. Returns the updated summary table.
+function clv.update(s, tx, opts)
+  opts = opts or {}
+  local r = cx.clv_b_rfm_columns(s.customer, s.frequency, s.recency, s.T,
+                                 s.monetary_value or {}, opts.period or 86400,
+                                 opts.multiplier or 1, opts.observation_end or
+                                   error("cxkit: EINVAL: observation_end is required", 2))
+  local amounts = tx.amount or {}
+  if #amounts == 0 then for i = 1, #tx.customer do amounts[i] = 0 end end
+  cx.clv_b_rfm_update(r, tx.customer, tx.time, amounts,
+                      opts.new_end or error("cxkit: EINVAL: new_end is required", 2))
+  return summary_table(r)
 end
 
 cx.clv = clv

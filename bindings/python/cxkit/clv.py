@@ -21,7 +21,7 @@ __all__ = [
     "ShiftedBetaGeoFitter", "GammaGammaFitter",
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "update_summary",
     "compress_rows", "fit_dask",
-    "plot_frequency_recency_matrix", "plot_probability_alive_matrix",
+    "plot_frequency_recency_matrix", "plot_probability_alive_matrix", "plot_period_transactions",
     "plot_calibration_purchases_vs_holdout_purchases",
 ]
 
@@ -164,6 +164,60 @@ class _Fitter:
                           int(bool(all_starts)))
         self._fitted = True
         self.bootstrap_params_ = self._boot_key = None  # draws of an earlier fit are stale
+        self._fit_args = (x, tx, T, w, int(n_starts), int(seed), int(bool(all_starts)))
+        return self
+
+    # ---- pickling, save_model / load_model ----
+    def __getstate__(self):
+        """The fitted state without the C handle: parameters, coefficients, covariate columns
+        and the fitted data, so that unpickling refits (deterministically) and gets the
+        covariance back; a model with known parameters or a copy for other customers comes
+        back with its parameters and coefficients but no covariance."""
+        st = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_origin")}
+        st["_params"] = core.cx_clv_model_params(len(self._names), self._model)
+        k = core.cx_clv_model_coef_count(self._model)
+        st["_coefs"] = core.cx_clv_model_coefs(k, self._model) if k else None
+        st["_refit"] = "_fit_args" in self.__dict__ and "_origin" not in self.__dict__
+        return st
+
+    def __setstate__(self, st):
+        st = dict(st)
+        params, coefs, refit = st.pop("_params"), st.pop("_coefs"), st.pop("_refit")
+        self.__dict__.update(st)
+        self._model = core.cx_clv_model_new(core.cx_clv_b_kind(self._kind))
+        cov = st.get("_cov_arrays")
+        if cov is not None:
+            core.cx_clv_b_set_covariates(self._model, *cov)
+        if refit:
+            x, tx, T, w, n_starts, seed, all_starts = self._fit_args
+            core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, n_starts, seed,
+                              all_starts)
+        else:
+            core.cx_clv_model_set_params(self._model, _col(params))
+            if coefs is not None and len(coefs):
+                core.cx_clv_model_set_coefs(self._model, _col(coefs))
+
+    def save_model(self, path, save_data=True, **kwargs):
+        """Pickle the fitter to path (lifetimes' name). Without the data, the loaded model keeps
+        its parameters and coefficients but not the covariance (no intervals)."""
+        import pickle
+        obj = self
+        if not save_data:
+            obj = self._copy(self._model)  # a copy never refits on load
+            for k in ("data", "_fit_args", "bootstrap_params_", "_boot_key"):
+                obj.__dict__.pop(k, None)
+        with open(path, "wb") as f:
+            pickle.dump(obj, f)
+
+    def load_model(self, path):
+        """Load a fitter saved with save_model into this one (lifetimes' name)."""
+        import pickle
+        with open(path, "rb") as f:
+            other = pickle.load(f)
+        if type(other) is not type(self):
+            raise TypeError(f"{path} holds a {type(other).__name__}, not a {type(self).__name__}")
+        self.__dict__.clear()
+        self.__dict__.update(other.__dict__)
         return self
 
     def bootstrap(self, n_boot=200, seed=0):
@@ -172,6 +226,9 @@ class _Fitter:
         n_boot rows with the parameters and the covariate coefficients. Quantiles give
         intervals; see ``predict_interval`` for predictions."""
         origin = getattr(self, "_origin", self)
+        if not hasattr(origin, "data"):
+            from .errors import StateError
+            raise StateError(-9, "bootstrap needs a model fitted to data: call fit first")
         cached = getattr(origin, "bootstrap_params_", None)
         if cached is not None and getattr(origin, "_boot_key", None) == (n_boot, seed):
             return cached
@@ -269,9 +326,14 @@ class _ContinuousFitter(_Fitter):
                 return np.empty(0), []
             if isinstance(z, pd.Series):
                 z = z.to_frame()
+            a = np.asarray(z, dtype=float)
+            if len(a) != n:
+                from .errors import InvalidArgument
+                raise InvalidArgument(-1, f"{prefix} covariates have {len(a)} rows, expected {n}",
+                                      param=f"{prefix}_covariates")
+            a = a.reshape(n, -1)
             names = [str(c) for c in z.columns] if isinstance(z, pd.DataFrame) else \
-                [str(j) for j in range(np.asarray(z).reshape(n, -1).shape[1])]
-            a = np.asarray(z, dtype=float).reshape(n, -1)
+                [str(j) for j in range(a.shape[1])]
             return np.ascontiguousarray(a.T).reshape(-1), [f"{prefix}:{c}" for c in names]
         zp, pn = cols(purchase, "purchase")
         zd, dn = cols(dropout, "dropout")
@@ -284,6 +346,7 @@ class _ContinuousFitter(_Fitter):
         zp, zd, names = self._covariate_columns(purchase, dropout, n)
         core.cx_clv_b_set_covariates(self._model, zp, zd, n)
         self._coef_names = names
+        self._cov_arrays = (zp, zd, n)
 
     def for_customers(self, purchase_covariates=None, dropout_covariates=None):
         """The fitted model for other customers with the given covariates (same columns as the
@@ -295,7 +358,9 @@ class _ContinuousFitter(_Fitter):
             raise ValueError("give purchase_covariates and/or dropout_covariates")
         n = len(z)
         zp, zd, _ = self._covariate_columns(purchase_covariates, dropout_covariates, n)
-        return self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other = self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other._cov_arrays = (zp, zd, n)
+        return other
 
     @property
     def coefs_(self) -> pd.Series:
@@ -424,6 +489,27 @@ class BetaGeoBetaBinomFitter(_Fitter):
                                                   discount_rate):
         idx = _index_of(frequency, recency, n_periods)
         return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
+
+    def predict_interval(self, m_periods_in_future, frequency, recency, n_periods, level=0.95,
+                         method="delta", n_boot=200, seed=0):
+        """Expected purchases in the next m opportunities with a confidence interval: 'delta'
+        (Hessian) or 'bootstrap' (percentiles over refits). DataFrame estimate, se, lower,
+        upper."""
+        return self._interval(1, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def probability_alive_interval(self, m_periods_in_future, frequency, recency, n_periods,
+                                   level=0.95, method="delta", n_boot=200, seed=0):
+        """P(alive at opportunity n + m) with a confidence interval (see predict_interval)."""
+        return self._interval(2, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def discounted_expected_residual_transactions_interval(self, frequency, recency, n_periods,
+                                                          discount_rate, level=0.95,
+                                                          method="delta", n_boot=200, seed=0):
+        """DERT with a confidence interval (see predict_interval)."""
+        return self._interval(3, discount_rate, frequency, recency, n_periods, level, method,
+                              n_boot, seed)
 
     def expected_number_of_transactions_in_first_n_periods(self, n):
         """lifetimes' table: expected number of customers (per customer of the fitted data, times
@@ -659,13 +745,30 @@ def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
 
 
 def update_summary(summary, transactions, customer_id_col, datetime_col, new_observation_end,
-                   monetary_value_col=None):
-    """Fold new transactions into a summary made by summary_data_from_transaction_data without
-    re-reading the history (the C summary travels in ``summary.attrs``); returns the updated
-    summary. A transaction before a customer's last recorded purchase day is an error."""
-    if "cxkit_rfm" not in summary.attrs:
-        raise ValueError("summary was not made by cxkit.clv.summary_data_from_transaction_data")
-    rfm, ids_by_name = summary.attrs["cxkit_rfm"]
+                   monetary_value_col=None, observation_period_end=None, freq="D",
+                   freq_multiplier=1):
+    """Fold new transactions into a summary without re-reading the history; returns the
+    updated summary. A summary made by summary_data_from_transaction_data carries its C state
+    in ``summary.attrs``; any other summary with frequency, recency, T (and monetary_value)
+    columns indexed by customer id, for example one read back from a CSV, is rebuilt from its
+    columns, which needs the ``observation_period_end``, ``freq`` and ``freq_multiplier`` it
+    was made with. A transaction before a customer's last recorded purchase period is an
+    error."""
+    if "cxkit_rfm" in summary.attrs:
+        rfm, ids_by_name = summary.attrs["cxkit_rfm"]
+    else:
+        if observation_period_end is None:
+            raise ValueError("summary was not made by cxkit.clv.summary_data_from_transaction_"
+                             "data: give the observation_period_end it was made with")
+        for c in ("frequency", "recency", "T"):
+            if c not in summary:
+                raise ValueError(f"summary has no column {c}")
+        ids_by_name = {str(c): c for c in summary.index}
+        obs = int(_seconds(pd.Series([pd.to_datetime(observation_period_end)])).iloc[0])
+        m = _col(summary["monetary_value"]) if "monetary_value" in summary else np.empty(0)
+        rfm = core.cx_clv_b_rfm_columns(list(ids_by_name), _col(summary["frequency"]),
+                                        _col(summary["recency"]), _col(summary["T"]), m,
+                                        _period_seconds(freq), float(freq_multiplier), obs)
     dt = pd.to_datetime(transactions[datetime_col])
     ids = [str(c) for c in transactions[customer_id_col]]
     for c in transactions[customer_id_col]:
@@ -689,15 +792,28 @@ def compress_rows(df, columns=("frequency", "recency", "T")):
     return g
 
 
-def fit_dask(fitter, ddf, frequency_col="frequency", recency_col="recency", T_col="T"):
+def fit_dask(fitter, ddf, frequency_col="frequency", recency_col="recency", T_col="T",
+             purchase_covariate_cols=None, dropout_covariate_cols=None):
     """Fit on a partitioned Dask DataFrame: each partition is reduced to counts of identical
     (frequency, recency, T) rows, the counts are summed, and the small table is fitted with
-    weights (the likelihood only depends on those counts)."""
+    weights (the likelihood only depends on those counts). With covariate columns (BG/NBD,
+    Pareto/NBD; e.g. a satisfaction score on a few levels) rows are identical when their
+    covariates are too, and the fitter gets the covariates of the distinct rows: predictions of
+    the returned fitter are for those rows (``fitter.data``); use ``for_customers`` for
+    others."""
+    pc = list(purchase_covariate_cols or [])
+    dc = list(dropout_covariate_cols or [])
     cols = [frequency_col, recency_col, T_col]
-    counts = ddf[cols].groupby(cols).size().compute()
+    keys = cols + [c for c in pc + dc if c not in cols]
+    counts = ddf[keys].groupby(keys).size().compute()
     table = counts.rename("weights").reset_index()
+    if not pc and not dc:
+        return fitter.fit(table[frequency_col], table[recency_col], table[T_col],
+                          weights=table["weights"])
     return fitter.fit(table[frequency_col], table[recency_col], table[T_col],
-                      weights=table["weights"])
+                      weights=table["weights"],
+                      purchase_covariates=table[pc] if pc else None,
+                      dropout_covariates=table[dc] if dc else None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -710,6 +826,29 @@ def _plt():
         pass
     import matplotlib.pyplot as plt
     return plt
+
+
+def plot_period_transactions(model, max_frequency=7, seed=0, ax=None, **kwargs):
+    """lifetimes' check of the fit: customers by number of repeat purchases (0 .. max_frequency,
+    the last bar counting that many or more) in the fitted data and in as many customers
+    simulated from the fitted model with the same ages T."""
+    plt = _plt()
+    d = model.data
+    w = d["weights"].to_numpy() if "weights" in d else np.ones(len(d))
+    T = np.repeat(d["T"].to_numpy(), w.astype(int)) if "weights" in d else d["T"].to_numpy()
+    sim = model.generate_new_data(size=len(T), T=T, seed=seed)
+    bins = np.arange(max_frequency + 1)
+    actual = np.array([w[np.minimum(d["frequency"], max_frequency) == k].sum() for k in bins])
+    simulated = np.array([(np.minimum(sim["frequency"], max_frequency) == k).sum()
+                          for k in bins])
+    ax = ax or plt.gca()
+    ax.bar(bins - 0.2, actual, width=0.4, label="actual", **kwargs)
+    ax.bar(bins + 0.2, simulated, width=0.4, label="model", **kwargs)
+    ax.set_xlabel("number of repeat purchases")
+    ax.set_ylabel("customers")
+    ax.set_title("Frequency of repeat transactions")
+    ax.legend()
+    return ax
 
 
 def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=None, ax=None,

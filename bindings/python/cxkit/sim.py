@@ -4,7 +4,56 @@ from __future__ import annotations
 import json
 
 from . import core
-from .errors import Error
+from .errors import Error, InvalidArgument, ParseError
+
+_TOP_KEYS = {"name", "description", "seed", "start", "parameters", "touchpoints", "interventions", "whatif",
+             "replications"}
+_TOUCHPOINT_KEYS = {"name", "share", "emotional_weight", "failure_rate", "sale_rate",
+                    "channels"}
+_INTERVENTION_KEYS = {"lever", "start", "end", "magnitude"}
+
+
+def _start_seconds(text):
+    """Seconds since 1970 of an ISO date or date-time (UTC unless it says otherwise)."""
+    import datetime as dt
+    t = dt.datetime.fromisoformat(text)
+    return (t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc)).timestamp()
+
+
+def _bad(source, at, message):
+    return InvalidArgument(core.CX_EINVAL, f"{source}: {at}: {message}" if at else
+                           f"{source}: {message}", param=at)
+
+
+def _keys(obj, allowed, required, source, at):
+    """Unknown or missing keys of a scenario object, named by their path."""
+    if not isinstance(obj, dict):
+        raise _bad(source, at, "expected an object")
+    for k in obj:
+        if k not in allowed:
+            raise _bad(source, f"{at}.{k}" if at else k, "unknown key")
+    for k in required:
+        if k not in obj:
+            raise _bad(source, f"{at}.{k}" if at else k, "missing")
+
+
+def _section(d, key, kind, source):
+    v = d.get(key, kind())
+    if not isinstance(v, kind):
+        raise _bad(source, key, f"expected {'an object' if kind is dict else 'a list'}")
+    return v
+
+
+def _located(source, at, call, *args):
+    """Run a setter; a cxkit error is re-raised naming the key's path."""
+    try:
+        call(*args)
+    except Error as e:
+        if at.endswith("]") and e.param:  # a list element: name its field
+            at = f"{at}.{e.param}"
+        raise _bad(source, at, e.message) from None
+    except (TypeError, ValueError) as e:
+        raise _bad(source, at, str(e)) from None
 
 SERIES = [core.cx_sim_series_name(i) for i in range(core.CX_SIM_SERIES_COUNT)]
 STATS = [core.cx_sim_stat_name(i) for i in range(core.CX_SIM_STAT_COUNT)]
@@ -51,28 +100,45 @@ class Scenario:
             self.set(k, v)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Scenario":
-        """The ``start`` / ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario file."""
+    def from_dict(cls, d: dict, *, source: str = "scenario") -> "Scenario":
+        """The ``start`` / ``parameters`` / ``touchpoints`` / ``interventions`` of a scenario
+        file (the format of ``cxkit simulate``; ``name``, ``description``, ``seed``, ``whatif``
+        and ``replications`` are accepted and left to the caller). Unknown keys, missing keys
+        and bad values raise :class:`cxkit.InvalidArgument` whose ``param`` is the key's path,
+        e.g. ``parameters.leadership`` or ``interventions[0].lever``."""
+        _keys(d, _TOP_KEYS, (), source, "")
         s = cls()
         if "start" in d:  # the date of period 0, as in scenario files
-            import datetime as _dt
-            t = _dt.datetime.fromisoformat(d["start"])
-            s.set("start_time", (t if t.tzinfo else t.replace(tzinfo=_dt.timezone.utc)).timestamp())
-        for k, v in d.get("parameters", {}).items():
-            s.set(k, v)
+            _located(source, "start", s.set, "start_time", _start_seconds(d["start"]))
+        for k, v in _section(d, "parameters", dict, source).items():
+            _located(source, f"parameters.{k}", s.set, k, v)
         if "touchpoints" in d:
             core.cx_sim_params_clear_touchpoints(s._p)
-            for t in d["touchpoints"]:
-                s.touchpoint(t["name"], t["share"], t["emotional_weight"], t.get("failure_rate", 0.05),
-                             t.get("sale_rate", 0.0), t.get("channels"))
-        for iv in d.get("interventions", []):
-            s.intervene(iv["lever"], iv["start"], iv["magnitude"], iv.get("end", 0))
+            for i, t in enumerate(_section(d, "touchpoints", list, source)):
+                at = f"touchpoints[{i}]"
+                _keys(t, _TOUCHPOINT_KEYS, ("name", "share", "emotional_weight"), source, at)
+                _located(source, at, s.touchpoint, t["name"], t["share"], t["emotional_weight"],
+                         t.get("failure_rate", 0.05), t.get("sale_rate", 0.0), t.get("channels"))
+        for i, iv in enumerate(_section(d, "interventions", list, source)):
+            at = f"interventions[{i}]"
+            _keys(iv, _INTERVENTION_KEYS, ("lever", "start", "magnitude"), source, at)
+            _located(source, f"{at}.lever", core.cx_sim_lever_parse, iv["lever"])
+            _located(source, at, s.intervene, iv["lever"], iv["start"], iv["magnitude"],
+                     iv.get("end", 0))
         return s
 
     @classmethod
     def from_file(cls, path: str) -> "Scenario":
+        """Read a JSON scenario file; malformed JSON raises :class:`cxkit.ParseError` with the
+        file, line and column."""
         with open(path) as f:
-            return cls.from_dict(json.load(f))
+            text = f.read()
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ParseError(core.CX_EPARSE, f"malformed JSON: {e.msg}", str(path), e.lineno,
+                             e.colno) from None
+        return cls.from_dict(d, source=str(path))
 
     def set(self, name: str, value: float) -> "Scenario":
         core.cx_sim_params_set(self._p, name, float(value))
