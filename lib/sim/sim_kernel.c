@@ -922,11 +922,12 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
  * (24 bytes per employee) does not stay in the core's cache while the chunk's customers stream
  * past, so without the prefetch every contact waits for its employee.
  *
- * Where the CPU has AVX2, a clone of this function with 4-lane vectors runs: the same integer and
- * exactly rounded operations in the same order (no FMA contraction), so results are identical to
- * the baseline build's. */
+ * Where the CPU has AVX2, a clone of this function with 4-lane vectors runs, else one for SSE4.2
+ * (64-bit compares and blends: the baseline SSE2 build has to emulate them and is the slowest):
+ * the same integer and exactly rounded operations in the same order (no FMA contraction), so
+ * results are identical to the baseline build's. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-__attribute__((target_clones("avx2", "default")))
+__attribute__((target_clones("avx2", "sse4.2", "default")))
 #endif
 void
 cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
