@@ -155,6 +155,23 @@ def recovery_figures():
     row("the bonus on behaviour (retention, repurchase, spend)", "same", "`effects.recovery`",
         "none (de Matos 2007: not passed to loyalty)",
         "identical tables with and without the bonus")
+    verdicts = []
+    for name, sc in (("bonus only", T.recovery_scenario(0.1, failure_rate=0.25)),
+                     ("delight rule", T.recovery_scenario(0, failure_rate=0.25).rule(
+                         "satisfaction", lambda *x: 1.0 if x[3] == 1 and x[4] == 1 else x[-1]))):
+        r = sc.run(seed=22, record=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            t = effects.recovery(*T.written(r, pathlib.Path(tmp)), window_days=28,
+                                 conf_level=0.999)
+        v = t[t.method == "verdict"].set_index("outcome")
+        verdicts.append(f"{name}: later NPS {f(v.estimate['nps_after'], 2)} (99.9%: "
+                        f"{iv(v.lower['nps_after'], v.upper['nps_after'], 2)}) "
+                        f"{v.measure['nps_after']}; PRESENT on "
+                        f"{', '.join(v.index[v.measure == 'PRESENT']) or 'no outcome'}")
+    row("recovery analysis verdict (resolved vs no problem) when the paradox reaches loyalty",
+        "same with failure rate 0.25; the bonus alone, or a satisfaction rule that delights "
+        "(1.0) every resolved customer", "`effects.recovery` (99.9%)",
+        "not PRESENT / PRESENT on the bond-driven later NPS", "; ".join(verdicts))
     out = []
     for kw in ({}, dict(share_gain_pos=0, share_gain_neg=0, share_response_sd=0,
                         share_effort=0)):

@@ -311,14 +311,14 @@ def test_kaplan_meier_recovers_the_retention_series(churn_run):
 
 # ---- service recovery ----------------------------------------------------------------------
 
-def recovery_scenario(srp):
+def recovery_scenario(srp, failure_rate=0.04):
     """Mild failures only (severe_share 0), every resolved recovery counts as excellent: a
     customer's first failure, when resolved, gets +srp_bonus on satisfaction and nothing on
     loyalty (de Matos et al. 2007)."""
     return linear_assisted(customers=3000, periods=20, contact_rate=1, severe_share=0,
                            failure_penalty=0.1, excellent_recovery=0, srp_bonus=srp,
                            churn_base=0.01, churn_dissatisfaction=0.05, purchase_rate=0.5,
-                           touchpoints=(("contact", 1, 0.8, 0.04),))
+                           touchpoints=(("contact", 1, 0.8, failure_rate),))
 
 
 def first_resolved(df):
@@ -359,6 +359,25 @@ def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it(tmp_path):
     assert len(behaviour[0]) >= 27 and (behaviour[0].method == "verdict").sum() == 3
     pd.testing.assert_frame_equal(behaviour[0].reset_index(drop=True),
                                   behaviour[1].reset_index(drop=True))
+
+
+def test_recovery_verdict_follows_a_paradox_that_reaches_loyalty(tmp_path):
+    """cxkit's recovery analysis judges behaviour after the contact (repurchase, retention,
+    spend, later NPS). The built-in bonus stays on satisfaction (not PRESENT on any outcome);
+    a satisfaction rule that delights every customer whose problem is resolved passes the
+    paradox on to bond and wallet, and the later NPS (bond-driven) then shows it: PRESENT."""
+    def run(s, name):
+        r = s.run(seed=22, record=True)
+        t = effects.recovery(*written(r, tmp_path / name), window_days=28, conf_level=LEVEL)
+        return t[t.method == "verdict"].set_index("outcome").measure
+
+    def frequent_failures(srp):
+        return recovery_scenario(srp, failure_rate=0.25)
+    srp_only = run(frequent_failures(0.1), "srp")
+    assert (srp_only != "PRESENT").all(), srp_only
+    delight = frequent_failures(0).rule(
+        "satisfaction", lambda *x: 1.0 if x[3] == 1 and x[4] == 1 else x[-1], name="delight")
+    assert run(delight, "delight")["nps_after"] == "PRESENT"
 
 
 # ---- spend response -------------------------------------------------------------------------
