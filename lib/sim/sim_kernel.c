@@ -741,12 +741,9 @@ STAGE void draw_contacts(uint64_t (*restrict D)[GROUP], uint64_t *restrict a, ui
  * Where the CPU has AVX2, a clone of this function with 4-lane vectors runs: the same integer and
  * exactly rounded operations in the same order (no FMA contraction), so results are identical to
  * the baseline build's. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-void
-cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
-                  size_t n_blocks)
+CX_CLONE_AVX2
+void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                       size_t n_blocks)
 {
     const double *restrict x = ctx->p->v;
     size_t begin = first_block * CX__SIM_BLOCK, end = (first_block + n_blocks) * CX__SIM_BLOCK;
