@@ -288,6 +288,30 @@ START_TEST(special_files_links_and_modes)
     ck_assert_int_eq(stat(path, &sb), 0);
     ck_assert_int_eq(sb.st_mode & 0777, 0640);
     ck_assert_int_eq(entries(dir), 2);
+    /* through the link, every allocation failing in turn: link and target stay as they were */
+    ck_assert_int_eq(cx_log_write_csv(log, path, NULL), CX_OK);
+    cx_log *more = make_log(50);
+    for (long n = 0;; n++) {
+        cx__alloc_fail_after(n, 0);
+        cx_status st = cx_log_write_csv(more, link, NULL);
+        long failures = cx__alloc_failures();
+        cx__alloc_fail_after(-1, 0);
+        ck_assert_int_eq(entries(dir), 2);
+        ck_assert_int_eq(lstat(link, &sb), 0);
+        ck_assert(S_ISLNK(sb.st_mode));
+        if (failures == 0) {
+            ck_assert_int_eq(st, CX_OK);
+            ck_assert(!file_is(path, text, len));
+            break;
+        }
+        ck_assert_int_eq(st, CX_ENOMEM);
+        ck_assert(file_is(path, text, len));
+    }
+    cx_log_free(more);
+    /* a directory is not a file to replace */
+    ck_assert_int_eq(cx_log_write_csv(log, dir, NULL), CX_EIO);
+    ck_assert_str_eq(cx_error_last()->file, dir);
+    ck_assert_int_eq(entries(dir), 2);
     cx_free(text);
     cx_log_free(log);
     remove_dir(dir);
