@@ -120,16 +120,10 @@ cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
 /* Weighted correlation matrix with multiplicities; see pls_internal.h. Sums are of standardised
  * (centred) values, so the one-pass formula loses nothing to cancellation. */
 /* AVX2 clone where the CPU has it: the same operations in the same order (no FMA contraction),
- * so results are bit-identical to the baseline build, only wider vectors. Not under
- * ThreadSanitizer: the clone's resolver runs during relocation, before the TSan runtime is up,
- * and its instrumentation crashes the program at load. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) &&       \
-    !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-size_t
-cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
-             const unsigned *counts, size_t n, size_t K)
+ * so results are bit-identical to the baseline build, only wider vectors. */
+CX_CLONE_AVX2
+size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+                    const unsigned *counts, size_t n, size_t K)
 {
     double N = 0;
     memset(S, 0, K * K * sizeof(double));

@@ -926,12 +926,9 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
  * (64-bit compares and blends: the baseline SSE2 build has to emulate them and is the slowest):
  * the same integer and exactly rounded operations in the same order (no FMA contraction), so
  * results are identical to the baseline build's. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-__attribute__((target_clones("avx2", "sse4.2", "default")))
-#endif
-void
-cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
-                  size_t n_blocks)
+CX_CLONE_SIMD
+void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                       size_t n_blocks)
 {
     const double *restrict x = ctx->p->v;
     size_t begin = first_block * CX__SIM_BLOCK, end = (first_block + n_blocks) * CX__SIM_BLOCK;
