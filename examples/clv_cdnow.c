@@ -97,6 +97,14 @@ int main(void)
         printf("%8s %2.0f %8.2f %6.2f %9.3f %9.3f %15.2f\n", cid, x[i], rec[i], T[i], pa[i], ey[i],
                clv[i]);
     }
+    /* 6. 95% intervals by the delta method: CLV over both models' covariances */
+    double clv_se[5];
+    if (cx_clv_lifetime_value_stderr(clv_se, bg, gg, x, rec, T, m, 5, 12, 4.345, 0.01, 1.0) !=
+        CX_OK)
+        return die("CLV standard errors");
+    for (size_t i = 0; i < 5; i++)
+        printf("customer %zu: CLV %.2f, 95%% interval [%.2f, %.2f]\n", i + 1, clv[i],
+               clv[i] - 1.96 * clv_se[i], clv[i] + 1.96 * clv_se[i]);
     free(x), free(rec), free(T), free(m), free(pa), free(ey), free(clv), free(gx), free(gm);
     cx_clv_model_free(bg);
     cx_clv_model_free(gg);

@@ -36,7 +36,8 @@ static void usage(FILE *f)
            "predict fits first unless --params is given, then writes per customer P(alive),\n"
            "expected purchases in the next --horizon units (default 1) and, with --discount for\n"
            "pareto/bgbb, DERT. --intervals adds _se, _lower and _upper columns (delta method\n"
-           "from the Hessian, level --level, default 0.95); --clv adds lifetimes' discounted\n"
+           "from the Hessian, level --level, default 0.95; P(alive) bounds on the logit scale);\n"
+           "--clv adds lifetimes' discounted\n"
            "CLV over MONTHS months (Gamma-Gamma fitted to the monetary_value column of the\n"
            "repeat customers; U time units per month, default 30; monthly discount default\n"
            "0.01). fit prints the estimates with their standard errors and Wald intervals, and\n"
@@ -631,6 +632,18 @@ static int cmd_fit(int argc, char **argv)
     return rc;
 }
 
+/* Delta-method bounds of a probability on the logit scale (the point at 0, 1 or se 0). */
+static void logit_bounds(double *lo, double *hi, double p, double se, double z)
+{
+    if (!(p > 0 && p < 1 && se > 0)) {
+        *lo = *hi = p;
+        return;
+    }
+    const double lg = log(p / (1 - p)), half = z * se / (p * (1 - p));
+    *lo = 1 / (1 + exp(half - lg));
+    *hi = 1 / (1 + exp(-lg - half));
+}
+
 /* One output column per customer: name, values and, with intervals, standard errors. */
 typedef struct outcol {
     const char *name;
@@ -753,10 +766,13 @@ static int cmd_predict(int argc, char **argv)
             printf("%s", t.first[i]);
             for (int c = 0; c < 4; c++)
                 if (used[c]) {
-                    printf(",%.10g", cols[c].v[i]);
+                    const double v = cols[c].v[i], e = cols[c].se[i];
+                    double lo = v - z * e, hi = v + z * e;
+                    if (c == 0) /* P(alive): logit scale, inside [0, 1] */
+                        logit_bounds(&lo, &hi, v, e, z);
+                    printf(",%.10g", v);
                     if (intervals)
-                        printf(",%.10g,%.10g,%.10g", cols[c].se[i],
-                               cols[c].v[i] - z * cols[c].se[i], cols[c].v[i] + z * cols[c].se[i]);
+                        printf(",%.10g,%.10g,%.10g", e, lo, hi);
                 }
             printf("\n");
         }

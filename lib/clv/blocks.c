@@ -34,7 +34,9 @@ cx_status cx__clv_sum_rows(double *acc, size_t nacc, size_t n, int n_threads, cx
     if (!part)
         return cx__enomem();
     sum_job j = {part, nacc, n, fn, ctx};
-    cx_status st = cx__parallel_for(nb, n_threads < 1 ? 1 : n_threads, sum_block, &j);
+    /* a few blocks do not pay for starting a thread (tens of microseconds) */
+    const int nt = n_threads < 1 || nb < CX__CLV_MIN_THREADED_BLOCKS ? 1 : n_threads;
+    cx_status st = cx__parallel_for(nb, nt, sum_block, &j);
     if (st == CX_OK)
         for (size_t b = 0; b < nb; b++)
             for (size_t k = 0; k < nacc; k++)

@@ -21,7 +21,9 @@ typedef struct cx__clv_data {
 } cx__clv_data;
 
 /* Rows per block of the threaded sums: fixed, so that results do not depend on the threads. */
-#define CX__CLV_BLOCK 8192
+#define CX__CLV_BLOCK 1024
+/* Fewer blocks than this run on the calling thread alone. */
+#define CX__CLV_MIN_THREADED_BLOCKS 4
 
 /* Accumulate into acc[0..nacc) (zeroed by the caller) the contributions of rows lo..hi-1. */
 typedef cx_status (*cx__clv_rows_fn)(double *acc, const void *ctx, size_t lo, size_t hi);

@@ -64,8 +64,9 @@ static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double 
     if (!tmp)
         return cx__enomem();
     map_job j = {tmp, m, fn, t, x, tx, T, n};
+    const size_t nb = (n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK;
     cx_status st =
-        cx__parallel_for((n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK, m->n_threads, map_block, &j);
+        cx__parallel_for(nb, nb < CX__CLV_MIN_THREADED_BLOCKS ? 1 : m->n_threads, map_block, &j);
     if (st == CX_OK)
         memcpy(out, tmp, n * sizeof *out);
     cx__free(tmp);
@@ -80,7 +81,9 @@ static double bg_palive(const double *p, double x, double tx, double T, int shif
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
     if (x == 0 && !shift)
         return 1.0;
-    const double l = log(a) - log(b + x - 1 + shift) + (r + x) * (log(alpha + T) - log(alpha + tx));
+    /* two logarithms of ratios instead of four (predictions for every customer are bound by
+     * them); each ratio is correctly rounded, so this is as accurate as the differences */
+    const double l = log(a / (b + x - 1 + shift)) + (r + x) * log((alpha + T) / (alpha + tx));
     return 1.0 / (1.0 + exp(l));
 }
 

@@ -15,6 +15,7 @@
 #define LOW_BOND               0.3
 #define CONTACT_DRAWS          19
 #define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
+#define LANES                  8  /* contact lists are padded to a multiple of this (see below) */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p) __builtin_prefetch(p)
@@ -69,6 +70,25 @@ typedef struct customer {
     int channel;      /* 0..4 = in_person .. self_service */
     int segment;      /* 0 mass, 1 affluent, 2 private */
 } customer;
+
+/* The customers of a chunk as structure of arrays ([k] for the k-th customer), so that a group's
+ * period ends run across customers in vector lanes; crowd_at gives the view from customer g. */
+typedef struct crowd {
+    double *expectation, *bond, *share, *wallet, *indifference, *dissatisfaction, *last_sat;
+    int64_t *alive;   /* 1 or 0 */
+    int64_t *buy_cut; /* cx__sim_cut of the customer's purchase probability */
+    uint32_t *failures;
+    uint8_t *channel, *segment;
+} crowd;
+
+static crowd crowd_at(const crowd *C, size_t g)
+{
+    crowd v = {C->expectation + g, C->bond + g,         C->share + g,
+               C->wallet + g,      C->indifference + g, C->dissatisfaction + g,
+               C->last_sat + g,    C->alive + g,        C->buy_cut + g,
+               C->failures + g,    C->channel + g,      C->segment + g};
+    return v;
+}
 
 static void customer_init(customer *c, struct cx_rng *rng, const cx__sim_ctx *ctx, size_t i)
 {
@@ -151,6 +171,10 @@ static inline double tri_v(uint64_t x)
     double l = (double)(int32_t)(uint32_t)((x & 0xffffffffu) ^ 0x80000000u);
     return (h + l) * (2.449489742783178 * 0x1p-32);
 }
+static inline double u_hi_v(uint64_t x)
+{
+    return ((double)(int32_t)(uint32_t)((x >> 32) ^ 0x80000000u) + 0x1p31) * 0x1p-32;
+}
 static inline double u_lo_v(uint64_t x)
 {
     return ((double)(int32_t)(uint32_t)((x & 0xffffffffu) ^ 0x80000000u) + 0x1p31) * 0x1p-32;
@@ -161,7 +185,8 @@ static inline double u_lo_v(uint64_t x)
  * and ratings) or int64 (flags compared with doubles) as the vectoriser likes them. */
 typedef struct contacts_scratch {
     /* inputs gathered per contact */
-    int32_t ch[GROUP], tp[GROUP], emp[GROUP];
+    int32_t ch[GROUP], emp[GROUP];
+    int64_t tp[GROUP];
     int64_t first[GROUP];
     double w[GROUP], chbond[GROUP], s_att[GROUP], s_auth[GROUP], s_emp[GROUP], s_rec[GROUP],
         s_bias[GROUP], comp[GROUP], own[GROUP], frate[GROUP], wait_mean[GROUP], sale_rate[GROUP];
@@ -176,11 +201,24 @@ typedef struct contacts_scratch {
     int32_t csat[GROUP], nps[GROUP], self[GROUP], bits[GROUP]; /* bits: flags, see ratings */
 } contacts_scratch;
 
+/* Stage 0a (vector): each contact's touchpoint, from the cumulative shares' cuts (increasing). */
+STAGE void contacts_touchpoints(contacts_scratch *restrict S, const cx__sim_ctx *ctx, size_t nc,
+                                const uint64_t (*restrict D)[GROUP])
+{
+    for (size_t m = 0; m < nc; m++)
+        S->tp[m] = 0;
+    for (size_t k = 0; k + 1 < ctx->p->n_tps; k++) {
+        int64_t cut = (int64_t)ctx->tp_cut[k];
+        for (size_t m = 0; m < nc; m++)
+            S->tp[m] += (int64_t)(D[0][m] & 0xffffffffu) >= cut;
+    }
+}
+
 /* Stage 0 (scalar): each contact's channel, touchpoint, employee and customer state, gathered
  * from tables indexed by its draws. */
 STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx, const cuts *hot,
-                           const customer *restrict cs, const unsigned char *restrict list,
-                           size_t nc, size_t t, const uint64_t (*restrict D)[GROUP],
+                           const crowd *restrict C, const unsigned char *restrict list, size_t nc,
+                           size_t t, const uint64_t (*restrict D)[GROUP],
                            const cx__sim_staff_cell *restrict row)
 {
     const cx_sim_params *p = ctx->p;
@@ -188,13 +226,11 @@ STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx,
     const double wait_scale = ctx->orgs[t].wait_scale;
     int ss = CX__SIM_NCHANNELS - 1;
     for (size_t m = 0; m < nc; m++) {
-        const customer *c = &cs[list[m]];
+        size_t k = list[m];
         uint64_t d0 = D[0][m];
-        int tp = 0;
-        for (size_t k = 0; k + 1 < p->n_tps; k++)
-            tp += !cx__sim_lo_below(d0, ctx->tp_cut[k]); /* cumulative shares are increasing */
+        int tp = (int)S->tp[m];
         const cx__sim_touchpoint *T = &p->tps[tp];
-        int ch = c->channel;
+        int ch = C->channel[k];
         if (T->mix_cdf[ss] > 0) { /* the touchpoint's own channel mix */
             double u = cx__sim_u_hi(D[18][m]);
             ch = 0;
@@ -208,40 +244,74 @@ STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx,
         S->ch[m] = ch;
         S->tp[m] = tp;
         S->emp[m] = (int32_t)j;
-        S->first[m] = c->failures == 0;
+        S->first[m] = C->failures[k] == 0;
         S->frate[m] = T->failure_rate;
         S->sale_rate[m] = T->sale_rate;
         S->w[m] = T->weight;
         S->comp[m] = assisted ? (double)s->competence : 0.5;
         S->own[m] = s->ownership;
         S->wait_mean[m] = assisted ? p->v[CX__SIM_P_WAIT_IN_PERSON + ch] * wait_scale : 0;
-        S->wallet[m] = c->wallet;
+        S->wallet[m] = C->wallet[k];
         S->chbond[m] = bonds[ch];
         S->s_att[m] = s->att;
         S->s_auth[m] = s->auth;
         S->s_emp[m] = s->empathy;
         S->s_rec[m] = s->recovery;
         S->s_bias[m] = s->bias;
-        S->e[m] = c->expectation;
-        S->bond[m] = c->bond;
-        S->share[m] = c->share;
+        S->e[m] = C->expectation[k];
+        S->bond[m] = C->bond[k];
+        S->share[m] = C->share[k];
     }
 }
 
-/* Stage 0b (scalar: libm's log1p, which has no vector form giving the same doubles): waiting,
- * exponential with a mean that grows when understaffed, and its contribution to effort. */
+/* ln(1 + x) for finite x > -1, from exactly rounded operations and bit moves only, so that the
+ * vector lanes and the baseline build give the same doubles (libm's log1p has no vector form that
+ * would). The classic method (as in fdlibm): 1 + x = 2^k f with f in [sqrt(2)/2, sqrt(2)),
+ * ln f = 2 atanh(s), s = (f - 1) / (f + 1), by a minimax series in s^2, plus k ln 2 in two parts
+ * and the rounding error of 1 + x to first order. Error below 0.87 ulp over the waits' arguments
+ * (checked against log1pl on 2e7 points); differs from glibc's log1p in about 0.1% of them, by
+ * one ulp. */
+static inline double log1p_v(double x)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double lg1 = 6.666666666666735130e-01, lg2 = 3.999999999940941908e-01,
+                 lg3 = 2.857142874366239149e-01, lg4 = 2.222219843214978396e-01,
+                 lg5 = 1.818357216161805012e-01, lg6 = 1.531383769920937332e-01,
+                 lg7 = 1.479819860511658591e-01;
+    double u = 1 + x;
+    uint64_t iu;
+    memcpy(&iu, &u, sizeof iu);
+    /* shift the exponent field by sqrt(2)/2's so that the mantissa lands in [sqrt(2)/2, sqrt(2)) */
+    iu += 0x3ff0000000000000u - 0x3fe6a09e667f3bcdu;
+    int32_t k = (int32_t)(iu >> 52) - 0x3ff;
+    iu = (iu & 0x000fffffffffffffu) + 0x3fe6a09e667f3bcdu;
+    double fr;
+    memcpy(&fr, &iu, sizeof fr);
+    double f = fr - 1;
+    /* the rounding error of 1 + x relative to it (negligible once k >= 54) */
+    double c1 = 1 - (u - x), c0 = x - (u - 1);
+    double c = (k >= 2 ? c1 : c0) / u;
+    c = k < 54 ? c : 0.0;
+    double hfsq = 0.5 * f * f, s = f / (2.0 + f), z = s * s, w = z * z;
+    double t1 = w * (lg2 + w * (lg4 + w * lg6)), t2 = z * (lg1 + w * (lg3 + w * (lg5 + w * lg7)));
+    double dk = (double)k;
+    double r = s * (hfsq + t2 + t1) + (dk * ln2_lo + c) - hfsq + f + dk * ln2_hi;
+    return x == 0 ? x : r; /* keeps the sign of a zero, as log1p does */
+}
+
+/* Stage 0b (vector): waiting, exponential with a mean that grows when understaffed, and its
+ * contribution to effort, ln(1 + wait / wait_tolerance). */
 STAGE void contacts_waits(contacts_scratch *restrict S, const double *restrict x, size_t nc,
                           const uint64_t (*restrict D)[GROUP])
 {
-    double tol = x[CX__SIM_P_WAIT_TOLERANCE];
+    const double tol = x[CX__SIM_P_WAIT_TOLERANCE];
+    const int32_t ss = CX__SIM_NCHANNELS - 1;
     for (size_t m = 0; m < nc; m++) {
-        double wait = 0.0, lwait = 0.0;
-        if (S->ch[m] != CX__SIM_NCHANNELS - 1) { /* assisted */
-            wait = -S->wait_mean[m] * log1p(-cx__sim_u_hi(D[13][m]));
-            lwait = log1p(wait / tol);
-        }
-        S->wait[m] = wait;
-        S->lwait[m] = lwait;
+        int64_t assisted = S->ch[m] != ss;
+        double wait = -S->wait_mean[m] * log1p_v(-u_hi_v(D[13][m]));
+        double lwait = log1p_v(wait / tol);
+        S->wait[m] = assisted != 0 ? wait : 0.0;
+        S->lwait[m] = assisted != 0 ? lwait : 0.0;
     }
 }
 
@@ -364,8 +434,8 @@ static inline int32_t rating_v(double v, double lo, double hi)
 
 /* Stage C (vector): ratings, responses, and the group's counts. */
 STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict x, const cuts *hot,
-                            size_t nc, const uint64_t (*restrict D)[GROUP], int64_t *restrict na,
-                            int64_t *restrict ncal)
+                            size_t nc, size_t npad, const uint64_t (*restrict D)[GROUP],
+                            int64_t *restrict na, int64_t *restrict ncal)
 {
     const double rsd = x[CX__SIM_P_RATING_SD], nb = x[CX__SIM_P_NPS_BOND_WEIGHT],
                  nshift = x[CX__SIM_P_NPS_SHIFT], nsd = x[CX__SIM_P_NPS_SD],
@@ -376,7 +446,7 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
     int32_t mot_pos_n = 0, mot_pos_inc = 0, mot_neg_n = 0, mot_neg_red = 0, ass_n = 0, self_top = 0,
             csat_top = 0, noprob_n = 0, noprob_sum = 0, srp_n = 0, srp_sum = 0, other_n = 0,
             other_sum = 0, unres_n = 0, unres_sum = 0;
-    for (size_t m = 0; m < nc; m++) {
+    for (size_t m = 0; m < npad; m++) {
         double sat = S->sat[m], perf = S->perf[m], bond = S->nbond[m];
         S->csat[m] = rating_v(1 + 5 * (sat + rsd * tri_v(D[7][m])), 1, 5);
         S->self[m] = rating_v(1 + 5 * (perf + S->s_bias[m] + rsd * tri_v(D[8][m])), 1, 5);
@@ -393,12 +463,15 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
         S->spend[m] = sale != 0 ? spend : 0.0;
         S->bits[m] = (int32_t)(S->assisted[m] | S->problem[m] << 1 | S->resolved[m] << 2 |
                                S->paradox[m] << 3 | S->other[m] << 4 | mot << 5 | att_ok << 6 |
-                               up << 7 | down << 8 | responded << 9 | referred << 10 | sale << 11);
+                               up << 7 | down << 8 | responded << 9 | referred << 10 | sale << 11 |
+                               (S->problem[m] ^ 1) << 12);
     }
+    for (size_t m = nc; m < npad; m++) /* the padding lanes count nothing */
+        S->bits[m] = S->csat[m] = S->self[m] = S->nps[m] = 0;
     /* counts in a second loop, on int32 only, as plain sums of masked values (v & -flag): the
      * vectoriser takes these as reductions, where conditional sums (flag ? v : 0), mixed widths
      * or counts next to the clamps that made the ratings defeat it */
-    for (size_t m = 0; m < nc; m++) {
+    for (size_t m = 0; m < npad; m++) {
         int32_t csat = S->csat[m], self = S->self[m], nps = S->nps[m], b = S->bits[m];
         int32_t assisted = b & 1, problem = (b >> 1) & 1, resolved = (b >> 2) & 1,
                 paradox = (b >> 3) & 1, other = (b >> 4) & 1, mot = (b >> 5) & 1,
@@ -427,7 +500,7 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
         self_top += assisted & self_top_m;
         csat_top += assisted & top;
         int32_t unresolved = problem & (resolved ^ 1);
-        noprob_n += problem ^ 1;
+        noprob_n += (b >> 12) & 1;
         noprob_sum += csat & (problem - 1);
         srp_n += paradox;
         srp_sum += csat & -paradox;
@@ -469,7 +542,7 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
  * the stages above, the satisfaction and loyalty plugins between them (scalar, per contact), the
  * customers' new state and the records. Returns 0, or -1 after recording an error in blk. */
 STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *hot,
-                       contacts_scratch *restrict S, customer *restrict cs,
+                       contacts_scratch *restrict S, const crowd *restrict C,
                        const unsigned char *restrict list, size_t nc, size_t ci0, size_t t,
                        const uint64_t (*restrict D)[GROUP], const cx__sim_staff_cell *row,
                        int64_t *restrict na, int64_t *restrict ncal)
@@ -477,9 +550,14 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
     const double *restrict x = ctx->p->v;
     const cx_sim_params *p = ctx->p;
     char buf[256];
-    contacts_gather(S, ctx, hot, cs, list, nc, t, D, row);
-    contacts_waits(S, x, nc, D);
-    contacts_satisfaction(S, x, hot, nc, D);
+    /* the vector stages run over npad >= nc lanes, a multiple of LANES, so that no contact
+     * falls in a scalar remainder loop; the padding lanes repeat a real contact's inputs, and
+     * only counts and state of the first nc are kept */
+    size_t npad = (nc + LANES - 1) / LANES * LANES;
+    contacts_touchpoints(S, ctx, npad, D);
+    contacts_gather(S, ctx, hot, C, list, npad, t, D, row);
+    contacts_waits(S, x, npad, D);
+    contacts_satisfaction(S, x, hot, npad, D);
     const cx__sim_plugin *pl = &p->rules[CX_SIM_RULE_SATISFACTION];
     if (pl->fn)
         for (size_t m = 0; m < nc; m++) {
@@ -490,7 +568,7 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
                 return -1;
             }
         }
-    contacts_loyalty(S, x, nc, D);
+    contacts_loyalty(S, x, npad, D);
     pl = &p->rules[CX_SIM_RULE_LOYALTY];
     if (pl->fn) {
         double smin = x[CX__SIM_P_SHARE_MIN];
@@ -507,18 +585,18 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
             S->nshare[m] = out[1] < smin ? smin : out[1];
         }
     }
-    contacts_ratings(S, x, hot, nc, D, na, ncal);
+    contacts_ratings(S, x, hot, nc, npad, D, na, ncal);
     double adapt = x[CX__SIM_P_EXPECTATION_ADAPT];
     for (size_t m = 0; m < nc; m++) {
-        customer *c = &cs[list[m]];
+        size_t k = list[m];
         double e = S->e[m];
-        c->last_sat = S->sat[m];
-        c->bond = S->nbond[m];
-        c->share = S->nshare[m];
-        c->expectation = e + adapt * (S->perf[m] - e);
-        c->dissatisfaction += S->dis_add[m];
-        c->indifference += S->ind_add[m];
-        c->failures += (unsigned)S->problem[m];
+        C->last_sat[k] = S->sat[m];
+        C->bond[k] = S->nbond[m];
+        C->share[k] = S->nshare[m];
+        C->expectation[k] = e + adapt * (S->perf[m] - e);
+        C->dissatisfaction[k] += S->dis_add[m];
+        C->indifference[k] += S->ind_add[m];
+        C->failures[k] += (uint32_t)S->problem[m];
     }
     /* add-on sales: money in integer cents (exact sums in any order), and their transactions */
     double days = x[CX__SIM_P_PERIOD_DAYS];
@@ -566,7 +644,7 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
         r->csat = (int8_t)(responded ? S->csat[m] : -1);
         r->nps = (int8_t)(responded ? S->nps[m] : -1);
         r->self_rating = (int8_t)(responded & assisted ? S->self[m] : -1);
-        r->segment = (uint8_t)cs[list[m]].segment;
+        r->segment = C->segment[list[m]];
         r->attentiveness = assisted ? (float)S->att[m] : NAN;
         r->empathy = assisted ? (float)S->s_emp[m] : NAN;
         r->authenticity = assisted ? (float)auth : NAN;
@@ -605,68 +683,126 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
     return 0;
 }
 
-/* One period of one customer after its contact: purchase, churn, decay. Returns 1 when the
- * customer churned, 0 otherwise, -1 on a plugin or memory failure. */
-STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, customer *restrict c, size_t ci,
-                     size_t t, uint64_t d0, uint64_t d1, double *restrict acc, int64_t *restrict na)
+/* The period end of a group's gn customers (C viewed from the group's first), after their
+ * contacts: purchase, churn by competing causes, decay. Hazards and outcomes run across customers
+ * in vector lanes (customers who churned earlier compute too and count nothing); the churn plugin
+ * and the transactions take scalar loops, and the real-valued sums (revenue, bond, share) add up
+ * in customer order. Returns 0, or -1 after recording an error in blk. */
+STAGE int period_end(cx__sim_block *blk, const cx__sim_ctx *ctx, const crowd *restrict C, size_t gn,
+                     size_t ci0, size_t t, const uint64_t *restrict d0, const uint64_t *restrict d1,
+                     double *restrict acc, int64_t *restrict na)
 {
     const double *restrict x = ctx->p->v;
+    const double ci = x[CX__SIM_P_CHURN_INDIFFERENCE], cd = x[CX__SIM_P_CHURN_DISSATISFACTION],
+                 clb = x[CX__SIM_P_CHURN_LOW_BOND], cb = x[CX__SIM_P_CHURN_BASE],
+                 decay = x[CX__SIM_P_STOCK_DECAY];
+    double rev[GROUP], amount[GROUP], hind[GROUP], hdis[GROUP], hoth[GROUP], hsum[GROUP];
+    int64_t buy[GROUP], n_over = 0;
+    double *restrict bond = C->bond, *restrict share = C->share, *restrict ind = C->indifference,
+                     *restrict dis = C->dissatisfaction;
+    const double *restrict wallet = C->wallet;
+    int64_t *restrict alive = C->alive;
+    for (size_t k = 0; k < gn; k++) {
+        int64_t b = alive[k] & ((int64_t)(d0[k] & 0xffffffffu) < C->buy_cut[k]);
+        double a = wallet[k] * share[k] * (0.5 + u_hi_v(d1[k]));
+        amount[k] = a;
+        rev[k] = b != 0 ? a : 0.0; /* adding +0 leaves the sum as it is */
+        buy[k] = b;
+        double loose = 1 - bond[k];
+        double h_ind = ci * ind[k] * loose;
+        double low = bond[k] < LOW_BOND ? LOW_BOND - bond[k] : 0;
+        double h_dis = cd * dis[k] * loose + clb * low;
+        double h_oth = cb;
+        double h = h_ind + h_dis + h_oth;
+        n_over += h > 1;
+        hind[k] = h_ind;
+        hdis[k] = h_dis;
+        hoth[k] = h_oth;
+        hsum[k] = h;
+    }
+    /* a total hazard above 1 (rare) is scaled back to 1, in a scalar loop: divisions in the
+     * vector loop would cost every customer */
+    if (n_over)
+        for (size_t k = 0; k < gn; k++) {
+            double h = hsum[k];
+            if (h > 1) {
+                hind[k] /= h;
+                hdis[k] /= h;
+                hoth[k] /= h;
+                hsum[k] = 1;
+            }
+        }
     const cx__sim_plugin *churn_pl = &ctx->p->rules[CX_SIM_RULE_CHURN];
-    int buy = cx__sim_lo_below(d0, c->buy_cut);
-    double amount = c->wallet * c->share * (0.5 + cx__sim_u_hi(d1));
-    acc[CX__ACC_REVENUE] += buy ? amount : 0.0; /* no branch on a coin flip */
-    if (ctx->record_transactions && buy) {
-        if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
-            fail_nomem(blk);
-            return -1;
+    if (churn_pl->fn)
+        for (size_t k = 0; k < gn; k++) {
+            if (!alive[k])
+                continue;
+            double h = hsum[k];
+            double in[5] = {bond[k], ind[k], dis[k], C->last_sat[k], h};
+            double hn;
+            char buf[256];
+            if (cx__sim_call_rule(churn_pl, &hn, 1, in, 5, 0, 1, buf, sizeof buf)) {
+                fail_plugin(blk, churn_pl, buf);
+                return -1;
+            }
+            if (h > 0) {
+                double f = hn / h;
+                hind[k] *= f;
+                hdis[k] *= f;
+                hoth[k] *= f;
+            } else {
+                hoth[k] = hn;
+            }
         }
-        cx__sim_tx *tx = &blk->txs[blk->n_txs++];
-        tx->customer = (uint32_t)ci;
-        tx->period = (uint32_t)t;
-        tx->offset = (uint32_t)(cx__sim_u_hi(d1) * x[CX__SIM_P_PERIOD_DAYS] * 86400.0);
-        tx->amount = (float)amount;
-    }
-    /* churn: competing causes */
-    double loose = 1 - c->bond;
-    double h_ind = x[CX__SIM_P_CHURN_INDIFFERENCE] * c->indifference * loose;
-    double h_dis = x[CX__SIM_P_CHURN_DISSATISFACTION] * c->dissatisfaction * loose +
-                   x[CX__SIM_P_CHURN_LOW_BOND] * (c->bond < LOW_BOND ? LOW_BOND - c->bond : 0);
-    double h_oth = x[CX__SIM_P_CHURN_BASE];
-    double h = h_ind + h_dis + h_oth;
-    if (h > 1) {
-        h_ind /= h;
-        h_dis /= h;
-        h_oth /= h;
-        h = 1;
-    }
-    if (churn_pl->fn) {
-        double in[5] = {c->bond, c->indifference, c->dissatisfaction, c->last_sat, h};
-        double hn;
-        char buf[256];
-        if (cx__sim_call_rule(churn_pl, &hn, 1, in, 5, 0, 1, buf, sizeof buf)) {
-            fail_plugin(blk, churn_pl, buf);
-            return -1;
-        }
-        if (h > 0) {
-            double f = hn / h;
-            h_ind *= f;
-            h_dis *= f;
-            h_oth *= f;
-        } else {
-            h_oth = hn;
+    if (ctx->record_transactions) {
+        double days = x[CX__SIM_P_PERIOD_DAYS];
+        for (size_t k = 0; k < gn; k++) {
+            if (!buy[k])
+                continue;
+            if (grow((void **)&blk->txs, &blk->cap_txs, blk->n_txs + 1, sizeof *blk->txs)) {
+                fail_nomem(blk);
+                return -1;
+            }
+            cx__sim_tx *tx = &blk->txs[blk->n_txs++];
+            tx->customer = (uint32_t)(ci0 + k);
+            tx->period = (uint32_t)t;
+            tx->offset = (uint32_t)(cx__sim_u_hi(d1[k]) * days * 86400.0);
+            tx->amount = (float)amount[k];
         }
     }
-    double u = cx__sim_u_lo(d1);
-    if (u < h_ind + h_dis + h_oth) {
-        na[u < h_ind ? CX__ACC_CHURN_IND
-                     : (u < h_ind + h_dis ? CX__ACC_CHURN_DIS : CX__ACC_CHURN_OTHER)] += 1;
-        return 1;
+    int64_t n_start = 0, n_end = 0, n_ind = 0, n_dis = 0, n_oth = 0;
+    double keep_bond[GROUP], keep_share[GROUP];
+    for (size_t k = 0; k < gn; k++) {
+        double u = u_lo_v(d1[k]), hi = hind[k], hd = hdis[k];
+        int64_t a = alive[k];
+        int64_t churn = a & (u < hi + hd + hoth[k]);
+        int64_t by_ind = u < hi, by_dis = u < hi + hd;
+        n_start += a;
+        n_ind += churn & by_ind;
+        n_dis += churn & (by_ind ^ 1) & by_dis;
+        n_oth += churn & (by_dis ^ 1);
+        int64_t stays = a & (churn ^ 1);
+        n_end += stays;
+        alive[k] = stays;
+        keep_bond[k] = stays != 0 ? bond[k] : 0.0;
+        keep_share[k] = stays != 0 ? share[k] : 0.0;
+        ind[k] *= decay; /* whatever happened: a churned customer's stocks are never read again */
+        dis[k] *= decay;
     }
-    na[CX__ACC_ALIVE_END] += 1;
-    acc[CX__ACC_BOND_SUM] += c->bond;
-    acc[CX__ACC_SHARE_SUM] += c->share;
-    c->indifference *= x[CX__SIM_P_STOCK_DECAY];
-    c->dissatisfaction *= x[CX__SIM_P_STOCK_DECAY];
+    double r = acc[CX__ACC_REVENUE], sb = acc[CX__ACC_BOND_SUM], ss = acc[CX__ACC_SHARE_SUM];
+    for (size_t k = 0; k < gn; k++) {
+        r += rev[k];
+        sb += keep_bond[k];
+        ss += keep_share[k];
+    }
+    acc[CX__ACC_REVENUE] = r;
+    acc[CX__ACC_BOND_SUM] = sb;
+    acc[CX__ACC_SHARE_SUM] = ss;
+    na[CX__ACC_ALIVE_START] += n_start;
+    na[CX__ACC_ALIVE_END] += n_end;
+    na[CX__ACC_CHURN_IND] += n_ind;
+    na[CX__ACC_CHURN_DIS] += n_dis;
+    na[CX__ACC_CHURN_OTHER] += n_oth;
     return 0;
 }
 
@@ -715,6 +851,9 @@ STAGE void draw_contacts(uint64_t (*restrict D)[GROUP], uint64_t *restrict a, ui
 {
     for (size_t m = 0; m < n; m++) {
         uint64_t sa = a[m], sb = b[m], sc = c[m], sd = d[m];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 32 /* unrolled, the loop over contacts vectorises: one contact per lane */
+#endif
         for (int i = 0; i < CONTACT_DRAWS; i++)
             D[i][m] = xoshiro_step(&sa, &sb, &sc, &sd);
         a[m] = sa;
@@ -722,6 +861,51 @@ STAGE void draw_contacts(uint64_t (*restrict D)[GROUP], uint64_t *restrict a, ui
         c[m] = sc;
         d[m] = sd;
     }
+}
+
+/* One group's draws for a period: each customer's two, and CONTACT_DRAWS more for each who is
+ * alive and contacts (listed in contacts[], padded to a multiple of LANES: see contacts_run). */
+typedef struct group_draws {
+    uint64_t d0[GROUP], d1[GROUP], D[CONTACT_DRAWS][GROUP];
+    unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
+    size_t n_contacts;
+} group_draws;
+
+/* Makes the draws of the group starting at customer g (of n) and prefetches the employee each of
+ * its contacts will meet. The streams of the contacts are copied into dense lanes, advanced
+ * together (vectorised across contacts) and copied back. */
+STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C, const cuts *hot,
+                         const cx__sim_ctx *ctx, const cx__sim_staff_cell *row, size_t g, size_t n)
+{
+    uint64_t sa[GROUP], sb[GROUP], sc[GROUP], sd[GROUP];
+    size_t gn = n - g < GROUP ? n - g : GROUP;
+    draw_period(G->d0, G->d1, L->s0 + g, L->s1 + g, L->s2 + g, L->s3 + g, gn);
+    size_t n_contacts = 0;
+    for (size_t k = 0; k < gn; k++) {
+        G->contacts[n_contacts] = (unsigned char)k;
+        n_contacts += (size_t)C->alive[g + k] & (size_t)cx__sim_hi_below(G->d0[k], hot->contact);
+    }
+    /* padding lanes copy the last contact: valid inputs, never kept */
+    size_t npad = (n_contacts + LANES - 1) / LANES * LANES;
+    for (size_t m = n_contacts; m < npad; m++)
+        G->contacts[m] = G->contacts[n_contacts - 1];
+    for (size_t m = 0; m < npad; m++) {
+        size_t k = g + G->contacts[m];
+        sa[m] = L->s0[k];
+        sb[m] = L->s1[k];
+        sc[m] = L->s2[k];
+        sd[m] = L->s3[k];
+    }
+    draw_contacts(G->D, sa, sb, sc, sd, npad);
+    for (size_t m = 0; m < n_contacts; m++) {
+        size_t k = g + G->contacts[m];
+        L->s0[k] = sa[m];
+        L->s1[k] = sb[m];
+        L->s2[k] = sc[m];
+        L->s3[k] = sd[m];
+        PREFETCH(&row[employee_of(G->D[1][m], ctx->n_emp)]);
+    }
+    G->n_contacts = n_contacts;
 }
 
 /* Period-major over a chunk of consecutive blocks: the chunk's customers are streamed in order
@@ -738,10 +922,11 @@ STAGE void draw_contacts(uint64_t (*restrict D)[GROUP], uint64_t *restrict a, ui
  * (24 bytes per employee) does not stay in the core's cache while the chunk's customers stream
  * past, so without the prefetch every contact waits for its employee.
  *
- * Where the CPU has AVX2, a clone of this function with 4-lane vectors runs: the same integer and
- * exactly rounded operations in the same order (no FMA contraction), so results are identical to
- * the baseline build's. */
-CX_CLONE_AVX2
+ * Where the CPU has AVX2, a clone of this function with 4-lane vectors runs, else one for SSE4.2
+ * (64-bit compares and blends: the baseline SSE2 build has to emulate them and is the slowest):
+ * the same integer and exactly rounded operations in the same order (no FMA contraction), so
+ * results are identical to the baseline build's. */
+CX_TARGET_CLONES("avx2", "sse4.2", "default")
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
@@ -750,22 +935,44 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     if (end > ctx->customers)
         end = ctx->customers;
     size_t n = end - begin;
-    customer *cs = cx__malloc_array(n, sizeof *cs);
-    unsigned char *alive = cx__malloc(n);
-    uint64_t *streams = cx__malloc_array(4 * n, sizeof *streams);
-    if (!cs || !alive || !streams) {
+    /* one allocation: 4 stream words, 7 doubles, alive, buy_cut, failures, 2 bytes per customer */
+    size_t per =
+        4 * sizeof(uint64_t) + 7 * sizeof(double) + 2 * sizeof(int64_t) + sizeof(uint32_t) + 2;
+    unsigned char *mem = cx__malloc_array(n, per);
+    if (!mem) {
         fail_nomem(&blks[first_block]);
-        goto done;
+        return;
     }
+    uint64_t *streams = (uint64_t *)(void *)mem;
+    double *reals = (double *)(void *)(streams + 4 * n);
     lanes L = {streams, streams + n, streams + 2 * n, streams + 3 * n};
+    crowd C = {reals,         reals + n,     reals + 2 * n, reals + 3 * n,
+               reals + 4 * n, reals + 5 * n, reals + 6 * n, (int64_t *)(void *)(reals + 7 * n),
+               NULL,          NULL,          NULL,          NULL};
+    C.buy_cut = C.alive + n;
+    C.failures = (uint32_t *)(void *)(C.buy_cut + n);
+    C.channel = (uint8_t *)(C.failures + n);
+    C.segment = C.channel + n;
     for (size_t k = 0; k < n; k++) {
         struct cx_rng rng;
-        customer_init(&cs[k], &rng, ctx, begin + k);
+        customer c;
+        customer_init(&c, &rng, ctx, begin + k);
         L.s0[k] = rng.s[0];
         L.s1[k] = rng.s[1];
         L.s2[k] = rng.s[2];
         L.s3[k] = rng.s[3];
-        alive[k] = 1;
+        C.expectation[k] = c.expectation;
+        C.bond[k] = c.bond;
+        C.share[k] = c.share;
+        C.wallet[k] = c.wallet;
+        C.indifference[k] = c.indifference;
+        C.dissatisfaction[k] = c.dissatisfaction;
+        C.last_sat[k] = c.last_sat;
+        C.alive[k] = 1;
+        C.buy_cut[k] = (int64_t)c.buy_cut;
+        C.failures[k] = c.failures;
+        C.channel[k] = (uint8_t)c.channel;
+        C.segment[k] = (uint8_t)c.segment;
     }
     cuts hot;
     hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
@@ -774,37 +981,19 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
     hot.leader = cx__sim_cut(x[CX__SIM_P_LEADER_RATING_RATE]);
     hot.feedback = cx__sim_cut(x[CX__SIM_P_FEEDBACK_RATE]);
-    uint64_t d0[GROUP], d1[GROUP], D[CONTACT_DRAWS][GROUP];
-    uint64_t sa[GROUP], sb[GROUP], sc[GROUP], sd[GROUP];
-    unsigned char contacts[GROUP]; /* indices in the group of the customers who contact */
+    group_draws bufs[2];
     contacts_scratch S;
     for (size_t t = 0; t < ctx->periods; t++) {
         hot.shift = cx__sim_cut(ctx->orgs[t].shift);
         const cx__sim_staff_cell *row = &ctx->staff->cells[t * ctx->n_emp];
-        for (size_t g = 0; g < n; g += GROUP) {
+        /* the draws of the next group are made (and its employees prefetched) before this group
+         * is simulated, so that the employee rows arrive while it runs */
+        group_prepare(&bufs[0], &L, &C, &hot, ctx, row, 0, n);
+        for (size_t g = 0, cur = 0; g < n; g += GROUP, cur ^= 1) {
+            group_draws *G = &bufs[cur];
+            if (g + GROUP < n)
+                group_prepare(&bufs[cur ^ 1], &L, &C, &hot, ctx, row, g + GROUP, n);
             size_t gn = n - g < GROUP ? n - g : GROUP;
-            draw_period(d0, d1, L.s0 + g, L.s1 + g, L.s2 + g, L.s3 + g, gn);
-            size_t n_contacts = 0;
-            for (size_t k = 0; k < gn; k++) {
-                contacts[n_contacts] = (unsigned char)k;
-                n_contacts += alive[g + k] & cx__sim_hi_below(d0[k], hot.contact);
-            }
-            for (size_t m = 0; m < n_contacts; m++) {
-                size_t k = g + contacts[m];
-                sa[m] = L.s0[k];
-                sb[m] = L.s1[k];
-                sc[m] = L.s2[k];
-                sd[m] = L.s3[k];
-            }
-            draw_contacts(D, sa, sb, sc, sd, n_contacts);
-            for (size_t m = 0; m < n_contacts; m++) {
-                size_t k = g + contacts[m];
-                L.s0[k] = sa[m];
-                L.s1[k] = sb[m];
-                L.s2[k] = sc[m];
-                L.s3[k] = sd[m];
-                PREFETCH(&row[employee_of(D[1][m], ctx->n_emp)]);
-            }
             /* a group lies inside one block (GROUP divides CX__SIM_BLOCK) */
             cx__sim_block *blk = &blks[first_block + g / CX__SIM_BLOCK];
             double *acc = &blk->acc[t * CX__ACC_COUNT];
@@ -812,22 +1001,14 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
             /* the group's contacts first, then every customer's period end: each customer's
              * contact still comes before its period end, and the real-valued sums of period_end
              * keep the customer order */
-            if (n_contacts && contacts_run(blk, ctx, &hot, &S, cs + g, contacts, n_contacts,
-                                           begin + g, t, (const uint64_t(*)[GROUP])D, row, na, nc))
+            crowd Cg = crowd_at(&C, g);
+            if (G->n_contacts &&
+                contacts_run(blk, ctx, &hot, &S, &Cg, G->contacts, G->n_contacts, begin + g, t,
+                             (const uint64_t(*)[GROUP])G->D, row, na, nc))
                 goto done;
-            for (size_t k = 0; k < gn; k++) {
-                if (!alive[g + k])
-                    continue;
-                customer *c = &cs[g + k];
-                size_t ci = begin + g + k;
-                na[CX__ACC_ALIVE_START] += 1;
-                nc[CX__CAL_CUSTOMER_PERIODS] += 1;
-                int rc = period_end(blk, ctx, c, ci, t, d0[k], d1[k], acc, na);
-                if (rc < 0)
-                    goto done;
-                if (rc)
-                    alive[g + k] = 0;
-            }
+            if (period_end(blk, ctx, &Cg, gn, begin + g, t, G->d0, G->d1, acc, na))
+                goto done;
+            nc[CX__CAL_CUSTOMER_PERIODS] += na[CX__ACC_ALIVE_START];
             /* counts and sums of ratings are integers: adding them up by group gives the same
              * doubles as adding them one by one (exact below 2^53) */
             for (int i = 0; i < CX__ACC_COUNT; i++)
@@ -837,7 +1018,5 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
         }
     }
 done:
-    cx__free(cs);
-    cx__free(alive);
-    cx__free(streams);
+    cx__free(mem);
 }

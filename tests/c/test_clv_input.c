@@ -188,6 +188,29 @@ START_TEST(rfm_rebuilt_from_columns_updates_like_a_recompute)
 }
 END_TEST
 
+/* in test_clv.c: op with its k-th allocation failing for k = 0, 1, ... until it succeeds */
+void cx_test_clv_each_allocation_fails(cx_status (*op)(void *), void *ctx, const char *name);
+
+static cx_status op_from_columns(void *v)
+{
+    (void)v;
+    const char *ids[3] = {"a", "b", "c"};
+    const double f[3] = {2, 0, 1}, r[3] = {3, 0, 1}, T[3] = {5, 4, 2}, m[3] = {10, 0, 4};
+    cx_rfm_options o;
+    cx_rfm_options_init(&o, CX_RFM_OPTIONS_VERSION);
+    o.observation_end = 1704067200;
+    cx_rfm *r2 = NULL;
+    cx_status st = cx_rfm_from_columns(&r2, ids, f, r, T, m, 3, &o);
+    cx_rfm_free(r2);
+    return st;
+}
+
+START_TEST(rfm_from_columns_survives_allocation_failures)
+{
+    cx_test_clv_each_allocation_fails(op_from_columns, NULL, "summary from columns");
+}
+END_TEST
+
 Suite *cx_suite_clv_input(void)
 {
     Suite *s = suite_create("clv_input");
@@ -196,6 +219,7 @@ Suite *cx_suite_clv_input(void)
     tcase_add_test(t, a_single_customer_is_an_error_with_the_reason);
     tcase_add_test(t, covariate_and_uncertainty_misuse_is_named);
     tcase_add_test(t, rfm_rebuilt_from_columns_updates_like_a_recompute);
+    tcase_add_test(t, rfm_from_columns_survives_allocation_failures);
     suite_add_tcase(s, t);
     return s;
 }

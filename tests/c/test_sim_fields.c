@@ -275,6 +275,57 @@ START_TEST(better_leadership_acts_on_more_feedback)
 }
 END_TEST
 
+/* The code of a comment in the log, or -1 when no row has it. */
+static int64_t comment_code(const cx_log *log, const char *text)
+{
+    size_t code;
+    return cx_log_dict_find(&code, log, CX_FIELD_FEEDBACK, text) == CX_OK ? (int64_t)code : -1;
+}
+
+START_TEST(comments_follow_what_happened)
+{
+    cx_sim_params *p = fields_params();
+    ck_assert_int_eq(cx_sim_params_set(p, "feedback_rate", 1), CX_OK);
+    cx_sim_result *r = run_fields(p, 9);
+    cx_log *log = NULL;
+    cols c;
+    cols_read(&c, r, &log);
+    int64_t *fb = i64(log, c.n, CX_FIELD_FEEDBACK);
+    int64_t fixed = comment_code(log, "They listened and fixed it");
+    int64_t owner = comment_code(log, "Nobody took ownership, I was passed on");
+    int64_t waited = comment_code(log, "Waited far too long");
+    int64_t broken = comment_code(log, "Polite agent.\nBroken process.");
+    ck_assert(fixed >= 0 && owner >= 0 && waited >= 0 && broken >= 0);
+    size_t seen[4] = {0, 0, 0, 0};
+    static const double mean_wait[] = {0, 120, 240, 60, 21600}; /* by channel, staffing 1 */
+    for (size_t i = 0; i < c.n; i++) {
+        /* every survey answer carries a comment at feedback_rate 1, and only answers do */
+        ck_assert((fb[i] >= 0) == (c.csat[i] == c.csat[i]));
+        if (fb[i] == fixed) {
+            ck_assert(c.resolved[i] == 1 && c.csat[i] >= 4);
+            seen[0]++;
+        } else if (fb[i] == owner) {
+            /* ownership is logged to two decimals */
+            ck_assert(c.problem[i] == 1 && c.resolved[i] == 0 && c.own[i] <= 0.5 && c.csat[i] <= 2);
+            seen[1]++;
+        } else if (fb[i] == waited) {
+            ck_assert(c.wait[i] > 2 * mean_wait[c.channel[i]] - 1 && c.csat[i] <= 2);
+            seen[2]++;
+        } else if (fb[i] == broken) {
+            ck_assert(c.csat[i] <= 2 && c.channel[i] != CX_CHANNEL_SELF_SERVICE);
+            seen[3]++;
+        }
+    }
+    for (int k = 0; k < 4; k++)
+        ck_assert_uint_gt(seen[k], 0);
+    free(fb);
+    cols_free(&c);
+    cx_log_free(log);
+    cx_sim_result_free(r);
+    cx_sim_params_free(p);
+}
+END_TEST
+
 START_TEST(touchpoint_channels_and_sales)
 {
     cx_sim_params *p = fields_params();
@@ -354,6 +405,7 @@ Suite *cx_suite_sim_fields(void)
     tcase_add_test(tc, understaffing_lengthens_waits);
     tcase_add_test(tc, leaders_see_the_truth_employees_overrate);
     tcase_add_test(tc, better_leadership_acts_on_more_feedback);
+    tcase_add_test(tc, comments_follow_what_happened);
     tcase_add_test(tc, touchpoint_channels_and_sales);
     tcase_add_test(tc, touchpoint_options_are_checked);
     suite_add_tcase(s, tc);

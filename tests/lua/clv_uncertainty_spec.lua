@@ -61,8 +61,15 @@ describe("cxkit.clv intervals", function()
         local var = 0
         for a = 1, 5 do for b = 1, 5 do var = var + g[a] * g[b] * V[a][b] end end
         assert.is_true(math.abs(iv.se[i] - math.sqrt(var)) <= 1e-4 * math.sqrt(var))
-        assert.is_true(math.abs(iv.upper[i] - iv.estimate[i] - 1.6448536 * iv.se[i])
-                       <= 1e-6 * iv.se[i])
+        if what == "predict" then
+          assert.is_true(math.abs(iv.upper[i] - iv.estimate[i] - 1.6448536 * iv.se[i])
+                         <= 1e-6 * iv.se[i])
+        else -- logit scale
+          local p, lg = iv.estimate[i], function(v) return math.log(v / (1 - v)) end
+          assert.is_true(math.abs(lg(iv.upper[i]) - lg(p) - 1.6448536 * iv.se[i] / (p * (1 - p)))
+                         <= 1e-6 * iv.se[i] / (p * (1 - p)))
+          assert.is_true(iv.lower[i] > 0 and iv.upper[i] < 1)
+        end
       end
     end
   end)

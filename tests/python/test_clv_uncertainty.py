@@ -2,6 +2,8 @@
 differences of the closed-form predictions (scipy's hyp2f1) with cxkit's covariance, interval
 coverage by simulation with known parameters, the bootstrap against the Hessian, recovery of
 covariate coefficients, and the samplers against closed-form moments."""
+import pathlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,8 +112,13 @@ def test_delta_method_with_covariates_equals_numpy_differences(bg_cov):
     se = numeric_se(lambda th: [bg_palive(bg_own(th, z[i]), x[i], tx[i], T[i])
                                 for i in range(3)], theta, V.to_numpy())
     np.testing.assert_allclose(pa["se"], se, rtol=1e-4, atol=1e-15)
-    np.testing.assert_allclose(pa["upper"] - pa["estimate"], 1.6448536269514722 * pa["se"],
-                               rtol=1e-9)
+    # P(alive) bounds on the logit scale: inside (0, 1), logit(upper) - logit(p) = z se / p(1-p)
+    lg = lambda v: np.log(v / (1 - v))
+    p, inner = pa["estimate"].to_numpy(), pa["se"].to_numpy() > 0
+    np.testing.assert_allclose((lg(pa["upper"]) - lg(pa["estimate"]))[inner],
+                               (1.6448536269514722 * pa["se"] / (p * (1 - p)))[inner], rtol=1e-9)
+    assert np.all((pa["lower"] > 0) & (pa["upper"] <= 1))
+    assert pa["lower"].iloc[0] == pa["upper"].iloc[0] == 1.0  # x = 0: P(alive) is 1
     # the fitted model still describes the fitted customers
     assert len(m.conditional_probability_alive(np.zeros(3000), np.zeros(3000),
                                                np.full(3000, 30.0))) == 3000
@@ -281,6 +288,9 @@ def test_cli_intervals_clv_and_covariates(tmp_path):
     np.testing.assert_allclose(out["expected_purchases"], iv["estimate"], rtol=1e-8)
     np.testing.assert_allclose(out["expected_purchases_se"], iv["se"], rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(out["expected_purchases_upper"], iv["upper"], rtol=1e-8)
+    pa = bg.probability_alive_interval(d["x"], d["t_x"], d["T"], level=0.9)
+    np.testing.assert_allclose(out["p_alive_lower"], pa["lower"], rtol=1e-8)
+    np.testing.assert_allclose(out["p_alive_upper"], pa["upper"], rtol=1e-8)
     rep = d[d["x"] > 0]
     gg = GammaGammaFitter().fit(rep["x"], rep["zbar"])
     civ = gg.customer_lifetime_value_interval(bg, d["x"], d["t_x"], d["T"], d["zbar"], time=12,
@@ -307,3 +317,32 @@ def test_cli_intervals_clv_and_covariates(tmp_path):
     bad = subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", "--purchase-covariates",
                           "nope", str(path)], capture_output=True, text=True)
     assert bad.returncode == 1 and "missing covariate column nope" in bad.stderr
+
+
+def bgbb_palive(p, m, x, tx, n):
+    """BG/BB P(alive at opportunity n + m) (Fader, Hardie & Shang 2010) with scipy's betaln."""
+    a, b, g, d = p
+    lb = lambda u, v: sp.betaln(u, v)
+    L = np.exp(lb(a + x, b + n - x) - lb(a, b) + lb(g, d + n) - lb(g, d))
+    for i in range(int(n - tx)):
+        L += np.exp(lb(a + x, b + tx - x + i) - lb(a, b) + lb(g + 1, d + tx + i) - lb(g, d))
+    return np.exp(lb(a + x, b + n - x) - lb(a, b) + lb(g, d + n + m) - lb(g, d)) / L
+
+
+def test_bgbb_intervals_equal_numpy_differences():
+    from cxkit.clv import BetaGeoBetaBinomFitter
+    don = pd.read_csv(pathlib.Path(__file__).parents[1] / "data" / "cdnow" / "donations.csv")
+    m = BetaGeoBetaBinomFitter().fit(don.iloc[:, 0], don.iloc[:, 1], don.iloc[:, 2],
+                                     weights=don.iloc[:, 3])
+    x, tx, n = np.array([0.0, 3, 6]), np.array([0.0, 4, 6]), np.array([6.0, 6, 6])
+    iv = m.probability_alive_interval(1, x, tx, n)
+    p = m.params_.to_numpy()
+    np.testing.assert_allclose(iv["estimate"], [bgbb_palive(p, 1, *r) for r in zip(x, tx, n)],
+                               rtol=1e-10)
+    se = numeric_se(lambda q: [bgbb_palive(q, 1, *r) for r in zip(x, tx, n)], p,
+                    m.variance_matrix_.to_numpy())
+    np.testing.assert_allclose(iv["se"], se, rtol=1e-4)
+    bi = m.predict_interval(5, x, tx, n, method="bootstrap", n_boot=20, seed=1)
+    di = m.predict_interval(5, x, tx, n)
+    ratio = bi["se"].to_numpy() / di["se"].to_numpy()
+    assert np.all((ratio > 0.4) & (ratio < 2.5)), ratio

@@ -121,3 +121,35 @@ def test_plot_period_transactions_counts_customers():
     # the simulated share without repeat purchases is near the observed one (model fits CDNOW)
     assert abs(model[0].get_height() - actual[0].get_height()) < 0.05 * len(d)
     plt.close(fig)
+
+
+def test_pickle_and_save_model_round_trip(tmp_path):
+    import pickle
+    from cxkit.clv import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
+    d = pd.read_csv(DATA / "cdnow_customers_summary_with_transactions.csv")
+    x, tx, T = d["x"], d["t_x"], d["T"]
+    bg = BetaGeoFitter().fit(x, tx, T)
+    back = pickle.loads(pickle.dumps(bg))
+    np.testing.assert_array_equal(back.params_, bg.params_)
+    np.testing.assert_array_equal(back.variance_matrix_, bg.variance_matrix_)
+    np.testing.assert_array_equal(back.predict_interval(39, x, tx, T),
+                                  bg.predict_interval(39, x, tx, T))
+    # covariates travel too, and the copy for other customers keeps its parameters
+    sat = pd.DataFrame({"sat": np.cos(np.arange(len(d)))})
+    pn = ParetoNBDFitter().fit(x, tx, T, purchase_covariates=sat)
+    path = tmp_path / "pn.pkl"
+    pn.save_model(path)
+    loaded = ParetoNBDFitter().load_model(path)
+    np.testing.assert_array_equal(loaded.coefs_, pn.coefs_)
+    np.testing.assert_array_equal(loaded.full_variance_matrix_, pn.full_variance_matrix_)
+    new = pn.for_customers(pd.DataFrame({"sat": [0.5]}))
+    nb = pickle.loads(pickle.dumps(new))
+    assert nb.predict(10, [2.0], [20.0], [30.0])[0] == new.predict(10, [2.0], [20.0], [30.0])[0]
+    # without the data: parameters only, no covariance
+    bg.save_model(tmp_path / "bg.pkl", save_data=False)
+    light = BetaGeoFitter().load_model(tmp_path / "bg.pkl")
+    np.testing.assert_array_equal(light.params_, bg.params_)
+    with pytest.raises(cxkit.StateError):
+        light.standard_errors_
+    with pytest.raises(TypeError):
+        GammaGammaFitter().load_model(tmp_path / "bg.pkl")

@@ -58,6 +58,14 @@ def frame(result, start=1704067200):
     return df
 
 
+def written(result, directory):
+    """The result written by the simulator (cxkit's CSV formats): interaction and transaction
+    log paths, as the CLI leaves them for the analytics."""
+    directory.mkdir(exist_ok=True)
+    result.write(str(directory))
+    return str(directory / "interactions.csv"), str(directory / "transactions.csv")
+
+
 def tri(rng, n):
     return math.sqrt(6) * (rng.random(n) + rng.random(n) - 1)
 
@@ -167,10 +175,16 @@ def test_key_drivers_recover_the_performance_equation():
 
     def se(name):
         return (imp[name + "_hi"] - imp[name + "_lo"]).to_numpy() / (2 * z95)
-    # raw slopes (standardised betas times sd(y) / sd(x)) recover 5 x the weights
+    # raw slopes (standardised betas times sd(y) / sd(x)) recover 5 x the weights, within the
+    # least-squares standard error of a standardised coefficient, sqrt((1 - R^2) /
+    # ((n - p - 1)(1 - R_k^2))) with R_k^2 of driver k on the others (the bootstrap's interval of
+    # a standardised beta is narrower than the raw slope's: sd(y) moves with the slope)
     scale = df.csat.std() / df[cols].std().to_numpy()
-    raw, raw_se = imp.beta.to_numpy() * scale, se("beta") * scale
+    r2_k = 1 - 1 / np.diag(np.linalg.inv(np.corrcoef(df[cols].to_numpy().T)))
+    std_se = np.sqrt((1 - kd.r2_) / ((kd.n_ - 4) * (1 - r2_k)))
+    raw, raw_se = imp.beta.to_numpy() * scale, std_se * scale
     assert np.all(np.abs(raw - 5 * beta) <= Z * raw_se), (raw, raw_se, 5 * beta)
+    assert np.all(se("beta") <= 1.5 * std_se)  # and the bootstrap agrees on the scale
     # relative importance: LMG shares of R^2 implied by the true weights and the drivers'
     # covariance (population R^2 of every subset), in the same order and within the bootstrap
     cov = np.cov(df[cols].to_numpy().T)
@@ -297,14 +311,14 @@ def test_kaplan_meier_recovers_the_retention_series(churn_run):
 
 # ---- service recovery ----------------------------------------------------------------------
 
-def recovery_scenario(srp):
+def recovery_scenario(srp, failure_rate=0.04):
     """Mild failures only (severe_share 0), every resolved recovery counts as excellent: a
     customer's first failure, when resolved, gets +srp_bonus on satisfaction and nothing on
     loyalty (de Matos et al. 2007)."""
     return linear_assisted(customers=3000, periods=20, contact_rate=1, severe_share=0,
                            failure_penalty=0.1, excellent_recovery=0, srp_bonus=srp,
                            churn_base=0.01, churn_dissatisfaction=0.05, purchase_rate=0.5,
-                           touchpoints=(("contact", 1, 0.8, 0.04),))
+                           touchpoints=(("contact", 1, 0.8, failure_rate),))
 
 
 def first_resolved(df):
@@ -312,7 +326,7 @@ def first_resolved(df):
     return first[first.resolved == 1]
 
 
-def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it():
+def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it(tmp_path):
     srp = 0.1
     with_b, without = recovery_scenario(srp), recovery_scenario(0)
     ra, rb = with_b.run(seed=21, record=True), without.run(seed=21, record=True)
@@ -338,9 +352,8 @@ def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it():
     assert verdict(db, first_resolved(db)) == "ABSENT"
     # the bonus does not reach behaviour: cxkit's recovery analysis of retention, repurchase
     # and spend gives identical rows with and without it
-    logs = [r.log().to_dataframe() for r in (ra, rb)]
-    tx = [r.transactions().to_dataframe() for r in (ra, rb)]
-    rows = [effects.recovery(logs[i], tx[i], window_days=28) for i in range(2)]
+    rows = [effects.recovery(*written(r, tmp_path / name), window_days=28)
+            for name, r in (("with", ra), ("without", rb))]
     behaviour = [t[t.outcome.isin(["retained", "repurchase", "spend_change"])] for t in rows]
     # (30 rows, less a regression row where a group is retained in full: separation)
     assert len(behaviour[0]) >= 27 and (behaviour[0].method == "verdict").sum() == 3
@@ -348,9 +361,28 @@ def test_recovery_paradox_bonus_is_recovered_and_verdicts_follow_it():
                                   behaviour[1].reset_index(drop=True))
 
 
+def test_recovery_verdict_follows_a_paradox_that_reaches_loyalty(tmp_path):
+    """cxkit's recovery analysis judges behaviour after the contact (repurchase, retention,
+    spend, later NPS). The built-in bonus stays on satisfaction (not PRESENT on any outcome);
+    a satisfaction rule that delights every customer whose problem is resolved passes the
+    paradox on to bond and wallet, and the later NPS (bond-driven) then shows it: PRESENT."""
+    def run(s, name):
+        r = s.run(seed=22, record=True)
+        t = effects.recovery(*written(r, tmp_path / name), window_days=28, conf_level=LEVEL)
+        return t[t.method == "verdict"].set_index("outcome").measure
+
+    def frequent_failures(srp):
+        return recovery_scenario(srp, failure_rate=0.25)
+    srp_only = run(frequent_failures(0.1), "srp")
+    assert (srp_only != "PRESENT").all(), srp_only
+    delight = frequent_failures(0).rule(
+        "satisfaction", lambda *x: 1.0 if x[3] == 1 and x[4] == 1 else x[-1], name="delight")
+    assert run(delight, "delight")["nps_after"] == "PRESENT"
+
+
 # ---- spend response -------------------------------------------------------------------------
 
-def test_spend_response_follows_the_wallet_share_response():
+def test_spend_response_follows_the_wallet_share_response(tmp_path):
     """cxkit's spend response (spend in the 28 days after vs before a rated contact) on the
     simulator's logs: with the calibrated asymmetric wallet-share response, customers increase
     spend more often after a positive than after a negative experience; with the response
@@ -360,8 +392,8 @@ def test_spend_response_follows_the_wallet_share_response():
         s = scenario((("advice", 1, 1.0, 0.05),), customers=4000, periods=26, employees=40,
                      contact_rate=0.15, purchase_rate=0.9, wallet_sdlog=0, **NO_CHURN, **kw)
         r = s.run(seed=2, record=True)
-        t = effects.spend(r.log().to_dataframe(), r.transactions().to_dataframe(),
-                          window_days=28, conf_level=LEVEL)
+        t = effects.spend(*written(r, tmp_path / str(len(kw))), window_days=28,
+                          conf_level=LEVEL)
         t = t.set_index("experience")
         d = scores.prop_diff(t.increase["positive"] * t.n["positive"], t.n["positive"],
                              t.increase["negative"] * t.n["negative"], t.n["negative"],
@@ -377,6 +409,17 @@ def test_spend_response_follows_the_wallet_share_response():
 
 
 # ---- loyalty models: BG/BB on the transaction log ------------------------------------------
+
+def oracle_p_alive(rfm, p, h):
+    """P(alive one period after the summary's end) from each customer's true purchase and
+    dropout probabilities (the BG/BB likelihood without the Beta mixing)."""
+    x, tx, n = (rfm[c].to_numpy() for c in ("frequency", "recency", "T"))
+    alive_through = p ** x * (1 - p) ** (n - x) * (1 - h) ** n
+    lik = alive_through + sum(np.where(i <= n - tx - 1,
+                                       p ** x * (1 - p) ** (tx - x + i) * h * (1 - h) ** (tx + i),
+                                       0) for i in range(int(n.max()) + 1))
+    return alive_through * (1 - h) / lik
+
 
 def test_bgbb_recovers_purchase_and_dropout_processes():
     """The simulator's purchase (a Bernoulli draw per period) and churn (a constant hazard per
@@ -425,13 +468,7 @@ def test_bgbb_recovers_purchase_and_dropout_processes():
     y = np.array([c in alive for c in rfm.index])
     pa = np.asarray(f.conditional_probability_alive(1, rfm.frequency, rfm.recency, rfm["T"]))
     assert abs(pa.mean() - y.mean()) <= 3 * math.sqrt(y.mean() * (1 - y.mean()) / len(y))
-    x, tx_, n = (rfm[c].to_numpy() for c in ("frequency", "recency", "T"))
-    p, h = true_ph[:, 0], true_ph[:, 1]
-    alive_through = p ** x * (1 - p) ** (n - x) * (1 - h) ** n
-    lik = alive_through + sum(np.where(i <= n - tx_ - 1,
-                                       p ** x * (1 - p) ** (tx_ - x + i) * h * (1 - h) ** (tx_ + i),
-                                       0) for i in range(cal + 1))
-    oracle = alive_through * (1 - h) / lik
+    oracle = oracle_p_alive(rfm, true_ph[:, 0], true_ph[:, 1])
 
     def auc(score):
         return stats.mannwhitneyu(score[y], score[~y]).statistic / (y.sum() * (~y).sum())

@@ -67,6 +67,12 @@ function clv.new(kind, params)
   return self
 end
 
+-- Threads for fits and predictions (0 = all cores); results are bit-identical for any count.
+function Model:set_threads(n)
+  cx.clv_model_set_threads(self.handle, n or 0)
+  return self
+end
+
 function Model:set_params(params)
   local v = {}
   for i, n in ipairs(names[self.kind]) do
@@ -132,6 +138,7 @@ end
 function clv.fit(kind, data, opts)
   opts = opts or {}
   local m = clv.new(kind)
+  if opts.n_threads then m:set_threads(opts.n_threads) end
   local x, tx, T = columns(kind, data)
   if opts.purchase or opts.dropout then
     cx.clv_b_set_covariates(m.handle, flatten(opts.purchase), flatten(opts.dropout), #x)
@@ -194,7 +201,7 @@ local function quantile(sorted, q)
 end
 
 -- estimate/se/lower/upper columns from a delta-method se or from the draws' predictions.
-local function interval(est, se_fn, draw_fn, opts, n_boot_default)
+local function interval(est, se_fn, draw_fn, opts, n_boot_default, probability)
   opts = opts or {}
   local level, method = opts.level or 0.95, opts.method or "delta"
   local out = { estimate = est, se = {}, lower = {}, upper = {} }
@@ -202,7 +209,15 @@ local function interval(est, se_fn, draw_fn, opts, n_boot_default)
     local z = cx.clv_b_z(level)
     out.se = se_fn()
     for i = 1, #est do
-      out.lower[i], out.upper[i] = est[i] - z * out.se[i], est[i] + z * out.se[i]
+      local p, s = est[i], out.se[i]
+      if probability and p > 0 and p < 1 and s > 0 then -- logit scale: inside [0, 1]
+        local lg, half = math.log(p / (1 - p)), z * s / (p * (1 - p))
+        out.lower[i], out.upper[i] = 1 / (1 + math.exp(half - lg)), 1 / (1 + math.exp(-lg - half))
+      elseif probability then
+        out.lower[i], out.upper[i] = p, p
+      else
+        out.lower[i], out.upper[i] = p - z * s, p + z * s
+      end
     end
   elseif method == "bootstrap" then
     local sims = draw_fn(opts.n_boot or n_boot_default, opts.seed or 0)
@@ -232,11 +247,12 @@ local function row_interval(self, what, t, d, opts)
         sims[b] = cx.clv_b_rows(#x, copy, what, t, x, tx, T)
       end
       return sims
-    end, opts, 200)
+    end, opts, 200, what == 2)
 end
 
 -- Intervals: { estimate, se, lower, upper } per customer; opts.level (0.95), opts.method
 -- ("delta" from the Hessian, or "bootstrap" percentiles), opts.n_boot (200), opts.seed.
+-- P(alive) delta bounds are on the logit scale (inside [0, 1]).
 function Model:predict_interval(t, d, opts) return row_interval(self, 1, t, d, opts) end
 function Model:p_alive_interval(d, opts) return row_interval(self, 2, 0, d, opts) end
 function Model:dert_interval(rate, d, opts) return row_interval(self, 3, rate, d, opts) end

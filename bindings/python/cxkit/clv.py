@@ -52,6 +52,21 @@ def _normal_bounds(est, se, level):
     return est - zq * se, est + zq * se
 
 
+def _logit_bounds(est, se, level):
+    """Delta-method bounds of a probability on the logit scale (inside [0, 1]; a probability
+    of exactly 0 or 1, or se 0, gives the point)."""
+    from scipy.stats import norm
+    zq = norm.ppf(0.5 + level / 2)
+    p = np.asarray(est, dtype=float)
+    inner = (p > 0) & (p < 1) & (np.asarray(se) > 0)
+    q = np.where(inner, p, 0.5)
+    half = zq * np.where(inner, se, 0.0) / (q * (1 - q))
+    lg = np.log(q) - np.log1p(-q)
+    lo = np.where(inner, 1 / (1 + np.exp(-(lg - half))), p)
+    hi = np.where(inner, 1 / (1 + np.exp(-(lg + half))), p)
+    return lo, hi
+
+
 def _percentile_bounds(sims, level):
     lo, hi = np.quantile(sims, [0.5 - level / 2, 0.5 + level / 2], axis=0)
     return lo, hi, sims.std(axis=0, ddof=1)
@@ -68,6 +83,11 @@ class _Fitter:
         kind = core.cx_clv_b_kind(self._kind)
         self._model = core.cx_clv_model_new(kind)
         self._fitted = False
+
+    def set_threads(self, n_threads: int = 0):
+        """Threads for fits and predictions (0 = all cores); results are bit-identical for any."""
+        core.cx_clv_model_set_threads(self._model, int(n_threads))
+        return self
 
     # ---- parameters ----
     @property
@@ -159,6 +179,60 @@ class _Fitter:
                           int(bool(all_starts)))
         self._fitted = True
         self.bootstrap_params_ = self._boot_key = None  # draws of an earlier fit are stale
+        self._fit_args = (x, tx, T, w, int(n_starts), int(seed), int(bool(all_starts)))
+        return self
+
+    # ---- pickling, save_model / load_model ----
+    def __getstate__(self):
+        """The fitted state without the C handle: parameters, coefficients, covariate columns
+        and the fitted data, so that unpickling refits (deterministically) and gets the
+        covariance back; a model with known parameters or a copy for other customers comes
+        back with its parameters and coefficients but no covariance."""
+        st = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_origin")}
+        st["_params"] = core.cx_clv_model_params(len(self._names), self._model)
+        k = core.cx_clv_model_coef_count(self._model)
+        st["_coefs"] = core.cx_clv_model_coefs(k, self._model) if k else None
+        st["_refit"] = "_fit_args" in self.__dict__ and "_origin" not in self.__dict__
+        return st
+
+    def __setstate__(self, st):
+        st = dict(st)
+        params, coefs, refit = st.pop("_params"), st.pop("_coefs"), st.pop("_refit")
+        self.__dict__.update(st)
+        self._model = core.cx_clv_model_new(core.cx_clv_b_kind(self._kind))
+        cov = st.get("_cov_arrays")
+        if cov is not None:
+            core.cx_clv_b_set_covariates(self._model, *cov)
+        if refit:
+            x, tx, T, w, n_starts, seed, all_starts = self._fit_args
+            core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, n_starts, seed,
+                              all_starts)
+        else:
+            core.cx_clv_model_set_params(self._model, _col(params))
+            if coefs is not None and len(coefs):
+                core.cx_clv_model_set_coefs(self._model, _col(coefs))
+
+    def save_model(self, path, save_data=True, **kwargs):
+        """Pickle the fitter to path (lifetimes' name). Without the data, the loaded model keeps
+        its parameters and coefficients but not the covariance (no intervals)."""
+        import pickle
+        obj = self
+        if not save_data:
+            obj = self._copy(self._model)  # a copy never refits on load
+            for k in ("data", "_fit_args", "bootstrap_params_", "_boot_key"):
+                obj.__dict__.pop(k, None)
+        with open(path, "wb") as f:
+            pickle.dump(obj, f)
+
+    def load_model(self, path):
+        """Load a fitter saved with save_model into this one (lifetimes' name)."""
+        import pickle
+        with open(path, "rb") as f:
+            other = pickle.load(f)
+        if type(other) is not type(self):
+            raise TypeError(f"{path} holds a {type(other).__name__}, not a {type(self).__name__}")
+        self.__dict__.clear()
+        self.__dict__.update(other.__dict__)
         return self
 
     def bootstrap(self, n_boot=200, seed=0):
@@ -198,7 +272,8 @@ class _Fitter:
             x_, tx_ = _col(x), _col(tx)
             T_ = _col(T) if T is not None else np.empty(0)
             se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(t), x_, tx_, T_)
-            lo, hi = _normal_bounds(est, se, level)
+            bounds = _logit_bounds if quantity == 2 else _normal_bounds  # P(alive) in [0, 1]
+            lo, hi = bounds(est, se, level)
         elif method == "bootstrap":
             draws = self.bootstrap(n_boot, seed)
             other = self._draw_copy()  # predictions at each draw, the fitted model untouched
@@ -287,6 +362,7 @@ class _ContinuousFitter(_Fitter):
         zp, zd, names = self._covariate_columns(purchase, dropout, n)
         core.cx_clv_b_set_covariates(self._model, zp, zd, n)
         self._coef_names = names
+        self._cov_arrays = (zp, zd, n)
 
     def for_customers(self, purchase_covariates=None, dropout_covariates=None):
         """The fitted model for other customers with the given covariates (same columns as the
@@ -298,7 +374,9 @@ class _ContinuousFitter(_Fitter):
             raise ValueError("give purchase_covariates and/or dropout_covariates")
         n = len(z)
         zp, zd, _ = self._covariate_columns(purchase_covariates, dropout_covariates, n)
-        return self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other = self._copy(core.cx_clv_b_copy(self._model, zp, zd, n))
+        other._cov_arrays = (zp, zd, n)
+        return other
 
     @property
     def coefs_(self) -> pd.Series:
@@ -326,7 +404,8 @@ class _ContinuousFitter(_Fitter):
 
     def probability_alive_interval(self, frequency, recency, T, level=0.95, method="delta",
                                    n_boot=200, seed=0):
-        """P(alive) with a confidence interval (see predict_interval)."""
+        """P(alive) with a confidence interval (see predict_interval); the delta-method bounds
+        are taken on the logit scale, so they stay inside [0, 1]."""
         return self._interval(2, 0.0, frequency, recency, T, level, method, n_boot, seed)
 
     def conditional_probability_alive(self, frequency, recency, T):
@@ -427,6 +506,27 @@ class BetaGeoBetaBinomFitter(_Fitter):
                                                   discount_rate):
         idx = _index_of(frequency, recency, n_periods)
         return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
+
+    def predict_interval(self, m_periods_in_future, frequency, recency, n_periods, level=0.95,
+                         method="delta", n_boot=200, seed=0):
+        """Expected purchases in the next m opportunities with a confidence interval: 'delta'
+        (Hessian) or 'bootstrap' (percentiles over refits). DataFrame estimate, se, lower,
+        upper."""
+        return self._interval(1, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def probability_alive_interval(self, m_periods_in_future, frequency, recency, n_periods,
+                                   level=0.95, method="delta", n_boot=200, seed=0):
+        """P(alive at opportunity n + m) with a confidence interval (see predict_interval)."""
+        return self._interval(2, m_periods_in_future, frequency, recency, n_periods, level,
+                              method, n_boot, seed)
+
+    def discounted_expected_residual_transactions_interval(self, frequency, recency, n_periods,
+                                                          discount_rate, level=0.95,
+                                                          method="delta", n_boot=200, seed=0):
+        """DERT with a confidence interval (see predict_interval)."""
+        return self._interval(3, discount_rate, frequency, recency, n_periods, level, method,
+                              n_boot, seed)
 
     def expected_number_of_transactions_in_first_n_periods(self, n):
         """lifetimes' table: expected number of customers (per customer of the fitted data, times
