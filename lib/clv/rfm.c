@@ -303,7 +303,7 @@ CX_API cx_status cx_rfm_from_columns(cx_rfm **out, const char *const *customers,
     cx_status st = rfm_alloc(r, n, 0);
     for (size_t i = 0; i < n && st == CX_OK; i++) {
         const double f = frequency[i], m = monetary ? monetary[i] : 0.0;
-        int64_t age, rec;
+        int64_t age = 0, rec = 0; /* set by to_periods; GCC -O2 cannot see it */
         if (!customers[i])
             st = cx__error_param(CX_EINVAL, "customers", "customers[%zu] is NULL", i);
         else if (!isfinite(f) || f < 0 || f != floor(f))

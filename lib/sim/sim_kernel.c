@@ -926,7 +926,7 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
  * (64-bit compares and blends: the baseline SSE2 build has to emulate them and is the slowest):
  * the same integer and exactly rounded operations in the same order (no FMA contraction), so
  * results are identical to the baseline build's. */
-CX_TARGET_CLONES("avx2", "sse4.2", "default")
+CX_CLONE_SIMD
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
