@@ -558,12 +558,62 @@ static int use_newton(const cx__clv_kind_info *info, int warm)
     return info->llh != NULL && (warm || info->kind != CX_CLV_PARETO_NBD);
 }
 
+#define WARM_MAX_ITER 100
+
+/* A starting point for Pareto/NBD from the BG/NBD fit on the same rows: BG/NBD's likelihood is
+ * closed-form (a Newton fit costs a few passes of logarithms), Pareto/NBD's needs two 2F1
+ * series per row, and from the default start (all parameters 1) BFGS needs about 30 of those
+ * passes. Both models share the Gamma(r, alpha) purchase rates; BG/NBD's dropout after each
+ * purchase with probability p ~ Beta(a, b) is mapped to a Gamma(s, beta) dropout rate with the
+ * shape s = a and the mean rate E[p] E[lambda] scaled by PROXY_MU_SCALE (BG/NBD customers can
+ * only drop out at a purchase, so the same data mean a larger Pareto/NBD dropout rate; on
+ * CDNOW-like data the ratio is about 4). The start only has to be close enough for Newton's
+ * trust region; *have = 0 when the BG/NBD fit fails (the usual starts then apply). */
+#define PROXY_MU_SCALE 4.0
+
+static cx_status proxy_start(double *th, int *have, size_t *evals, const fit_ctx *c,
+                             const cx__optim_opts *oo)
+{
+    *have = 0;
+    if (c->info->kind != CX_CLV_PARETO_NBD)
+        return CX_OK;
+    fit_ctx bc;
+    memset(&bc, 0, sizeof bc);
+    bc.info = cx__clv_info(CX_CLV_BGNBD);
+    bc.d = c->d;
+    bc.penalizer = c->penalizer;
+    double t[CX__CLV_MAXP] = {0, 0, 0, 0};
+    cx__optim_opts o = *oo;
+    o.use_hessian = 1;
+    o.gtol = 1e-5; /* a start, not an answer */
+    if (o.max_iter > WARM_MAX_ITER)
+        o.max_iter = WARM_MAX_ITER;
+    cx__optim_report rep;
+    cx_status st = cx__minimize(t, 4, objective, &bc, &o, &rep);
+    if (st == CX_ENOTCONV)
+        return CX_OK;
+    if (st != CX_OK)
+        return st;
+    *evals += rep.evaluations;
+    for (size_t j = 0; j < 4; j++)
+        if (!(fabs(t[j]) <= 25.0))
+            return CX_OK;
+    /* theta = log parameters: r, alpha kept; s = a; beta = s / (scale E[p] r / alpha) */
+    const double a = exp(t[2]), b = exp(t[3]);
+    const double mu = PROXY_MU_SCALE * a / (a + b) * exp(t[0] - t[1]);
+    th[0] = t[0];
+    th[1] = t[1];
+    th[2] = t[2];
+    th[3] = t[2] - log(mu);
+    *have = 1;
+    return CX_OK;
+}
+
 /* Data sets of at least WARM_STEP * WARM_MIN distinct rows start from the optimum on every
  * WARM_STEP-th row (smaller subsamples identify Pareto/NBD's dropout parameters too poorly),
  * itself found the same way when that subsample is large enough. */
-#define WARM_MIN      4096
-#define WARM_STEP     8
-#define WARM_MAX_ITER 100
+#define WARM_MIN  1024
+#define WARM_STEP 8
 
 /* A starting point for a large data set: the optimum on every WARM_STEP-th (distinct) row, a
  * sample stratified by frequency since the rows are sorted by it. From there Newton needs two
@@ -602,6 +652,8 @@ static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx 
         double t[CX__CLV_MAXP] = {0, 0, 0, 0};
         int have_sub = 0;
         st = warm_start(t, &have_sub, evals, &sc, oo);
+        if (st == CX_OK && !have_sub)
+            st = proxy_start(t, &have_sub, evals, &sc, oo);
         if (st == CX_OK && !have_sub)
             memset(t, 0, sizeof t);
         cx__optim_report rep;
@@ -670,6 +722,8 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     size_t warm_evals = 0;
     int have_warm = 0;
     if ((st = warm_start(warm, &have_warm, &warm_evals, &ctx, &oo)) != CX_OK)
+        goto done_early;
+    if (!have_warm && (st = proxy_start(warm, &have_warm, &warm_evals, &ctx, &oo)) != CX_OK)
         goto done_early;
 
     cx_rng *rng = NULL;
