@@ -21,18 +21,15 @@
 #define CX_HIDDEN
 #endif
 
-/* An AVX2 clone of a hot function, picked at load where the CPU has AVX2 (GCC on x86-64 Linux):
- * write CX_CLONE_AVX2 before the function. Off under ThreadSanitizer, whose runtime is not yet
- * up when the clone's resolver runs during relocation (the instrumented resolver crashes the
- * program at load). */
+/* Clones of a hot function for the given targets, picked at load by the CPU (GCC on x86-64
+ * Linux): write CX_TARGET_CLONES("avx2", "default") before the function. Off under
+ * ThreadSanitizer, whose runtime is not yet up when the clones' resolver runs during relocation
+ * (the instrumented resolver crashes the program at load), and elsewhere. */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) &&       \
     !defined(__SANITIZE_THREAD__)
-#define CX_CLONE_AVX2 __attribute__((target_clones("avx2", "default")))
-/* AVX2, else SSE4.2 (64-bit integer compares and blends, which SSE2 emulates slowly). */
-#define CX_CLONE_SIMD __attribute__((target_clones("avx2", "sse4.2", "default")))
+#define CX_TARGET_CLONES(...) __attribute__((target_clones(__VA_ARGS__)))
 #else
-#define CX_CLONE_AVX2
-#define CX_CLONE_SIMD
+#define CX_TARGET_CLONES(...)
 #endif
 
 /* ---- allocation: the only place in lib/ that may call libc malloc/free ---- */

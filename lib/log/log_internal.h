@@ -175,8 +175,11 @@ CX_HIDDEN int cx__parse_bool(const char *s, size_t len, int *out);
 /* Channel names and aliases (case-insensitive). 0 on success. */
 CX_HIDDEN int cx__parse_channel(const char *s, size_t len, int *out);
 /* Shortest text that reads back to x exactly ("%.15g".."%.17g"), '.' as decimal point whatever
- * the locale. Returns the length; buf needs 32 bytes. */
+ * the locale (format_double.c). Returns the length; buf needs 32 bytes. */
 CX_HIDDEN int cx__format_double(char *buf, double x);
+/* The same text by the plain method (snprintf at precision 15, 16, 17 until it reads back):
+ * the slow path of cx__format_double and the tests' reference. */
+CX_HIDDEN int cx__format_double_reference(char *buf, double x);
 
 /* ---- column-name mapping shared by the readers and writers (csv_columns.c) ---- */
 

@@ -1,5 +1,5 @@
-/* Text -> value conversions used by the CSV readers and cx_batch_set_str, and the shortest
- * round-trip formatting of doubles used by the writers. */
+/* Text -> value conversions used by the CSV readers and cx_batch_set_str (the writers' number
+ * formatting lives in format_double.c). */
 #include "log_internal.h"
 
 #include <locale.h>
@@ -187,32 +187,4 @@ int cx__parse_channel(const char *s, size_t len, int *out)
             return 0;
         }
     return -1;
-}
-
-/* Replace the locale's decimal point (if not '.') by '.'. */
-static int fix_point(char *buf, int n)
-{
-    const char *dp = localeconv()->decimal_point;
-    if (!dp || !dp[0] || strcmp(dp, ".") == 0)
-        return n;
-    size_t k = strlen(dp);
-    char *p = strstr(buf, dp);
-    if (p) {
-        *p = '.';
-        memmove(p + 1, p + k, strlen(p + k) + 1);
-        n -= (int)k - 1;
-    }
-    return n;
-}
-
-int cx__format_double(char *buf, double x)
-{
-    for (int prec = 15; prec <= 17; prec++) {
-        int n = snprintf(buf, 32, "%.*g", prec, x);
-        n = fix_point(buf, n);
-        double back;
-        if (prec == 17 || (cx__parse_double(buf, (size_t)n, &back) == 0 && back == x))
-            return n;
-    }
-    return 0; /* not reached */
 }

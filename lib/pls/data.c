@@ -121,7 +121,7 @@ cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
  * (centred) values, so the one-pass formula loses nothing to cancellation. */
 /* AVX2 clone where the CPU has it: the same operations in the same order (no FMA contraction),
  * so results are bit-identical to the baseline build, only wider vectors. */
-CX_CLONE_AVX2
+CX_TARGET_CLONES("avx2", "default")
 size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
                     const unsigned *counts, size_t n, size_t K)
 {

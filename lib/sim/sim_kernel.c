@@ -2,9 +2,10 @@
  * contacts (channel, touchpoint, employee, behaviour, failure and recovery), satisfaction by
  * expectation disconfirmation, the asymmetric loyalty update, purchases and the churn hazard with
  * competing causes; waits, effort, the team leader's view and free-text feedback for the log.
- * Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS
- * draws and every period two more, whatever happens, so that two scenarios run with common
- * random numbers stay aligned customer by customer. */
+ * Equations: docs/simulator.md. Every contact consumes exactly CONTACT_DRAWS draws (cut into
+ * 32-bit halves and 16-bit slices: the layout is in docs/simulator.md, "Random numbers") and
+ * every period two more, whatever happens, so that two scenarios run with common random numbers
+ * stay aligned customer by customer. */
 #include "sim_kernel.h"
 
 #include <math.h>
@@ -13,7 +14,7 @@
 
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
-#define CONTACT_DRAWS          19
+#define CONTACT_DRAWS          10
 #define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
 #define LANES                  8  /* contact lists are padded to a multiple of this (see below) */
 
@@ -57,7 +58,8 @@ static void fail_nomem(cx__sim_block *blk)
     snprintf(blk->message, sizeof blk->message, "out of memory recording the simulation");
 }
 
-/* Integer cuts (cx__sim_cut) of the probabilities compared with a uniform in the loop. */
+/* Integer cuts of the probabilities compared with a uniform in the loop: cx__sim_cut for the
+ * contact (32-bit), cut16 of it for the others (compared with 16-bit slices). */
 typedef struct cuts {
     uint64_t contact, severe, response, referral, shift, leader, feedback;
 } cuts;
@@ -161,16 +163,9 @@ static inline size_t employee_of(uint64_t d1, size_t n_emp)
     return (size_t)(((d1 >> 32) * (uint64_t)n_emp) >> 32);
 }
 
-/* The same doubles as cx__sim_tri and cx__sim_u_lo / cx__sim_u_hi, written with signed 32-bit
- * conversions, which vector units have (unsigned and 64-bit ones they lack before AVX-512): with
- * h = hi ^ 2^31 read as signed, (double)h = hi - 2^31 exactly, so (double)h + (double)l =
- * hi + lo - 2^32 exactly. */
-static inline double tri_v(uint64_t x)
-{
-    double h = (double)(int32_t)(uint32_t)((x >> 32) ^ 0x80000000u);
-    double l = (double)(int32_t)(uint32_t)((x & 0xffffffffu) ^ 0x80000000u);
-    return (h + l) * (2.449489742783178 * 0x1p-32);
-}
+/* The same doubles as cx__sim_u_lo / cx__sim_u_hi, written with signed 32-bit conversions, which
+ * vector units have (unsigned and 64-bit ones they lack before AVX-512): with h = hi ^ 2^31 read
+ * as signed, (double)h = hi - 2^31 exactly. */
 static inline double u_hi_v(uint64_t x)
 {
     return ((double)(int32_t)(uint32_t)((x >> 32) ^ 0x80000000u) + 0x1p31) * 0x1p-32;
@@ -178,6 +173,32 @@ static inline double u_hi_v(uint64_t x)
 static inline double u_lo_v(uint64_t x)
 {
     return ((double)(int32_t)(uint32_t)((x & 0xffffffffu) ^ 0x80000000u) + 0x1p31) * 0x1p-32;
+}
+
+/* Where 2^-16 resolution is enough (probabilities compared with a uniform, noise), a draw is cut
+ * into 16-bit slices (slice k = bits 16k..16k+15) and a 32-bit half into two: this is how a contact
+ * makes do with CONTACT_DRAWS draws (the layout is in docs/simulator.md, "Random numbers"). */
+static inline int64_t s16(uint64_t x, int k)
+{
+    return (int64_t)((x >> (16 * k)) & 0xffffu);
+}
+static inline double u16_v(uint64_t x, int k)
+{
+    return (double)(int32_t)s16(x, k) * 0x1p-16;
+}
+/* Triangular noise sqrt(6) (u1 + u2 - 1) from the two 16-bit slices of half h (0 low, 1 high):
+ * (a + b - 2^16) is exact in int32 and the scaling by 2^-16 is exact. */
+static inline double tri16_v(uint64_t x, int h)
+{
+    uint32_t w = (uint32_t)(x >> (32 * h));
+    int32_t m = (int32_t)(w >> 16) + (int32_t)(w & 0xffffu) - 65536;
+    return (double)m * (2.449489742783178 * 0x1p-16);
+}
+/* The 16-bit cut for a probability from its 32-bit cut c = ceil(p 2^32): ceil(c / 2^16) =
+ * ceil(p 2^16), so s16(x, k) < cut16(c) exactly when u16_v(x, k) < p. */
+static inline uint64_t cut16(uint64_t c)
+{
+    return (c + 0xffffu) >> 16;
 }
 
 /* The contacts of one group, one array per quantity ([m] for the m-th contact of the group), so
@@ -208,9 +229,9 @@ STAGE void contacts_touchpoints(contacts_scratch *restrict S, const cx__sim_ctx 
     for (size_t m = 0; m < nc; m++)
         S->tp[m] = 0;
     for (size_t k = 0; k + 1 < ctx->p->n_tps; k++) {
-        int64_t cut = (int64_t)ctx->tp_cut[k];
+        int64_t cut = (int64_t)cut16(ctx->tp_cut[k]);
         for (size_t m = 0; m < nc; m++)
-            S->tp[m] += (int64_t)(D[0][m] & 0xffffffffu) >= cut;
+            S->tp[m] += s16(D[0][m], 1) >= cut;
     }
 }
 
@@ -232,14 +253,14 @@ STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx,
         const cx__sim_touchpoint *T = &p->tps[tp];
         int ch = C->channel[k];
         if (T->mix_cdf[ss] > 0) { /* the touchpoint's own channel mix */
-            double u = cx__sim_u_hi(D[18][m]);
+            double u = u16_v(D[3][m], 0);
             ch = 0;
             while (ch < ss && u >= T->mix_cdf[ch])
                 ch++;
         }
-        ch = (ch != ss) & cx__sim_hi_below(d0, hot->shift) ? ss : ch;
+        ch = (ch != ss) & (s16(d0, 0) < (int64_t)hot->shift) ? ss : ch;
         int assisted = ch != ss;
-        size_t j = employee_of(D[1][m], ctx->n_emp);
+        size_t j = employee_of(d0, ctx->n_emp);
         const cx__sim_staff_cell *s = &row[j];
         S->ch[m] = ch;
         S->tp[m] = tp;
@@ -308,7 +329,7 @@ STAGE void contacts_waits(contacts_scratch *restrict S, const double *restrict x
     const int32_t ss = CX__SIM_NCHANNELS - 1;
     for (size_t m = 0; m < nc; m++) {
         int64_t assisted = S->ch[m] != ss;
-        double wait = -S->wait_mean[m] * log1p_v(-u_hi_v(D[13][m]));
+        double wait = -S->wait_mean[m] * log1p_v(-u_hi_v(D[1][m]));
         double lwait = log1p_v(wait / tol);
         S->wait[m] = assisted != 0 ? wait : 0.0;
         S->lwait[m] = assisted != 0 ? lwait : 0.0;
@@ -342,28 +363,28 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
     for (size_t m = 0; m < nc; m++) {
         int64_t assisted = S->ch[m] != ss;
         double w = S->w[m];
-        double att = cx__sim_clamp01(S->s_att[m] + bsd * tri_v(D[2][m]));
-        double auth = cx__sim_clamp01(S->s_auth[m] + bsd * tri_v(D[3][m]));
+        double att = cx__sim_clamp01(S->s_att[m] + bsd * tri16_v(D[5][m], 1));
+        double auth = cx__sim_clamp01(S->s_auth[m] + bsd * tri16_v(D[5][m], 0));
         double perf_a = pb + pa * att + pe * S->s_emp[m] + pu * auth;
         double perf_s = ssq - gap * w;
         double perf = assisted != 0 ? perf_a : perf_s;
         double rskill = assisted != 0 ? S->s_rec[m] : ssq * 0.5;
-        perf += psd * tri_v(D[6][m]);
+        perf += psd * tri16_v(D[6][m], 0);
         /* failure and recovery: competence prevents failures, competence and ownership resolve
          * them */
         double comp = S->comp[m];
         double pfail = S->frate[m] * (1 + fc * (0.5 - comp));
-        int64_t problem = u_lo_v(D[1][m]) < pfail;
-        int64_t severe = problem & ((int64_t)(D[4][m] >> 32) < severe_cut);
+        int64_t problem = u16_v(D[2][m], 3) < pfail;
+        int64_t severe = problem & (s16(D[2][m], 2) < severe_cut);
         double pen = problem != 0 ? (severe != 0 ? sevp : failp) : 0.0;
         perf -= pen;
-        double q = cx__sim_clamp01(rskill + rsd * tri_v(D[5][m]));
+        double q = cx__sim_clamp01(rskill + rsd * tri16_v(D[6][m], 1));
         double quality = problem != 0 ? q : 0.0;
         double pres = rb + rs * rskill;
         double pres_a = ro * (S->own[m] - 0.5) + rc * (comp - 0.5);
         pres += assisted != 0 ? pres_a : 0.0;
         pres = cx__sim_clamp01(pres);
-        int64_t resolved = problem & (u_lo_v(D[4][m]) < pres);
+        int64_t resolved = problem & (u16_v(D[2][m], 1) < pres);
         double restore = pen * rr * quality; /* computed whatever the outcome: no branch */
         perf += resolved != 0 ? restore : 0.0;
         int64_t excellent = resolved & (quality >= exc);
@@ -375,7 +396,7 @@ STAGE void contacts_satisfaction(contacts_scratch *restrict S, const double *res
         double eff_a = ew * S->lwait[m] + ec * (0.5 - comp);
         double effort = eb + (assisted != 0 ? eff_a : ess) +
                         ((problem & (resolved ^ 1)) != 0 ? eu : 0.0) +
-                        (resolved != 0 ? er * (1 - quality) : 0.0) + esd * tri_v(D[14][m]);
+                        (resolved != 0 ? er * (1 - quality) : 0.0) + esd * tri16_v(D[9][m], 1);
         effort = cx__sim_clamp01(effort);
         double excess = effort - en;
         perf -= pef * excess;
@@ -416,7 +437,7 @@ STAGE void contacts_loyalty(contacts_scratch *restrict S, const double *restrict
         double pos = dx > 0 ? dx : 0, neg = dx < 0 ? dx : 0;
         S->nbond[m] = cx__sim_clamp01(S->bond[m] + gw * (bgp * pos + bgn * neg));
         double dshare =
-            gw * (sgp * pos + sgn * neg - sef * S->excess[m]) + w * ssd * tri_v(D[9][m]);
+            gw * (sgp * pos + sgn * neg - sef * S->excess[m]) + w * ssd * tri16_v(D[8][m], 1);
         double share = S->share[m] + dshare;
         S->nshare[m] = share < smin ? smin : (share > 1 ? 1 : share);
         S->dshare[m] = dshare;
@@ -448,16 +469,16 @@ STAGE void contacts_ratings(contacts_scratch *restrict S, const double *restrict
             other_sum = 0, unres_n = 0, unres_sum = 0;
     for (size_t m = 0; m < npad; m++) {
         double sat = S->sat[m], perf = S->perf[m], bond = S->nbond[m];
-        S->csat[m] = rating_v(1 + 5 * (sat + rsd * tri_v(D[7][m])), 1, 5);
-        S->self[m] = rating_v(1 + 5 * (perf + S->s_bias[m] + rsd * tri_v(D[8][m])), 1, 5);
+        S->csat[m] = rating_v(1 + 5 * (sat + rsd * tri16_v(D[7][m], 1)), 1, 5);
+        S->self[m] = rating_v(1 + 5 * (perf + S->s_bias[m] + rsd * tri16_v(D[7][m], 0)), 1, 5);
         S->nps[m] = rating_v(
-            10 * (nb * bond + (1 - nb) * sat) + nshift + 0.5 + nsd * tri_v(D[10][m]), 0, 10);
-        int64_t responded = (int64_t)(D[11][m] & 0xffffffffu) < resp_cut;
-        int64_t referred = (int64_t)(D[12][m] >> 32) < ref_cut;
+            10 * (nb * bond + (1 - nb) * sat) + nshift + 0.5 + nsd * tri16_v(D[8][m], 0), 0, 10);
+        int64_t responded = s16(D[2][m], 0) < resp_cut;
+        int64_t referred = s16(D[3][m], 3) < ref_cut;
         int64_t mot = S->w[m] >= MOMENT_OF_TRUTH_WEIGHT, att_ok = S->att[m] >= ith;
         int64_t up = S->dshare[m] > 0, down = S->dshare[m] < 0;
         /* a purchase during the contact (add-on sale), from the share after the contact */
-        double u_sale = u_lo_v(D[18][m]), rate = S->sale_rate[m];
+        double u_sale = u_lo_v(D[1][m]), rate = S->sale_rate[m];
         int64_t sale = u_sale < rate;
         double spend = S->wallet[m] * S->nshare[m] * (0.5 + u_sale / rate);
         S->spend[m] = sale != 0 ? spend : 0.0;
@@ -613,7 +634,7 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
             cx__sim_tx *tx = &blk->txs[blk->n_txs++];
             tx->customer = (uint32_t)(ci0 + list[m]);
             tx->period = (uint32_t)t;
-            tx->offset = (uint32_t)(cx__sim_u_hi(D[11][m]) * days * 86400.0);
+            tx->offset = (uint32_t)(u16_v(D[4][m], 1) * days * 86400.0);
             tx->amount = (float)S->spend[m];
         }
     }
@@ -636,7 +657,7 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
         r->customer = (uint32_t)(ci0 + list[m]);
         r->employee = assisted ? (uint32_t)j : UINT32_MAX;
         r->period = (uint32_t)t;
-        r->offset = (uint32_t)(cx__sim_u_hi(D[11][m]) * days * 86400.0);
+        r->offset = (uint32_t)(u16_v(D[4][m], 1) * days * 86400.0);
         r->touchpoint = (uint8_t)S->tp[m];
         r->channel = (uint8_t)(S->ch[m] + 1);
         r->problem = (uint8_t)S->problem[m];
@@ -653,17 +674,17 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
         r->wait = assisted ? (float)wait : NAN;
         r->spend = sale ? (float)S->spend[m] : NAN;
         r->effort = (float)effort;
-        r->ces = (int8_t)(responded ? rating_v(1 + 7 * (effort + rsd * cx__sim_tri(D[15][m])), 1, 7)
-                                    : -1);
+        r->ces =
+            (int8_t)(responded ? rating_v(1 + 7 * (effort + rsd * tri16_v(D[4][m], 1)), 1, 7) : -1);
         /* the team leader watching a contact sees what the customer feels, without the bias */
-        int watched = assisted & cx__sim_hi_below(D[17][m], hot->leader);
+        int watched = assisted & (s16(D[3][m], 2) < (int64_t)hot->leader);
         r->leader_rating =
-            (int8_t)(watched ? rating_v(1 + 5 * (S->sat[m] + rsd * cx__sim_tri(D[16][m])), 1, 5)
+            (int8_t)(watched ? rating_v(1 + 5 * (S->sat[m] + rsd * tri16_v(D[9][m], 0)), 1, 5)
                              : -1);
         r->feedback = -1;
         r->acted = -1;
         r->acted_delay = NAN;
-        if (responded && cx__sim_lo_below(D[17][m], hot->feedback)) {
+        if (responded && (s16(D[3][m], 1) < (int64_t)hot->feedback)) {
             r->feedback = (int8_t)feedback_code(x, S->csat[m], assisted, problem, resolved, att,
                                                 auth, own, wait, S->wait_mean[m], effort);
             /* better (more customer-centric) team leaders act on more feedback */
@@ -672,10 +693,10 @@ STAGE int contacts_run(cx__sim_block *blk, const cx__sim_ctx *ctx, const cuts *h
                          : ctx->orgs[t].leadership;
             double pact = cx__sim_clamp01(x[CX__SIM_P_FEEDBACK_ACT_BASE] +
                                           x[CX__SIM_P_FEEDBACK_ACT_LEADERSHIP] * (lead - 0.5));
-            double ua = cx__sim_u_lo(D[13][m]);
+            double ua = u16_v(D[4][m], 0);
             r->acted = (int8_t)(ua < pact);
             if (r->acted) {
-                double dd = -x[CX__SIM_P_FEEDBACK_ACT_DAYS] * log((ua + 0x1p-33) / pact);
+                double dd = -x[CX__SIM_P_FEEDBACK_ACT_DAYS] * log((ua + 0x1p-17) / pact);
                 r->acted_delay = (float)(dd > 0 ? dd * 86400.0 : 0.0);
             }
         }
@@ -903,7 +924,7 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
         L->s1[k] = sb[m];
         L->s2[k] = sc[m];
         L->s3[k] = sd[m];
-        PREFETCH(&row[employee_of(G->D[1][m], ctx->n_emp)]);
+        PREFETCH(&row[employee_of(G->D[0][m], ctx->n_emp)]);
     }
     G->n_contacts = n_contacts;
 }
@@ -926,7 +947,7 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
  * (64-bit compares and blends: the baseline SSE2 build has to emulate them and is the slowest):
  * the same integer and exactly rounded operations in the same order (no FMA contraction), so
  * results are identical to the baseline build's. */
-CX_CLONE_SIMD
+CX_TARGET_CLONES("avx2", "sse4.2", "default")
 void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
                        size_t n_blocks)
 {
@@ -976,15 +997,15 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     }
     cuts hot;
     hot.contact = cx__sim_cut(x[CX__SIM_P_CONTACT_RATE]);
-    hot.severe = cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]);
-    hot.response = cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]);
-    hot.referral = cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]);
-    hot.leader = cx__sim_cut(x[CX__SIM_P_LEADER_RATING_RATE]);
-    hot.feedback = cx__sim_cut(x[CX__SIM_P_FEEDBACK_RATE]);
+    hot.severe = cut16(cx__sim_cut(x[CX__SIM_P_SEVERE_SHARE]));
+    hot.response = cut16(cx__sim_cut(x[CX__SIM_P_RESPONSE_RATE]));
+    hot.referral = cut16(cx__sim_cut(x[CX__SIM_P_REFERRAL_RATE]));
+    hot.leader = cut16(cx__sim_cut(x[CX__SIM_P_LEADER_RATING_RATE]));
+    hot.feedback = cut16(cx__sim_cut(x[CX__SIM_P_FEEDBACK_RATE]));
     group_draws bufs[2];
     contacts_scratch S;
     for (size_t t = 0; t < ctx->periods; t++) {
-        hot.shift = cx__sim_cut(ctx->orgs[t].shift);
+        hot.shift = cut16(cx__sim_cut(ctx->orgs[t].shift));
         const cx__sim_staff_cell *row = &ctx->staff->cells[t * ctx->n_emp];
         /* the draws of the next group are made (and its employees prefetched) before this group
          * is simulated, so that the employee rows arrive while it runs */
