@@ -130,6 +130,10 @@ cx_status cx__pnbd_row(double *logl, double *palive, const double *p, double x, 
 /* Gauss hypergeometric 2F1(a, b; c; z) for 0 <= z < 1 by its series (Euler-transformed when
  * that converges faster); CX_ERANGE if it does not converge. */
 cx_status cx__hyp2f1(double *out, double a, double b, double c, double z);
+/* 2F1(a, b; c; z_k) for nz <= CX__HYP_MULTI_MAX arguments in [0, 1), sharing the series
+ * coefficients (the same values as cx__hyp2f1 at each z_k). */
+#define CX__HYP_MULTI_MAX 32
+cx_status cx__hyp2f1_multi(double *out, double a, double b, double c, const double *z, size_t nz);
 
 /* Adaptive Gauss-Legendre integral of f over [lo, hi] to relative tolerance rel_tol. */
 cx_status cx__integrate(double *out, double (*f)(double, void *), void *ctx, double lo, double hi,

@@ -52,6 +52,81 @@ cx_status cx__hyp2f1(double *out, double a, double b, double c, double z)
     return series(out, a, b, c, z);
 }
 
+/* The series at several arguments at once: the coefficient ratio of term n+1 to term n, which
+ * costs a division, depends on (a, b, c) only and is shared; each argument keeps its own term,
+ * sums and stopping test, in the same operations as series() (so the values are the same). */
+static cx_status series_multi(double *out, double a, double b, double c, const double *z, size_t nz)
+{
+    double term[CX__HYP_MULTI_MAX], sum[CX__HYP_MULTI_MAX], abs_sum[CX__HYP_MULTI_MAX],
+        ratio[CX__HYP_MULTI_MAX];
+    unsigned char done[CX__HYP_MULTI_MAX];
+    const double c0 = a * b / c;
+    for (size_t k = 0; k < nz; k++) {
+        term[k] = sum[k] = abs_sum[k] = 1.0;
+        ratio[k] = c0 * z[k];
+        done[k] = 0;
+    }
+    size_t left = nz;
+    for (long n = 0; left > 0; n++) {
+        if (n == HYP_MAX_TERMS)
+            return cx__error(CX_ERANGE, "2F1(%g, %g; %g; z) series did not converge", a, b, c);
+        const double m = (double)(n + 1);
+        const double cf = (a + m) * (b + m) / ((c + m) * (m + 1.0));
+        for (size_t k = 0; k < nz; k++) {
+            if (done[k])
+                continue;
+            term[k] *= ratio[k];
+            sum[k] += term[k];
+            abs_sum[k] += fabs(term[k]);
+            ratio[k] = cf * z[k];
+            const double ar = fabs(ratio[k]);
+            if (term[k] == 0.0 ||
+                (ar < 1.0 && fabs(term[k]) * ar <= 1e-17 * fabs(sum[k]) * (1.0 - ar) &&
+                 n > fabs(a) + fabs(b))) {
+                done[k] = 1;
+                left--;
+            }
+        }
+    }
+    for (size_t k = 0; k < nz; k++) {
+        if (!isfinite(sum[k]) || abs_sum[k] > 1e8 * fabs(sum[k]))
+            return cx__error(CX_ERANGE, "2F1(%g, %g; %g; %g) lost precision by cancellation", a, b,
+                             c, z[k]);
+        out[k] = sum[k];
+    }
+    return CX_OK;
+}
+
+cx_status cx__hyp2f1_multi(double *out, double a, double b, double c, const double *z, size_t nz)
+{
+    double zd[CX__HYP_MULTI_MAX], ze[CX__HYP_MULTI_MAX], vd[CX__HYP_MULTI_MAX],
+        ve[CX__HYP_MULTI_MAX];
+    size_t nd = 0, ne = 0;
+    if (nz > CX__HYP_MULTI_MAX)
+        return cx__error_param(CX_EINVAL, "nz", "at most %d arguments", CX__HYP_MULTI_MAX);
+    for (size_t k = 0; k < nz; k++) {
+        if (!(z[k] >= 0.0 && z[k] < 1.0))
+            return cx__error(CX_ERANGE, "2F1 argument %g outside [0, 1)", z[k]);
+        if (c - a - b < 0.0 && z[k] > 0.5) /* the Euler side, as in cx__hyp2f1 */
+            ze[ne++] = z[k];
+        else
+            zd[nd++] = z[k];
+    }
+    cx_status st = nd ? series_multi(vd, a, b, c, zd, nd) : CX_OK;
+    if (st == CX_OK && ne)
+        st = series_multi(ve, c - a, c - b, c, ze, ne);
+    if (st != CX_OK)
+        return st;
+    nd = ne = 0;
+    for (size_t k = 0; k < nz; k++) {
+        if (c - a - b < 0.0 && z[k] > 0.5) {
+            out[k] = pow(1.0 - z[k], c - a - b) * ve[ne++];
+        } else
+            out[k] = vd[nd++];
+    }
+    return CX_OK;
+}
+
 /* 10-point Gauss-Legendre on [lo, hi]. */
 static double gl10(double (*f)(double, void *), void *ctx, double lo, double hi)
 {

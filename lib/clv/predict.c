@@ -103,6 +103,45 @@ static cx_status bg_conditional(double *out, const double *p, double t, double x
     return CX_OK;
 }
 
+/* The discounted CLV sum over months k = 1..months of f_k em (E[Y(k u)] - E[Y((k-1) u)]) for one
+ * BG/NBD or MBG/NBD customer, f[k-1] = margin / (1 + discount)^k: the 2F1 series of all months
+ * share their coefficients (cx__hyp2f1_multi) and P(alive) is computed once; the values are
+ * those of bg_conditional month by month. */
+static cx_status bg_clv(double *out, const double *p, double x, double tx, double T, int shift,
+                        double em, unsigned months, double upm, const double *f)
+{
+    const double r = p[0], alpha = p[1], a = p[2], b = p[3];
+    const double pa = bg_palive(p, x, tx, T, shift);
+    double sum = 0.0, prev = 0.0, z[CX__HYP_MULTI_MAX], h[CX__HYP_MULTI_MAX];
+    for (unsigned k0 = 1; k0 <= months; k0 += CX__HYP_MULTI_MAX) {
+        const unsigned nk =
+            months - k0 + 1 < CX__HYP_MULTI_MAX ? months - k0 + 1 : CX__HYP_MULTI_MAX;
+        for (unsigned j = 0; j < nk; j++) {
+            const double t = (k0 + j) * upm;
+            z[j] = t / (alpha + T + t);
+        }
+        cx_status st =
+            cx__hyp2f1_multi(h, a + b - 1 + shift - r, a - 1, a + b + x - 1 + shift, z, nk);
+        if (st != CX_OK)
+            return st;
+        for (unsigned j = 0; j < nk; j++) {
+            /* (1-z)^(a-1) - 1 once, with its logarithm: two transcendentals a month, not four */
+            const double em1 = expm1((a - 1) * log1p(-z[j]));
+            const double bracket = -em1 - ((1.0 + em1) * (h[j] - 1.0));
+            const double cur = (a + b + x - 1 + shift) / (a - 1) * bracket * pa;
+            if (!isfinite(cur))
+                return cx__error(CX_ERANGE,
+                                 "expected purchases at x = %g, t_x = %g, T = %g are not "
+                                 "finite",
+                                 x, tx, T);
+            sum += f[k0 - 1 + j] * em * (cur - prev);
+            prev = cur;
+        }
+    }
+    *out = sum;
+    return CX_OK;
+}
+
 static cx_status bg_unconditional(double *out, const double *p, double t, int shift)
 {
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
@@ -521,6 +560,54 @@ CX_API cx_status cx_clv_expected_spend(double *out, const cx_clv_model *spend, c
     return CX_OK;
 }
 
+typedef struct clv_job {
+    double *out;
+    const cx_clv_model *m;
+    const double *x, *tx, *T, *em;
+    size_t n;
+    unsigned months;
+    double upm;
+    const double *f; /* the discount factors of the months */
+} clv_job;
+
+static cx_status clv_block(void *vjob, size_t b)
+{
+    const clv_job *j = vjob;
+    const size_t lo = b * CX__CLV_BLOCK, hi = lo + CX__CLV_BLOCK < j->n ? lo + CX__CLV_BLOCK : j->n;
+    const int shift = j->m->info->kind == CX_CLV_MBGNBD;
+    cx_clv_model view = *j->m; /* customer i's own parameters under covariates */
+    for (size_t i = lo; i < hi; i++) {
+        if (j->m->cov)
+            cx__clv_cov_params(view.p, j->m, j->m->cov->coef, i);
+        cx_status st = bg_clv(&j->out[i], view.p, j->x[i], j->tx[i], j->T[i], shift, j->em[i],
+                              j->months, j->upm, j->f);
+        if (st != CX_OK)
+            return st;
+    }
+    return CX_OK;
+}
+
+/* BG/NBD and MBG/NBD CLV of every customer in one pass over the rows (all months per row). */
+static cx_status bg_clv_rows(double *out, const cx_clv_model *m, const double *x, const double *tx,
+                             const double *T, const double *em, size_t n, unsigned months,
+                             double upm, double discount, double margin)
+{
+    if (m->cov && m->cov->n != n)
+        return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
+                               m->cov->n, n);
+    double *f = cx__malloc_array(months ? months : 1, sizeof *f);
+    if (!f)
+        return cx__enomem();
+    for (unsigned k = 1; k <= months; k++)
+        f[k - 1] = margin / pow(1.0 + discount, (double)k);
+    clv_job j = {out, m, x, tx, T, em, n, months, upm, f};
+    const size_t nb = (n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK;
+    cx_status st =
+        cx__parallel_for(nb, nb < CX__CLV_MIN_THREADED_BLOCKS ? 1 : m->n_threads, clv_block, &j);
+    cx__free(f);
+    return st;
+}
+
 CX_API cx_status cx_clv_lifetime_value(double *out, const cx_clv_model *model,
                                        const cx_clv_model *spend, const double *x, const double *tx,
                                        const double *T, const double *mbar, size_t n,
@@ -558,7 +645,11 @@ CX_API cx_status cx_clv_lifetime_value(double *out, const cx_clv_model *model,
             st = cx__enomem();
             goto done;
         }
-        for (unsigned k = 1; k <= months && st == CX_OK; k++) {
+        if (model->info->kind != CX_CLV_PARETO_NBD)
+            st =
+                bg_clv_rows(sum, model, x, tx, T, em, n, months, units_per_month, discount, margin);
+        for (unsigned k = 1; model->info->kind == CX_CLV_PARETO_NBD && k <= months && st == CX_OK;
+             k++) {
             st = map_rows(curv, model, row_conditional, k * units_per_month, x, tx, T, n);
             if (st != CX_OK)
                 break;

@@ -144,7 +144,7 @@ START_TEST(log_write_every_allocation)
 {
     cx_log *log = make_log(300);
     char *text;
-    size_t len;
+    size_t len = 0;
     ck_assert_int_eq(cx_log_write_csv_buffer(&text, &len, log, NULL), CX_OK);
     sweep(write_log, log, text, len);
     cx_free(text);
@@ -161,7 +161,7 @@ START_TEST(txlog_write_every_allocation)
     char ref[] = "/tmp/cx_atomic_ref_XXXXXX";
     close(mkstemp(ref));
     ck_assert_int_eq(cx_txlog_write_csv(tx, ref, NULL), CX_OK);
-    size_t len;
+    size_t len = 0;
     char *text = slurp(ref, &len);
     remove(ref);
     ck_assert_ptr_nonnull(strstr(text, "\"a,b\",2023-11-14T22:13:21Z,1.25\n"));
@@ -271,7 +271,7 @@ START_TEST(special_files_links_and_modes)
 {
     cx_log *log = make_log(5);
     char *text;
-    size_t len;
+    size_t len = 0;
     ck_assert_int_eq(cx_log_write_csv_buffer(&text, &len, log, NULL), CX_OK);
     ck_assert_int_eq(cx_log_write_csv(log, "/dev/null", NULL), CX_OK);
 

@@ -198,6 +198,80 @@ START_TEST(pareto_small_fit_starts_from_bgnbd)
 }
 END_TEST
 
+/* 2F1 at several arguments sharing the coefficients against closed forms (DLMF 15.4.1, 15.4.6:
+ * 2F1(1, 1; 2; z) = -log(1-z)/z, 2F1(a, b; b; z) = (1-z)^-a) on both sides of the Euler switch,
+ * and against the one-argument series. */
+START_TEST(hyp2f1_multi_matches_closed_forms)
+{
+    double z[CX__HYP_MULTI_MAX], v[CX__HYP_MULTI_MAX], one;
+    for (int k = 0; k < CX__HYP_MULTI_MAX; k++)
+        z[k] = 0.97 * (double)k / (CX__HYP_MULTI_MAX - 1);
+    ck_assert_int_eq(cx__hyp2f1_multi(v, 1.0, 1.0, 2.0, z, CX__HYP_MULTI_MAX), CX_OK);
+    for (int k = 1; k < CX__HYP_MULTI_MAX; k++) {
+        const double want = -log1p(-z[k]) / z[k];
+        ck_assert_msg(fabs(v[k] - want) <= 1e-13 * want, "z %g: %.17g vs %.17g", z[k], v[k], want);
+    }
+    ck_assert_double_eq(v[0], 1.0);
+    /* c - a - b < 0: the z > 0.5 arguments take the Euler side */
+    ck_assert_int_eq(cx__hyp2f1_multi(v, 2.5, 0.7, 0.7, z, CX__HYP_MULTI_MAX), CX_OK);
+    for (int k = 0; k < CX__HYP_MULTI_MAX; k++) {
+        const double want = pow(1.0 - z[k], -2.5);
+        ck_assert_msg(fabs(v[k] - want) <= 1e-12 * want, "z %g: %.17g vs %.17g", z[k], v[k], want);
+        ck_assert_int_eq(cx__hyp2f1(&one, 2.5, 0.7, 0.7, z[k]), CX_OK);
+        ck_assert_msg(fabs(v[k] - one) <= 1e-15 * one, "z %g: multi %.17g, single %.17g", z[k],
+                      v[k], one);
+    }
+    z[3] = 1.0;
+    ck_assert_int_eq(cx__hyp2f1_multi(v, 1.0, 1.0, 2.0, z, 4), CX_ERANGE);
+    ck_assert_int_eq(cx__hyp2f1_multi(v, 1.0, 1.0, 2.0, z, CX__HYP_MULTI_MAX + 1), CX_EINVAL);
+}
+END_TEST
+
+/* BG/NBD and MBG/NBD CLV (all months of a customer in one pass) against the definition built
+ * from the public month-by-month E[Y]: sum_k margin (1+d)^-k E[spend] (E[Y(k u)] - E[Y((k-1) u)]);
+ * 40 months also crosses the 32-argument chunks. */
+START_TEST(bg_lifetime_value_matches_monthly_sum)
+{
+    enum { N = 300, MONTHS = 40 };
+    double x[N], tx[N], T[N], mb[N], clv[N], em[N], cur[N], prev[N], want[N];
+    const double pb[4] = {0.243, 4.414, 0.793, 2.426}, gg[3] = {6.25, 3.74, 15.44};
+    const double upm = 4.345, disc = 0.01, margin = 0.3;
+    synth(x, tx, T, N, CX_CLV_BGNBD, 11);
+    for (int i = 0; i < N; i++) {
+        x[i] = x[i] < 1 ? 1 : x[i];
+        tx[i] = tx[i] > 0 ? tx[i] : 0.5 * T[i];
+        mb[i] = 10.0 + i % 37;
+    }
+    cx_clv_model *s = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&s, CX_CLV_GAMMA_GAMMA), CX_OK);
+    ck_assert_int_eq(cx_clv_model_set_params(s, gg, 3), CX_OK);
+    ck_assert_int_eq(cx_clv_expected_spend(em, s, x, mb, N), CX_OK);
+    const int kinds[2] = {CX_CLV_BGNBD, CX_CLV_MBGNBD};
+    for (int k = 0; k < 2; k++) {
+        cx_clv_model *m = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&m, kinds[k]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_set_params(m, pb, 4), CX_OK);
+        for (int i = 0; i < N; i++)
+            want[i] = prev[i] = 0.0;
+        for (int mo = 1; mo <= MONTHS; mo++) {
+            ck_assert_int_eq(cx_clv_conditional_purchases(cur, m, mo * upm, x, tx, T, N), CX_OK);
+            for (int i = 0; i < N; i++) {
+                want[i] += margin / pow(1.0 + disc, mo) * em[i] * (cur[i] - prev[i]);
+                prev[i] = cur[i];
+            }
+        }
+        ck_assert_int_eq(
+            cx_clv_lifetime_value(clv, m, s, x, tx, T, mb, N, MONTHS, upm, disc, margin), CX_OK);
+        for (int i = 0; i < N; i++)
+            ck_assert_msg(fabs(clv[i] - want[i]) <= 1e-12 * fabs(want[i]),
+                          "%s row %d: %.17g vs %.17g", cx_clv_kind_name(kinds[k]), i, clv[i],
+                          want[i]);
+        cx_clv_model_free(m);
+    }
+    cx_clv_model_free(s);
+}
+END_TEST
+
 START_TEST(set_threads_checks_its_argument)
 {
     cx_clv_model *m = NULL;
@@ -249,6 +323,8 @@ Suite *cx_suite_clv_speed(void)
     tcase_add_test(t, bgnbd_fit_is_thread_invariant_and_optimal);
     tcase_add_test(t, pareto_fit_is_thread_invariant_and_optimal);
     tcase_add_test(t, pareto_small_fit_starts_from_bgnbd);
+    tcase_add_test(t, hyp2f1_multi_matches_closed_forms);
+    tcase_add_test(t, bg_lifetime_value_matches_monthly_sum);
     tcase_add_test(t, set_threads_checks_its_argument);
     tcase_add_test(t, multi_block_fit_survives_allocation_failures);
     suite_add_tcase(s, t);
