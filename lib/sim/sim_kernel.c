@@ -15,8 +15,8 @@
 #define MOMENT_OF_TRUTH_WEIGHT 0.75 /* touchpoints at least this emotional count as moments */
 #define LOW_BOND               0.3
 #define CONTACT_DRAWS          10
-#define GROUP                  64 /* customers drawn ahead together; divides CX__SIM_BLOCK */
-#define LANES                  8  /* contact lists are padded to a multiple of this (see below) */
+#define GROUP                  128 /* customers drawn ahead together; divides CX__SIM_BLOCK */
+#define LANES                  8   /* contact lists are padded to a multiple of this (see below) */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p) __builtin_prefetch(p)
