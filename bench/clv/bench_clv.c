@@ -57,8 +57,7 @@ static void check(cx_status st, const char *what)
 static volatile double sink;
 
 /* The memory-speed yardstick: one pass reading the three columns a prediction reads. */
-static stamp plain_pass(const double *x, const double *tx, const double *T, double *out,
-                        size_t n)
+static stamp plain_pass(const double *x, const double *tx, const double *T, double *out, size_t n)
 {
     stamp t0 = now();
     for (size_t i = 0; i < n; i++)
