@@ -122,8 +122,8 @@ cx_status cx_pls_data_set_weights_column(cx_pls_data *d, const char *name)
 /* AVX2 clone where the CPU has it: the same operations in the same order (no FMA contraction),
  * so results are bit-identical to the baseline build, only wider vectors. */
 CX_TARGET_CLONES("avx2", "default")
-size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
-                    const unsigned *counts, size_t n, size_t K)
+static size_t pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+                       const unsigned *counts, size_t n, size_t K)
 {
     double N = 0;
     memset(S, 0, K * K * sizeof(double));
@@ -193,6 +193,14 @@ size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const do
         S[k * K + k] = 1.0;
     }
     return (size_t)-1;
+}
+
+/* Static clones keep their load-time resolver local (an extern one is exported whatever
+ * CX_HIDDEN says, and would join the library's ABI). */
+size_t cx__pls_corr(double *S, double *mz, double *sz, const double *z, const double *wt,
+                    const unsigned *counts, size_t n, size_t K)
+{
+    return pls_corr(S, mz, sz, z, wt, counts, n, K);
 }
 
 /* missing: NaN, or the missing code when one is set (code is NaN otherwise, never equal) */

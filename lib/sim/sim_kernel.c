@@ -948,8 +948,8 @@ STAGE void group_prepare(group_draws *restrict G, const lanes *L, const crowd *C
  * the same integer and exactly rounded operations in the same order (no FMA contraction), so
  * results are identical to the baseline build's. */
 CX_TARGET_CLONES("avx2", "sse4.2", "default")
-void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
-                       size_t n_blocks)
+static void chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                      size_t n_blocks)
 {
     const double *restrict x = ctx->p->v;
     size_t begin = first_block * CX__SIM_BLOCK, end = (first_block + n_blocks) * CX__SIM_BLOCK;
@@ -1040,4 +1040,13 @@ void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first
     }
 done:
     cx__free(mem);
+}
+
+/* The clones are static so that their load-time resolver stays a local symbol: a resolver of an
+ * extern function is exported (default visibility, whatever CX_HIDDEN says) and would become part
+ * of the library's ABI. */
+void cx__sim_chunk_run(cx__sim_block *blks, const cx__sim_ctx *ctx, size_t first_block,
+                       size_t n_blocks)
+{
+    chunk_run(blks, ctx, first_block, n_blocks);
 }
