@@ -258,7 +258,7 @@ STAGE void contacts_gather(contacts_scratch *restrict S, const cx__sim_ctx *ctx,
             while (ch < ss && u >= T->mix_cdf[ch])
                 ch++;
         }
-        ch = (ch != ss) & (s16(d0, 0) < (int64_t)hot->shift) ? ss : ch;
+        ch = ((ch != ss) & (s16(d0, 0) < (int64_t)hot->shift)) ? ss : ch;
         int assisted = ch != ss;
         size_t j = employee_of(d0, ctx->n_emp);
         const cx__sim_staff_cell *s = &row[j];
