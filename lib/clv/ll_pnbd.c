@@ -106,16 +106,24 @@ static void gser_finish(gser *out, double e, double c, double z, double sum, dou
         out->dz = e / c;
 }
 
+/* Start the cached coefficients afresh when the series' parameters change; returns whether
+ * they did. */
+static int gcache_renew(gcache *gc, double e, double c)
+{
+    if (gc->e == e && gc->c == c)
+        return 0;
+    gc->e = e;
+    gc->c = c;
+    gc->len = 0;
+    gc->a = 1.0;
+    gc->se = gc->sc = gc->se2 = gc->sc2 = 0.0;
+    gc->last_z = gc->hy = NAN;
+    return 1;
+}
+
 static cx_status series_cached(gser *out, double e, double c, double z, gcache *gc)
 {
-    if (gc->e != e || gc->c != c) {
-        gc->e = e;
-        gc->c = c;
-        gc->len = 0;
-        gc->a = 1.0;
-        gc->se = gc->sc = gc->se2 = gc->sc2 = 0.0;
-        gc->last_z = gc->hy = NAN;
-    } else if (z == gc->last_z) {
+    if (!gcache_renew(gc, e, c) && z == gc->last_z) {
         *out = gc->last;
         return CX_OK;
     }
@@ -311,14 +319,7 @@ typedef struct ghess {
 
 static cx_status series_hess(ghess *out, double e, double c, double z, gcache *gc)
 {
-    if (gc->e != e || gc->c != c) {
-        gc->e = e;
-        gc->c = c;
-        gc->len = 0;
-        gc->a = 1.0;
-        gc->se = gc->sc = gc->se2 = gc->sc2 = 0.0;
-        gc->last_z = gc->hy = NAN;
-    }
+    gcache_renew(gc, e, c);
     if (gc->len < 2 * GBLOCK) {
         cx_status st = gcache_extend(gc, 2 * GBLOCK);
         if (st != CX_OK)

@@ -68,17 +68,7 @@ def drivers_figures():
         f"({', '.join(f(v, 2) for v in b)}), 99% bootstrap ("
         + ", ".join(f"{f(a, 2)}–{f(z, 2)}" for a, z in zip(lo, hi)) + ")")
     beta = np.array([0.45, 0.2, 0.25])
-    cov = np.cov(df[cols].to_numpy().T)
-
-    def r2(sub):
-        if not sub:
-            return 0.0
-        c = cov[sub, :] @ beta
-        return c @ np.linalg.solve(cov[np.ix_(sub, sub)], c)
-    lmg = np.zeros(3)
-    for order in itertools.permutations(range(3)):
-        for k in range(3):
-            lmg[order[k]] += (r2(list(order[:k + 1])) - r2(list(order[:k]))) / 6
+    lmg = T.true_lmg(np.cov(df[cols].to_numpy().T), beta)
     half = (imp.lmg_hi - imp.lmg_lo).to_numpy() / 2 / kd.r2_
     row("LMG shares of R²", "same", "`drivers` (LMG, relative weights)",
         ", ".join(f(v) for v in lmg / lmg.sum())

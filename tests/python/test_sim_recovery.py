@@ -106,6 +106,24 @@ def self_service_truth(s, n=1_000_000):
     return truth
 
 
+
+def true_lmg(cov, beta):
+    """LMG (Shapley) decomposition of the population R^2 of y = X beta + noise among the drivers
+    with covariance cov: each driver's R^2 gain averaged over every order of entry."""
+    k = len(beta)
+
+    def r2(sub):
+        if not sub:
+            return 0.0
+        c = cov[sub, :] @ beta
+        return c @ np.linalg.solve(cov[np.ix_(sub, sub)], c)
+    lmg = np.zeros(k)
+    orders = list(itertools.permutations(range(k)))
+    for order in orders:
+        for j in range(k):
+            lmg[order[j]] += (r2(list(order[:j + 1])) - r2(list(order[:j]))) / len(orders)
+    return lmg
+
 def test_csat_and_nps_recover_the_latent_rates():
     """Self-service only, fixed expectations and bond: every contact is an independent draw
     from the documented equations, so the expected CSAT, top-2 share and NPS follow from the
@@ -187,17 +205,7 @@ def test_key_drivers_recover_the_performance_equation():
     assert np.all(se("beta") <= 1.5 * std_se)  # and the bootstrap agrees on the scale
     # relative importance: LMG shares of R^2 implied by the true weights and the drivers'
     # covariance (population R^2 of every subset), in the same order and within the bootstrap
-    cov = np.cov(df[cols].to_numpy().T)
-
-    def r2(sub):
-        if not sub:
-            return 0.0
-        c = cov[sub, :] @ beta
-        return c @ np.linalg.solve(cov[np.ix_(sub, sub)], c)
-    lmg = np.zeros(3)
-    for order in itertools.permutations(range(3)):
-        for k in range(3):
-            lmg[order[k]] += (r2(list(order[:k + 1])) - r2(list(order[:k]))) / 6
+    lmg = true_lmg(np.cov(df[cols].to_numpy().T), beta)
     share, est = lmg / lmg.sum(), imp.lmg_share.to_numpy()
     half = Z * se("lmg") / kd.r2_  # on the share scale
     assert np.all(np.abs(est - share) <= half), (est, share, half)
