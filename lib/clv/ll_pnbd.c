@@ -94,6 +94,18 @@ static cx_status gcache_extend(gcache *gc, size_t need)
     return CX_OK;
 }
 
+/* Make sure the block of terms starting at n is cached, growing the cache ahead (doubling) so
+ * that the series' next blocks are there too; a series needing more than SERIES_MAX terms is an
+ * error rather than an endless loop. */
+static cx_status gcache_cover(gcache *gc, size_t n, double z)
+{
+    if (n < gc->len)
+        return CX_OK;
+    if (n >= SERIES_MAX)
+        return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
+    return gcache_extend(gc, 2 * n + 32);
+}
+
 static void gser_finish(gser *out, double e, double c, double z, double sum, double de, double dc,
                         double dz)
 {
@@ -140,13 +152,9 @@ static cx_status series_cached(gser *out, double e, double c, double z, gcache *
      * their ratios grow towards z); stop when that is below 1e-17 of the sum (>= 1) */
     const double thr = 1e-17 * (1.0 - z) / z;
     for (size_t n = 0;; n += GBLOCK) {
-        if (n >= gc->len) {
-            if (n >= SERIES_MAX)
-                return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
-            cx_status st = gcache_extend(gc, 2 * n + 32);
-            if (st != CX_OK)
-                return st;
-        }
+        cx_status st = gcache_cover(gc, n, z);
+        if (st != CX_OK)
+            return st;
         const double *blk = gc->k + GBW * n;
         v2 k0, k1, k2, k3, k4, k5, k6, k7; /* unaligned-safe loads */
         memcpy(&k0, blk, sizeof k0);
@@ -334,13 +342,9 @@ static cx_status series_hess(ghess *out, double e, double c, double z, gcache *g
         const v2 zb = {z4, z4};
         v2 za = {z, z * z}, zc = {z * z * z, z4};
         for (size_t n = 0;; n += GBLOCK) {
-            if (n >= gc->len) {
-                if (n >= SERIES_MAX)
-                    return cx__error(CX_ERANGE, "Pareto/NBD series did not converge (z = %g)", z);
-                cx_status st = gcache_extend(gc, 2 * n + 32);
-                if (st != CX_OK)
-                    return st;
-            }
+            cx_status st = gcache_cover(gc, n, z);
+            if (st != CX_OK)
+                return st;
             const double *blk = gc->k + GBW * n;
             for (int q = 0; q < GBW; q++) {
                 v2 k0, k1;
