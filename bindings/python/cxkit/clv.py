@@ -797,20 +797,31 @@ class GammaGammaFitter(_Fitter):
 
 
 def _seconds(ts):
-    return (pd.to_datetime(ts).astype("datetime64[ns]").astype("int64") // 10**9)
+    """Epoch seconds of a Series of times (UTC wall time of time-zone aware ones)."""
+    t = pd.to_datetime(ts)
+    if getattr(t.dt, "tz", None) is not None:
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    return t.astype("datetime64[ns]").astype("int64") // 10**9
+
+
+# pandas' weekly periods 'W-XXX' end on day XXX: days from Thursday (1970-01-01, where the C
+# periods are aligned) to the day after XXX, where they start. 'W' is 'W-SUN' (Monday starts).
+_WEEK_START = {"W-WED": 0, "W-THU": 1, "W-FRI": 2, "W-SAT": 3, "W-SUN": 4, "W-MON": 5,
+               "W-TUE": 6}
 
 
 def _period_seconds(freq):
+    if freq in _WEEK_START:
+        return _SECONDS["W"]
     if freq not in _SECONDS:
-        raise core_not_supported(f"freq '{freq}' (use D, H, W, min or S; months vary in length)")
+        raise core_not_supported(f"freq '{freq}' (use D, H, W, W-XXX, min or S; months vary in "
+                                 "length)")
     return _SECONDS[freq]
 
 
 def _offset(freq):
-    """Seconds subtracted from every time so that periods start where pandas' do: the C
-    periods are aligned on 1970-01-01 (a Thursday), pandas' weeks ('W' = 'W-SUN') start on
-    Mondays, 4 days later."""
-    return 4 * 86400 if freq == "W" else 0
+    """Seconds subtracted from every time so that periods start where pandas' do."""
+    return _WEEK_START.get("W-SUN" if freq == "W" else freq, 0) * 86400
 
 
 def _stamp(value, datetime_format=None, freq="D"):
