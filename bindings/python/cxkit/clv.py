@@ -541,6 +541,16 @@ class ParetoNBDFitter(_ContinuousFitter):
     _kind = "pareto"
     _names = ("r", "alpha", "s", "beta")
 
+    def fit(self, frequency, recency, T, weights=None, iterative_fitting=1, initial_params=None,
+            verbose=False, tol=None, index=None, fit_method=None, maxiter=None, n_starts=3,
+            seed=0, all_starts=False, **kwargs):
+        """As BetaGeoFitter.fit, in lifetimes' Pareto/NBD argument order; iterative_fitting
+        > 1 runs that many starts and keeps the best optimum (lifetimes' meaning)."""
+        if iterative_fitting > 1:
+            n_starts, all_starts = max(n_starts, int(iterative_fitting)), True
+        return super().fit(frequency, recency, T, weights=weights, index=index,
+                           n_starts=n_starts, seed=seed, all_starts=all_starts, **kwargs)
+
     def conditional_probability_of_n_purchases_up_to_time(self, n, t, frequency, recency, T):
         """P(n purchases in the next t units | frequency, recency, T) (lifetimes' name and
         argument order).
@@ -600,8 +610,14 @@ class BetaGeoBetaBinomFitter(_Fitter):
     _kind = "bgbb"
     _names = ("alpha", "beta", "gamma", "delta")
 
-    def fit(self, frequency, recency, n_periods, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, n_starts=3, seed=0, **kwargs):
+    def fit(self, frequency, recency, n_periods, weights=None, verbose=False, tol=None,
+            iterative_fitting=1, index=None, fit_method=None, maxiter=None,
+            initial_params=None, n_starts=3, seed=0, **kwargs):
+        """Maximum likelihood on (frequency, recency, n_periods) in lifetimes' argument order;
+        iterative_fitting > 1 runs that many starts and keeps the best optimum, the other
+        optimiser settings of lifetimes are accepted and not used."""
+        if iterative_fitting > 1:
+            n_starts = max(n_starts, int(iterative_fitting))
         self._fit(frequency, recency, n_periods, weights, n_starts, seed)
         self._store_data({"frequency": frequency, "recency": recency, "n_periods": n_periods},
                          weights, index)
@@ -888,12 +904,11 @@ def _with_first_transaction(df, raw, freq, monetary_value_col, calibrated):
     """lifetimes' include_first_transaction=True: the first purchase period counts in
     frequency and in the mean spend (recency and T unchanged)."""
     times, codes, uniques, amounts, obs, cal = raw
-    end = cal if calibrated else obs
     out = df.copy()
     out["frequency"] = df["frequency"] + 1
     if monetary_value_col:
-        p = _period_seconds(freq)
-        keep = times // p <= end // p
+        p = _period_seconds(freq)  # calibration: up to its time; else up to the end's period
+        keep = times <= cal if calibrated else times // p <= obs // p
         total = pd.Series(amounts[keep]).groupby(codes[keep]).sum()
         total.index = uniques[total.index]
         out["monetary_value"] = total.reindex(df.index).to_numpy() / out["frequency"]
