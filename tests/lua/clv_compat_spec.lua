@@ -77,7 +77,7 @@ describe("cxkit.clv with lifetimes' names", function()
     local m = cx.clv.read_csv(DATA .. "cdnow_customers_summary_with_transactions.csv")
     local f, mv = {}, {}
     for i = 1, #m.x do
-      if m.x[i] > 0 then f[#f + 1], mv[#f + 1] = m.x[i], m.zbar[i] end
+      if m.x[i] > 0 then table.insert(f, m.x[i]); table.insert(mv, m.zbar[i]) end
     end
     local gg = cx.clv.GammaGammaFitter({ penalizer_coef = 0 }):fit(f, mv)
     assert.are.equal("<cxkit.clv.GammaGammaFitter: fitted with 946 subjects, p: 6.25, "
