@@ -525,8 +525,9 @@ static void freq_consts(pfreq *q, const double *p, double x)
 static cx_status bracket_h(double *logb, double gb[4], double hb[NSYM], const pfreq *q,
                            const pside *sT, const pside *sx, double x)
 {
-    const double mx = sx->lD > sT->lD ? sx->lD : sT->lD;
-    const double DT = exp(sT->lD - mx), Dx = exp(sx->lD - mx);
+    /* scaled by the larger of D(T), D(tx): one of the two is 1 */
+    const double mx = sx->lD > sT->lD ? sx->lD : sT->lD, dd = exp(-fabs(sx->lD - sT->lD));
+    const double DT = sx->lD > sT->lD ? dd : 1.0, Dx = sx->lD > sT->lD ? 1.0 : dd;
     const double w = q->w, QT = w * sT->G, Qx = w * sx->G;
     const double aliveT = DT * (1.0 - QT);
     if (!(aliveT > 0.0))
@@ -539,6 +540,8 @@ static cx_status bracket_h(double *logb, double gb[4], double hb[NSYM], const pf
         dQx[j] = q->dw[j] * sx->G + w * sx->gG[j];
         gb[j] = (aliveT * sT->l[j] - DT * dQT[j] + Dx * (sx->l[j] * Qx + dQx[j])) * iB;
     }
+    /* unrolled, so that the index tables and side_dl fold into constants */
+#pragma GCC unroll 10
     for (int m = 0; m < NSYM; m++) {
         const int j = SYM_J[m], k = SYM_K[m];
         const double dwg = q->hw[m], dj = q->dw[j], dk = q->dw[k];
@@ -571,7 +574,7 @@ static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi
     const double *p = c->p;
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double lgr = c->lgr, dgr = c->dgr, tgr = c->tgr, lalpha = c->lalpha, lbeta = c->lbeta,
-                 head = c->head;
+                 head = c->head, ra = r / alpha, sb = s / beta;
     double sum = 0.0, g[4] = {0, 0, 0, 0}, h[NSYM] = {0};
     double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0, cur_tx = NAN;
     gcache gc = GCACHE_INIT;
@@ -597,14 +600,14 @@ static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi
         }
         if ((st = side_h(&sT, p, x, d->T[i], &gc)) != CX_OK)
             break;
-        double lb = 0.0, gb[4], hb[NSYM];
+        double lb = 0.0, gb[4] = {0}, hb[NSYM] = {0};
         if ((st = bracket_h(&lb, gb, hb, &q, &sT, &sx, x)) != CX_OK)
             break;
         sum += w * (lgx + head + lb);
         g[0] += w * (dgx + lalpha + gb[0]);
-        g[1] += w * (r / alpha + gb[1]);
+        g[1] += w * (ra + gb[1]);
         g[2] += w * (lbeta + gb[2]);
-        g[3] += w * (s / beta + gb[3]);
+        g[3] += w * (sb + gb[3]);
         for (int m = 0; m < NSYM; m++)
             h[m] += w * hb[m];
         h[0] += w * tgx;
