@@ -44,14 +44,13 @@ typedef struct gcache {
     double a, se, sc, se2, sc2; /* running values after the last cached term */
     double last_z; /* the previous argument and its result: customers with x = 0 all have */
     gser last;     /* tx = 0, hence the same z at tx */
-    double hy, hv, hg[4], hh[16]; /* the same for G(y) with its Hessian (g_at_h) */
 } gcache;
 
 #define GCACHE_INIT                                                                                \
     {                                                                                              \
-        NAN, NAN, 0, 0, NULL, 1.0, 0.0, 0.0, 0.0, 0.0, NAN, {0, 0, 0, 0}, NAN, 0, {0},             \
+        NAN, NAN, 0, 0, NULL, 1.0, 0.0, 0.0, 0.0, 0.0, NAN,                                        \
         {                                                                                          \
-            0                                                                                      \
+            0, 0, 0, 0                                                                             \
         }                                                                                          \
     }
 
@@ -129,7 +128,7 @@ static int gcache_renew(gcache *gc, double e, double c)
     gc->len = 0;
     gc->a = 1.0;
     gc->se = gc->sc = gc->se2 = gc->sc2 = 0.0;
-    gc->last_z = gc->hy = NAN;
+    gc->last_z = NAN;
     return 1;
 }
 
@@ -391,144 +390,166 @@ static cx_status series_hess(ghess *out, double e, double c, double z, gcache *g
     return CX_OK;
 }
 
-/* G(y) with its gradient and Hessian (natural parameters (r, alpha, s, beta), gh row-major).
- * G = rho F(e, c, z): the chain rule through J = d(e, c, z)/dp and the second derivatives of z
- * (e and c are linear in p); rho = 1 on the alpha >= beta branch. */
-static cx_status g_at_h(double *gv, double gg[4], double gh[16], const double *p, double x,
-                        double y, gcache *gc)
+/* Symmetric 4 x 4 matrices of the natural parameters (r, alpha, s, beta) are kept as their 10
+ * upper entries, in this order. */
+#define NSYM 10
+static const int SYM_J[NSYM] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 3};
+static const int SYM_K[NSYM] = {0, 1, 2, 3, 1, 2, 3, 2, 3, 3};
+
+/* One end y (T or tx) of the bracket: log D(y) with its gradient l and the four non-zero second
+ * derivatives (r alpha, alpha alpha, s beta, beta beta), and G(y) with its gradient and Hessian. */
+typedef struct pside {
+    double lD, l[4], dra, daa, dsb, dbb;
+    double G, gG[4], hG[NSYM];
+} pside;
+
+/* G = rho F(e, c, z) with e and c linear in the parameters and rho = 1 on the alpha >= beta
+ * branch: the chain rule written out entry by entry (most of J and of the second derivatives
+ * of z vanish). */
+static cx_status side_h(pside *o, const double *p, double x, double y, gcache *gc)
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const double ay = alpha + y, by = beta + y, rx = r + x, iay = 1.0 / ay, iby = 1.0 / by;
+    const double la = log(ay), lb = log(by);
+    o->lD = -rx * la - s * lb;
+    o->l[0] = -la;
+    o->l[1] = -rx * iay;
+    o->l[2] = -lb;
+    o->l[3] = -s * iby;
+    o->dra = -iay;
+    o->daa = rx * iay * iay;
+    o->dsb = -iby;
+    o->dbb = s * iby * iby;
     const double c = r + s + x + 1.0;
-    double J[3][4] = {{0}}, zH[16] = {0}, rho = 1.0, rg[4] = {0}, rH[16] = {0}, e, z;
-    J[1][0] = J[1][2] = 1.0;
+    ghess F;
+    cx_status st;
     if (alpha >= beta) {
-        const double ay = alpha + y, by = beta + y;
-        e = r + x;
-        z = (alpha - beta) / ay;
-        J[0][0] = 1.0;
-        J[2][1] = by / (ay * ay);
-        J[2][3] = -1.0 / ay;
-        zH[1 * 4 + 1] = -2.0 * by / (ay * ay * ay);
-        zH[1 * 4 + 3] = zH[3 * 4 + 1] = 1.0 / (ay * ay);
-    } else {
-        const double ay = alpha + y, by = beta + y;
-        e = s + 1.0;
-        z = (beta - alpha) / by;
-        J[0][2] = 1.0;
-        J[2][1] = -1.0 / by;
-        J[2][3] = ay / (by * by);
-        zH[1 * 4 + 3] = zH[3 * 4 + 1] = 1.0 / (by * by);
-        zH[3 * 4 + 3] = -2.0 * ay / (by * by * by);
-        rho = ay / by;
-        rg[1] = 1.0 / by;
-        rg[3] = -ay / (by * by);
-        rH[1 * 4 + 3] = rH[3 * 4 + 1] = -1.0 / (by * by);
-        rH[3 * 4 + 3] = 2.0 * ay / (by * by * by);
-    }
-    if (gc->e == e && gc->c == c && y == gc->hy) {
-        *gv = gc->hv;
-        memcpy(gg, gc->hg, sizeof gc->hg);
-        memcpy(gh, gc->hh, sizeof gc->hh);
+        if ((st = series_hess(&F, rx, c, (alpha - beta) * iay, gc)) != CX_OK)
+            return st;
+        const double Fe = F.d[0], Fc = F.d[1], Fz = F.d[2], Fee = F.h[0][0], Fec = F.h[0][1],
+                     Fcc = F.h[1][1], Fez = F.h[0][2], Fcz = F.h[1][2], Fzz = F.h[2][2];
+        const double za = by * iay * iay, zb = -iay, zaa = -2.0 * za * iay, zab = iay * iay;
+        o->G = F.v;
+        o->gG[0] = Fe + Fc;
+        o->gG[1] = Fz * za;
+        o->gG[2] = Fc;
+        o->gG[3] = Fz * zb;
+        o->hG[0] = Fee + 2.0 * Fec + Fcc;
+        o->hG[1] = (Fez + Fcz) * za;
+        o->hG[2] = Fec + Fcc;
+        o->hG[3] = (Fez + Fcz) * zb;
+        o->hG[4] = Fzz * za * za + Fz * zaa;
+        o->hG[5] = Fcz * za;
+        o->hG[6] = Fzz * za * zb + Fz * zab;
+        o->hG[7] = Fcc;
+        o->hG[8] = Fcz * zb;
+        o->hG[9] = Fzz * zb * zb;
         return CX_OK;
     }
-    ghess F = {0};
-    cx_status st = series_hess(&F, e, c, z, gc);
-    if (st != CX_OK)
+    if ((st = series_hess(&F, s + 1.0, c, (beta - alpha) * iby, gc)) != CX_OK)
         return st;
-    double fg[4], fH[16], u[3][4];
-    for (int a = 0; a < 3; a++)
-        for (int k = 0; k < 4; k++)
-            u[a][k] = F.h[a][0] * J[0][k] + F.h[a][1] * J[1][k] + F.h[a][2] * J[2][k];
-    for (int j = 0; j < 4; j++) {
-        fg[j] = F.d[0] * J[0][j] + F.d[1] * J[1][j] + F.d[2] * J[2][j];
-        for (int k = j; k < 4; k++)
-            fH[j * 4 + k] = fH[k * 4 + j] =
-                F.d[2] * zH[j * 4 + k] + J[0][j] * u[0][k] + J[1][j] * u[1][k] + J[2][j] * u[2][k];
-    }
-    *gv = rho * F.v;
-    for (int j = 0; j < 4; j++) {
-        gg[j] = rho * fg[j] + F.v * rg[j];
-        for (int k = 0; k < 4; k++)
-            gh[j * 4 + k] =
-                rho * fH[j * 4 + k] + rg[j] * fg[k] + fg[j] * rg[k] + F.v * rH[j * 4 + k];
-    }
-    gc->hy = y;
-    gc->hv = *gv;
-    memcpy(gc->hg, gg, sizeof gc->hg);
-    memcpy(gc->hh, gh, sizeof gc->hh);
+    const double Fe = F.d[0], Fc = F.d[1], Fz = F.d[2], Fee = F.h[0][0], Fec = F.h[0][1],
+                 Fcc = F.h[1][1], Fez = F.h[0][2], Fcz = F.h[1][2], Fzz = F.h[2][2];
+    const double za = -iby, zb = ay * iby * iby, zab = iby * iby, zbb = -2.0 * zb * iby;
+    /* F's gradient and Hessian in the parameters, then the factor rho = (alpha+y)/(beta+y) */
+    const double f[4] = {Fc, Fz * za, Fe + Fc, Fz * zb};
+    const double fH[NSYM] = {Fcc,
+                             Fcz * za,
+                             Fec + Fcc,
+                             Fcz * zb,
+                             Fzz * za * za,
+                             (Fez + Fcz) * za,
+                             Fzz * za * zb + Fz * zab,
+                             Fee + 2.0 * Fec + Fcc,
+                             (Fez + Fcz) * zb,
+                             Fzz * zb * zb + Fz * zbb};
+    const double rho = ay * iby, ra = iby, rb = -rho * iby, rab = -iby * iby,
+                 rbb = 2.0 * rho * iby * iby;
+    const double v = F.v;
+    o->G = rho * v;
+    o->gG[0] = rho * f[0];
+    o->gG[1] = rho * f[1] + v * ra;
+    o->gG[2] = rho * f[2];
+    o->gG[3] = rho * f[3] + v * rb;
+    o->hG[0] = rho * fH[0];
+    o->hG[1] = rho * fH[1] + ra * f[0];
+    o->hG[2] = rho * fH[2];
+    o->hG[3] = rho * fH[3] + rb * f[0];
+    o->hG[4] = rho * fH[4] + 2.0 * ra * f[1];
+    o->hG[5] = rho * fH[5] + ra * f[2];
+    o->hG[6] = rho * fH[6] + ra * f[3] + f[1] * rb + v * rab;
+    o->hG[7] = rho * fH[7];
+    o->hG[8] = rho * fH[8] + rb * f[2];
+    o->hG[9] = rho * fH[9] + 2.0 * rb * f[3] + v * rbb;
     return CX_OK;
 }
 
-/* log B with its gradient and Hessian (natural parameters). With D(y), l = grad log D and
- * Q(y) = w G(y): B = D(T) (1 - Q(T)) + D(tx) Q(tx), and
- * hess(D Q) = D [(l l' + dl) Q + l dQ' + dQ l' + hess Q]. */
-static cx_status bracket_h(double *logb, double gb[4], double hb[16], const double *p, double x,
-                           double tx, double T, gcache *gc)
+/* The second derivatives of log D(y) as a symmetric entry m (0 for most). */
+static double side_dl(const pside *o, int m)
 {
-    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    const double k = r + s + x, w = s / k, k3 = k * k * k;
-    const double dw[4] = {-s / (k * k), 0.0, (r + x) / (k * k), 0.0};
-    double hw[16] = {0};
-    hw[0] = 2.0 * s / k3;
-    hw[0 * 4 + 2] = hw[2 * 4 + 0] = (s - r - x) / k3;
-    hw[2 * 4 + 2] = -2.0 * (r + x) / k3;
-    const double ys[2] = {T, tx};
-    double lD[2], l[2][4], dl[2][16], G[2], gG[2][4], hG[2][16];
-    for (int t = 0; t < 2; t++) {
-        const double ay = alpha + ys[t], by = beta + ys[t];
-        const double la = log(ay), lb = log(by);
-        lD[t] = -(r + x) * la - s * lb;
-        l[t][0] = -la;
-        l[t][1] = -(r + x) / ay;
-        l[t][2] = -lb;
-        l[t][3] = -s / by;
-        double *m = dl[t];
-        for (int j = 0; j < 16; j++)
-            m[j] = 0.0;
-        m[0 * 4 + 1] = m[1 * 4 + 0] = -1.0 / ay;
-        m[1 * 4 + 1] = (r + x) / (ay * ay);
-        m[2 * 4 + 3] = m[3 * 4 + 2] = -1.0 / by;
-        m[3 * 4 + 3] = s / (by * by);
-        cx_status st = g_at_h(&G[t], gG[t], hG[t], p, x, ys[t], gc);
-        if (st != CX_OK)
-            return st;
+    switch (m) {
+    case 1:
+        return o->dra;
+    case 4:
+        return o->daa;
+    case 8:
+        return o->dsb;
+    case 9:
+        return o->dbb;
+    default:
+        return 0.0;
     }
-    const double mx = lD[1] > lD[0] ? lD[1] : lD[0];
-    const double D[2] = {exp(lD[0] - mx), exp(lD[1] - mx)};
-    double Q[2], dQ[2][4];
-    for (int t = 0; t < 2; t++) {
-        Q[t] = w * G[t];
-        for (int j = 0; j < 4; j++)
-            dQ[t][j] = dw[j] * G[t] + w * gG[t][j];
-    }
-    const double aliveT = D[0] * (1.0 - Q[0]);
+}
+
+/* Per-frequency constants of the bracket: w = s/k (k = r+s+x) with its two non-zero first
+ * derivatives (in r and s) and three non-zero second derivatives (rr, rs, ss). */
+typedef struct pfreq {
+    double w, dw[4], hw[NSYM];
+} pfreq;
+
+static void freq_consts(pfreq *q, const double *p, double x)
+{
+    const double r = p[0], s = p[2], k = r + s + x, k2 = k * k, k3 = k2 * k;
+    memset(q, 0, sizeof *q);
+    q->w = s / k;
+    q->dw[0] = -s / k2;
+    q->dw[2] = (r + x) / k2;
+    q->hw[0] = 2.0 * s / k3;
+    q->hw[2] = (s - r - x) / k3;
+    q->hw[7] = -2.0 * (r + x) / k3;
+}
+
+/* log B with its gradient and Hessian (natural parameters, hb as NSYM entries) from the two
+ * ends. With Q(y) = w G(y): B = D(T) (1 - Q(T)) + D(tx) Q(tx), and
+ * hess(D Q) = D [(l l' + dl) Q + l dQ' + dQ l' + hess Q]. */
+static cx_status bracket_h(double *logb, double gb[4], double hb[NSYM], const pfreq *q,
+                           const pside *sT, const pside *sx, double x)
+{
+    const double mx = sx->lD > sT->lD ? sx->lD : sT->lD;
+    const double DT = exp(sT->lD - mx), Dx = exp(sx->lD - mx);
+    const double w = q->w, QT = w * sT->G, Qx = w * sx->G;
+    const double aliveT = DT * (1.0 - QT);
     if (!(aliveT > 0.0))
         return cx__error(CX_ERANGE, "Pareto/NBD bracket lost precision (x = %g)", x);
-    const double B = aliveT + D[1] * Q[1];
+    const double B = aliveT + Dx * Qx, iB = 1.0 / B;
     *logb = mx + log(B);
-    double dB[4], HB[16];
-    for (int j = 0; j < 4; j++)
-        dB[j] = aliveT * l[0][j] - D[0] * dQ[0][j] + D[1] * (l[1][j] * Q[1] + dQ[1][j]);
-    for (int j = 0; j < 4; j++)
-        for (int kk = j; kk < 4; kk++) {
-            double hq[2];
-            for (int t = 0; t < 2; t++)
-                hq[t] = hw[j * 4 + kk] * G[t] + dw[j] * gG[t][kk] + gG[t][j] * dw[kk] +
-                        w * hG[t][j * 4 + kk];
-            const double llT = l[0][j] * l[0][kk] + dl[0][j * 4 + kk];
-            const double llx = l[1][j] * l[1][kk] + dl[1][j * 4 + kk];
-            /* D(T) (1 - Q(T)) and D(tx) Q(tx) */
-            const double hT =
-                D[0] * (llT * (1.0 - Q[0]) - l[0][j] * dQ[0][kk] - dQ[0][j] * l[0][kk] - hq[0]);
-            const double hx =
-                D[1] * (llx * Q[1] + l[1][j] * dQ[1][kk] + dQ[1][j] * l[1][kk] + hq[1]);
-            HB[j * 4 + kk] = HB[kk * 4 + j] = hT + hx;
-        }
-    for (int j = 0; j < 4; j++)
-        gb[j] = dB[j] / B;
-    for (int j = 0; j < 4; j++)
-        for (int kk = 0; kk < 4; kk++)
-            hb[j * 4 + kk] = HB[j * 4 + kk] / B - gb[j] * gb[kk];
+    double dQT[4], dQx[4];
+    for (int j = 0; j < 4; j++) {
+        dQT[j] = q->dw[j] * sT->G + w * sT->gG[j];
+        dQx[j] = q->dw[j] * sx->G + w * sx->gG[j];
+        gb[j] = (aliveT * sT->l[j] - DT * dQT[j] + Dx * (sx->l[j] * Qx + dQx[j])) * iB;
+    }
+    for (int m = 0; m < NSYM; m++) {
+        const int j = SYM_J[m], k = SYM_K[m];
+        const double dwg = q->hw[m], dj = q->dw[j], dk = q->dw[k];
+        const double hqT = dwg * sT->G + dj * sT->gG[k] + sT->gG[j] * dk + w * sT->hG[m];
+        const double hqx = dwg * sx->G + dj * sx->gG[k] + sx->gG[j] * dk + w * sx->hG[m];
+        const double llT = sT->l[j] * sT->l[k] + side_dl(sT, m);
+        const double llx = sx->l[j] * sx->l[k] + side_dl(sx, m);
+        const double hT = DT * (llT * (1.0 - QT) - sT->l[j] * dQT[k] - dQT[j] * sT->l[k] - hqT);
+        const double hx = Dx * (llx * Qx + sx->l[j] * dQx[k] + dQx[j] * sx->l[k] + hqx);
+        hb[m] = (hT + hx) * iB - gb[j] * gb[k];
+    }
     return CX_OK;
 }
 
@@ -551,38 +572,51 @@ static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double lgr = c->lgr, dgr = c->dgr, tgr = c->tgr, lalpha = c->lalpha, lbeta = c->lbeta,
                  head = c->head;
-    double sum = 0.0, g[4] = {0, 0, 0, 0}, h[16] = {0};
-    double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0;
+    double sum = 0.0, g[4] = {0, 0, 0, 0}, h[NSYM] = {0};
+    double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0, cur_tx = NAN;
     gcache gc = GCACHE_INIT;
+    pfreq q;
+    pside sT, sx;
+    cx_status st = CX_OK;
     for (size_t i = lo; i < hi; i++) {
-        const double x = d->x[i], w = d->w[i];
+        const double x = d->x[i], w = d->w[i], tx = d->tx[i];
         if (x != cur_x) {
             cur_x = x;
+            cur_tx = NAN;
             lgx = cx__lgamma(r + x) - lgr;
             dgx = cx__digamma(r + x) - dgr;
             tgx = cx__trigamma(r + x) - tgr;
+            freq_consts(&q, p, x);
         }
-        double lb = 0.0, gb[4] = {0}, hb[16] = {0};
-        cx_status st = bracket_h(&lb, gb, hb, p, x, d->tx[i], d->T[i], &gc);
-        if (st != CX_OK) {
-            cx__free(gc.k);
-            return st;
+        /* the end at tx repeats for customers of the same frequency and recency (all those
+         * without repeat purchases have tx = 0) */
+        if (tx != cur_tx) {
+            if ((st = side_h(&sx, p, x, tx, &gc)) != CX_OK)
+                break;
+            cur_tx = tx;
         }
+        if ((st = side_h(&sT, p, x, d->T[i], &gc)) != CX_OK)
+            break;
+        double lb = 0.0, gb[4], hb[NSYM];
+        if ((st = bracket_h(&lb, gb, hb, &q, &sT, &sx, x)) != CX_OK)
+            break;
         sum += w * (lgx + head + lb);
         g[0] += w * (dgx + lalpha + gb[0]);
         g[1] += w * (r / alpha + gb[1]);
         g[2] += w * (lbeta + gb[2]);
         g[3] += w * (s / beta + gb[3]);
-        for (int j = 0; j < 16; j++)
-            h[j] += w * hb[j];
+        for (int m = 0; m < NSYM; m++)
+            h[m] += w * hb[m];
         h[0] += w * tgx;
     }
     cx__free(gc.k);
+    if (st != CX_OK)
+        return st;
     acc[0] = sum;
     for (int j = 0; j < 4; j++)
         acc[1 + j] = g[j];
-    for (int j = 0; j < 16; j++)
-        acc[5 + j] = h[j];
+    for (int m = 0; m < NSYM; m++)
+        acc[5 + SYM_J[m] * 4 + SYM_K[m]] = acc[5 + SYM_K[m] * 4 + SYM_J[m]] = h[m];
     return CX_OK;
 }
 
