@@ -40,20 +40,23 @@ static VEC_INLINE void hyp_lanes(double *h, unsigned char *slow, double a, const
         term[i] = sum[i] = abs_sum[i] = 1.0;
         live[i] = slow[i] ? 0 : ~(uint64_t)0;
     }
-    for (int k = 0; k < MAX_TERMS; k++) {
+    /* two terms per step (the masks and the stopping test once per pair) */
+    for (int k = 0; k < MAX_TERMS; k += 2) {
         /* before term nmin no stop (a threshold no tail can meet); the masks stay 64-bit wide so
          * that the lanes' selects need no repacking */
-        const double m = (double)k, am = a + m, m1 = m + 1.0, thr = m >= nmin ? 1e-17 : -1.0;
+        const double m = (double)k, am = a + m, m1 = m + 1.0, thr = m + 1.0 >= nmin ? 1e-17 : -1.0;
+        const double n1 = m + 1.0, an = a + n1, n2 = n1 + 1.0;
         uint64_t any = 0;
         for (size_t i = 0; i < n; i++) {
-            const double ratio = am * (b[i] + m) / ((c[i] + m) * m1) * z[i];
-            const double t = term[i] * ratio;
-            const double s = sum[i] + t;
+            const double r1 = am * (b[i] + m) / ((c[i] + m) * m1) * z[i];
+            const double ratio = an * (b[i] + n1) / ((c[i] + n1) * n2) * z[i];
+            const double t1 = term[i] * r1, t = t1 * ratio;
+            const double s = (sum[i] + t1) + t;
             const double ar = fabs(ratio), q = ar > z[i] ? ar : z[i];
             const uint64_t on = live[i];
             term[i] = on ? t : term[i];
             sum[i] = on ? s : sum[i];
-            abs_sum[i] = on ? abs_sum[i] + fabs(t) : abs_sum[i];
+            abs_sum[i] = on ? (abs_sum[i] + fabs(t1)) + fabs(t) : abs_sum[i];
             const uint64_t next =
                 t == 0.0 || (q < 1.0 && fabs(t) * q <= thr * fabs(s) * (1.0 - q)) ? 0 : on;
             live[i] = next;
