@@ -144,6 +144,36 @@ cx_status cx__hyp2f1(double *out, double a, double b, double c, double z);
 #define CX__HYP_MULTI_MAX 32
 cx_status cx__hyp2f1_multi(double *out, double a, double b, double c, const double *z, size_t nz);
 
+/* Vectorised predictions for rows without covariates (lib/clv/predict_vec.c): out[i] for
+ * i < n at the model parameters p (shift 1: MBG/NBD), never failing; slow[i] = 1 marks a row the
+ * caller must compute with the scalar code instead (a series outside the fast path, or a value
+ * that is not finite). The first four share one signature (t is unused by P(alive), shift by
+ * Pareto/NBD). */
+typedef void (*cx__clv_vec_fn)(double *out, unsigned char *slow, const double *p, int shift,
+                               double t, const double *x, const double *tx, const double *T,
+                               size_t n);
+void cx__clv_vec_bg_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                           const double *x, const double *tx, const double *T, size_t n);
+void cx__clv_vec_bg_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                double t, const double *x, const double *tx, const double *T,
+                                size_t n);
+void cx__clv_vec_pnbd_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                             const double *x, const double *tx, const double *T, size_t n);
+void cx__clv_vec_pnbd_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                  double t, const double *x, const double *tx, const double *T,
+                                  size_t n);
+/* Discounted CLV: sum over months k = 1..months of f[k-1] em_i (E[Y(k upm)] - E[Y((k-1) upm)]). */
+typedef void (*cx__clv_vec_clv_fn)(double *out, unsigned char *slow, const double *p, int shift,
+                                   const double *x, const double *tx, const double *T,
+                                   const double *em, size_t n, unsigned months, double upm,
+                                   const double *f);
+void cx__clv_vec_bg_clv(double *out, unsigned char *slow, const double *p, int shift,
+                        const double *x, const double *tx, const double *T, const double *em,
+                        size_t n, unsigned months, double upm, const double *f);
+void cx__clv_vec_pnbd_clv(double *out, unsigned char *slow, const double *p, int shift,
+                          const double *x, const double *tx, const double *T, const double *em,
+                          size_t n, unsigned months, double upm, const double *f);
+
 /* Adaptive Gauss-Legendre integral of f over [lo, hi] to relative tolerance rel_tol. */
 cx_status cx__integrate(double *out, double (*f)(double, void *), void *ctx, double lo, double hi,
                         double rel_tol);

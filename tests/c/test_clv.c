@@ -112,6 +112,13 @@ static void check_hessian(int kind, const double *p, const double *x, const doub
     double ll, g[4], h[16];
     ck_assert(info->llh != NULL);
     ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
+    double ll0, g0[4]; /* the pass with the Hessian gives the plain pass's value and gradient */
+    ck_assert_int_eq(info->ll(&ll0, g0, p, &d), CX_OK);
+    ck_assert_msg(fabs(ll - ll0) <= 1e-12 * fabs(ll0), "%s: loglik %.17g vs %.17g", info->name, ll,
+                  ll0);
+    for (size_t j = 0; j < info->np; j++)
+        ck_assert_msg(fabs(g[j] - g0[j]) <= 1e-10 * (1 + fabs(g0[j])),
+                      "%s: gradient %.17g vs %.17g", info->name, g[j], g0[j]);
     for (int j = 0; j < 4; j++) {
         double pp[4], gp[4], gm[4], lp;
         const double e = 1e-5;
@@ -178,6 +185,12 @@ START_TEST(gradients_match_finite_differences)
     check_hessian(CX_CLV_PARETO_NBD, pn3, x, tx, T, 6);
     const double pn4[4] = {0.7, 12.0, 0.9, 12.0}; /* alpha = beta: z = 0 */
     check_hessian(CX_CLV_PARETO_NBD, pn4, x, tx, T, 6);
+    /* runs of one frequency longer than a group of rows, with recurring and new recencies */
+    const double rx[] = {0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 9},
+                 rtx[] = {0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 12, 12, 12, 13, 30},
+                 rT[] = {30, 31, 32, 33, 34, 35, 30, 31, 32, 33, 34, 35, 36, 37, 38};
+    check_hessian(CX_CLV_PARETO_NBD, PN, rx, rtx, rT, 15);
+    check_hessian(CX_CLV_PARETO_NBD, pn2, rx, rtx, rT, 15);
     const double bx[] = {0, 2, 6, 3}, btx[] = {0, 4, 6, 5}, bn[] = {6, 6, 6, 6};
     check_gradient(CX_CLV_BGBB, BB, bx, btx, bn, 4);
     const double sx[] = {1, 3, 5, 8}, sc[] = {1, 1, 0, 0};
