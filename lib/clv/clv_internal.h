@@ -11,14 +11,23 @@
 
 #define CX__CLV_MAXP 4
 
-/* Compressed data: distinct (x, tx, T) rows with their total weight. */
+/* The rows a fit iterates over: distinct (x, tx, T) rows with their total weight (compressed),
+ * or for BG/NBD and MBG/NBD on rows that are all distinct the caller's columns themselves, with
+ * w = NULL (every weight 1). */
 typedef struct cx__clv_data {
     size_t n;
-    const double *x, *tx, *T, *w;
-    double total_w; /* sum of weights */
-    double max_x;   /* largest frequency (for per-frequency tables) */
-    int n_threads;  /* threads for sums over rows (0 or 1: the calling thread only) */
+    const double *x, *tx, *T, *w; /* w NULL: weight 1 (only the BG/NBD family reads such data) */
+    double total_w;               /* sum of weights */
+    double max_x;                 /* largest frequency (for per-frequency tables) */
+    int n_threads;                /* threads for sums over rows (0 or 1: the calling thread only) */
+    /* optional: wx[k] = total weight of the rows with frequency k, k = 0..max_x (NULL: the
+     * BG/NBD family counts them itself at each evaluation) */
+    const double *wx;
 } cx__clv_data;
+
+/* Largest frequency for which the BG/NBD family tabulates the terms that depend on the
+ * frequency alone (beyond it, rows must come sorted by frequency to be evaluated quickly). */
+#define CX__CLV_XTAB_MAX 65536
 
 /* Rows per block of the threaded sums: fixed, so that results do not depend on the threads. */
 #define CX__CLV_BLOCK 1024
@@ -134,6 +143,36 @@ cx_status cx__hyp2f1(double *out, double a, double b, double c, double z);
  * coefficients (the same values as cx__hyp2f1 at each z_k). */
 #define CX__HYP_MULTI_MAX 32
 cx_status cx__hyp2f1_multi(double *out, double a, double b, double c, const double *z, size_t nz);
+
+/* Vectorised predictions for rows without covariates (lib/clv/predict_vec.c): out[i] for
+ * i < n at the model parameters p (shift 1: MBG/NBD), never failing; slow[i] = 1 marks a row the
+ * caller must compute with the scalar code instead (a series outside the fast path, or a value
+ * that is not finite). The first four share one signature (t is unused by P(alive), shift by
+ * Pareto/NBD). */
+typedef void (*cx__clv_vec_fn)(double *out, unsigned char *slow, const double *p, int shift,
+                               double t, const double *x, const double *tx, const double *T,
+                               size_t n);
+void cx__clv_vec_bg_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                           const double *x, const double *tx, const double *T, size_t n);
+void cx__clv_vec_bg_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                double t, const double *x, const double *tx, const double *T,
+                                size_t n);
+void cx__clv_vec_pnbd_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                             const double *x, const double *tx, const double *T, size_t n);
+void cx__clv_vec_pnbd_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                  double t, const double *x, const double *tx, const double *T,
+                                  size_t n);
+/* Discounted CLV: sum over months k = 1..months of f[k-1] em_i (E[Y(k upm)] - E[Y((k-1) upm)]). */
+typedef void (*cx__clv_vec_clv_fn)(double *out, unsigned char *slow, const double *p, int shift,
+                                   const double *x, const double *tx, const double *T,
+                                   const double *em, size_t n, unsigned months, double upm,
+                                   const double *f);
+void cx__clv_vec_bg_clv(double *out, unsigned char *slow, const double *p, int shift,
+                        const double *x, const double *tx, const double *T, const double *em,
+                        size_t n, unsigned months, double upm, const double *f);
+void cx__clv_vec_pnbd_clv(double *out, unsigned char *slow, const double *p, int shift,
+                          const double *x, const double *tx, const double *T, const double *em,
+                          size_t n, unsigned months, double upm, const double *f);
 
 /* Adaptive Gauss-Legendre integral of f over [lo, hi] to relative tolerance rel_tol. */
 cx_status cx__integrate(double *out, double (*f)(double, void *), void *ctx, double lo, double hi,

@@ -28,19 +28,28 @@ typedef struct map_job {
     double *tmp;
     const cx_clv_model *m;
     row_fn fn;
+    cx__clv_vec_fn vec; /* the vectorised kernel for the whole block, or NULL */
     double t;
     const double *x, *tx, *T;
     size_t n;
 } map_job;
 
 /* Rows of one block, in order, stopping at the first failure (so the lowest failing block holds
- * the first failing row). */
+ * the first failing row). Without covariates the vectorised kernel computes the block and the
+ * scalar code only the rows it leaves (which are also where errors come from). */
 static cx_status map_block(void *vjob, size_t b)
 {
     const map_job *j = vjob;
     const size_t lo = b * CX__CLV_BLOCK, hi = lo + CX__CLV_BLOCK < j->n ? lo + CX__CLV_BLOCK : j->n;
     cx_clv_model view = *j->m; /* customer i's own parameters under covariates */
+    unsigned char slow[CX__CLV_BLOCK];
+    const int vec = j->vec && !j->m->cov;
+    if (vec)
+        j->vec(j->tmp + lo, slow, j->m->p, j->m->info->kind == CX_CLV_MBGNBD, j->t, j->x + lo,
+               j->tx + lo, j->T + lo, hi - lo);
     for (size_t i = lo; i < hi; i++) {
+        if (vec && !slow[i - lo])
+            continue;
         if (j->m->cov)
             cx__clv_cov_params(view.p, j->m, j->m->cov->coef, i);
         cx_status st = j->fn(&j->tmp[i], &view, j->t, j->x[i], j->tx[i], j->T ? j->T[i] : 0.0);
@@ -54,8 +63,8 @@ static cx_status map_block(void *vjob, size_t b)
 
 /* Run fn over the rows into a scratch array (blocks of rows on the model's threads; each row's
  * value does not depend on them), then copy to out. */
-static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double t, const double *x,
-                          const double *tx, const double *T, size_t n)
+static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, cx__clv_vec_fn vec,
+                          double t, const double *x, const double *tx, const double *T, size_t n)
 {
     if (m->cov && m->cov->n != n)
         return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
@@ -63,7 +72,7 @@ static cx_status map_rows(double *out, const cx_clv_model *m, row_fn fn, double 
     double *tmp = cx__malloc_array(n, sizeof *tmp);
     if (!tmp)
         return cx__enomem();
-    map_job j = {tmp, m, fn, t, x, tx, T, n};
+    map_job j = {tmp, m, fn, vec, t, x, tx, T, n};
     const size_t nb = (n + CX__CLV_BLOCK - 1) / CX__CLV_BLOCK;
     cx_status st =
         cx__parallel_for(nb, nb < CX__CLV_MIN_THREADED_BLOCKS ? 1 : m->n_threads, map_block, &j);
@@ -413,7 +422,10 @@ CX_API cx_status cx_clv_conditional_purchases(double *out, const cx_clv_model *m
         st = cx__clv_check_data(kind, x, tx, T, NULL, n);
     if (st != CX_OK)
         return st;
-    return map_rows(out, model, row_conditional, t, x, tx, T, n);
+    cx__clv_vec_fn vec = kind == CX_CLV_PARETO_NBD ? cx__clv_vec_pnbd_conditional
+                         : kind == CX_CLV_BGBB     ? NULL
+                                                   : cx__clv_vec_bg_conditional;
+    return map_rows(out, model, row_conditional, vec, t, x, tx, T, n);
 }
 
 CX_API cx_status cx_clv_p_alive(double *out, const cx_clv_model *model, double t, const double *x,
@@ -429,7 +441,10 @@ CX_API cx_status cx_clv_p_alive(double *out, const cx_clv_model *model, double t
         st = cx__clv_check_data(kind, x, tx, T, NULL, n);
     if (st != CX_OK)
         return st;
-    return map_rows(out, model, row_palive, t, x, tx, T, n);
+    cx__clv_vec_fn vec = kind == CX_CLV_PARETO_NBD                       ? cx__clv_vec_pnbd_palive
+                         : kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD ? cx__clv_vec_bg_palive
+                                                                         : NULL;
+    return map_rows(out, model, row_palive, vec, t, x, tx, T, n);
 }
 
 CX_API cx_status cx_clv_dert(double *out, const cx_clv_model *model, double d, const double *x,
@@ -447,12 +462,12 @@ CX_API cx_status cx_clv_dert(double *out, const cx_clv_model *model, double d, c
             if (!(x[i] >= 0) || x[i] != floor(x[i]) || !isfinite(x[i]))
                 return cx__error_param(CX_EINVAL, "x", "x[%zu] = %g: must be an integer >= 0", i,
                                        x[i]);
-        return map_rows(out, model, row_dert, d, x, x, NULL, n);
+        return map_rows(out, model, row_dert, NULL, d, x, x, NULL, n);
     }
     cx_status st = cx__clv_check_data(kind, x, tx, T, NULL, n);
     if (st != CX_OK)
         return st;
-    return map_rows(out, model, row_dert, d, x, tx, T, n);
+    return map_rows(out, model, row_dert, NULL, d, x, tx, T, n);
 }
 
 CX_API cx_status cx_clv_expected_purchases(double *out, const cx_clv_model *model, const double *t,
@@ -560,6 +575,28 @@ CX_API cx_status cx_clv_expected_spend(double *out, const cx_clv_model *spend, c
     return CX_OK;
 }
 
+/* The discounted CLV sum of one Pareto/NBD customer, month by month from the conditional
+ * expectation (the scalar path: covariates and the rows the vectorised kernel leaves). */
+static cx_status pnbd_clv(double *out, const double *p, double x, double tx, double T, double em,
+                          unsigned months, double upm, const double *f)
+{
+    double sum = 0.0, prev = 0.0;
+    for (unsigned k = 1; k <= months; k++) {
+        double cur;
+        cx_status st = pnbd_conditional(&cur, p, k * upm, x, tx, T);
+        if (st == CX_OK && !isfinite(cur))
+            st = cx__error(CX_ERANGE,
+                           "expected purchases at x = %g, t_x = %g, T = %g are not finite", x, tx,
+                           T);
+        if (st != CX_OK)
+            return st;
+        sum += f[k - 1] * em * (cur - prev);
+        prev = cur;
+    }
+    *out = sum;
+    return CX_OK;
+}
+
 typedef struct clv_job {
     double *out;
     const cx_clv_model *m;
@@ -574,23 +611,34 @@ static cx_status clv_block(void *vjob, size_t b)
 {
     const clv_job *j = vjob;
     const size_t lo = b * CX__CLV_BLOCK, hi = lo + CX__CLV_BLOCK < j->n ? lo + CX__CLV_BLOCK : j->n;
+    const int pareto = j->m->info->kind == CX_CLV_PARETO_NBD;
     const int shift = j->m->info->kind == CX_CLV_MBGNBD;
     cx_clv_model view = *j->m; /* customer i's own parameters under covariates */
+    unsigned char slow[CX__CLV_BLOCK];
+    const int vec = !j->m->cov;
+    if (vec)
+        (pareto ? cx__clv_vec_pnbd_clv
+                : cx__clv_vec_bg_clv)(j->out + lo, slow, j->m->p, shift, j->x + lo, j->tx + lo,
+                                      j->T + lo, j->em + lo, hi - lo, j->months, j->upm, j->f);
     for (size_t i = lo; i < hi; i++) {
+        if (vec && !slow[i - lo])
+            continue;
         if (j->m->cov)
             cx__clv_cov_params(view.p, j->m, j->m->cov->coef, i);
-        cx_status st = bg_clv(&j->out[i], view.p, j->x[i], j->tx[i], j->T[i], shift, j->em[i],
-                              j->months, j->upm, j->f);
+        cx_status st = pareto ? pnbd_clv(&j->out[i], view.p, j->x[i], j->tx[i], j->T[i], j->em[i],
+                                         j->months, j->upm, j->f)
+                              : bg_clv(&j->out[i], view.p, j->x[i], j->tx[i], j->T[i], shift,
+                                       j->em[i], j->months, j->upm, j->f);
         if (st != CX_OK)
             return st;
     }
     return CX_OK;
 }
 
-/* BG/NBD and MBG/NBD CLV of every customer in one pass over the rows (all months per row). */
-static cx_status bg_clv_rows(double *out, const cx_clv_model *m, const double *x, const double *tx,
-                             const double *T, const double *em, size_t n, unsigned months,
-                             double upm, double discount, double margin)
+/* CLV of every customer in one pass over the rows (all months per row, vectorised over rows). */
+static cx_status clv_rows(double *out, const cx_clv_model *m, const double *x, const double *tx,
+                          const double *T, const double *em, size_t n, unsigned months, double upm,
+                          double discount, double margin)
 {
     if (m->cov && m->cov->n != n)
         return cx__error_param(CX_EINVAL, "n", "the covariates describe %zu customers, not %zu",
@@ -628,41 +676,16 @@ CX_API cx_status cx_clv_lifetime_value(double *out, const cx_clv_model *model,
     cx_status st = cx__clv_check_data(model->info->kind, x, tx, T, NULL, n);
     if (st != CX_OK)
         return st;
-    double *buf = cx__malloc_array(3 * (n ? n : 1), sizeof *buf);
+    /* em = expected spend, then the CLV itself; copied out only on success */
+    double *buf = cx__malloc_array(2 * (n ? n : 1), sizeof *buf);
     if (!buf)
         return cx__enomem();
-    double *em = buf, *prev = buf + n, *curv = buf + 2 * n, *acc = out;
-    (void)acc;
+    double *em = buf, *sum = buf + n;
     if ((st = cx_clv_expected_spend(em, spend, x, mbar, n)) != CX_OK)
         goto done;
-    for (size_t i = 0; i < n; i++)
-        prev[i] = 0.0;
-    /* accumulate into em's companion: reuse curv for E[Y], and keep the sum in place of prev
-     * differences */
-    {
-        double *sum = cx__calloc(n ? n : 1, sizeof *sum);
-        if (!sum) {
-            st = cx__enomem();
-            goto done;
-        }
-        if (model->info->kind != CX_CLV_PARETO_NBD)
-            st =
-                bg_clv_rows(sum, model, x, tx, T, em, n, months, units_per_month, discount, margin);
-        for (unsigned k = 1; model->info->kind == CX_CLV_PARETO_NBD && k <= months && st == CX_OK;
-             k++) {
-            st = map_rows(curv, model, row_conditional, k * units_per_month, x, tx, T, n);
-            if (st != CX_OK)
-                break;
-            const double f = margin / pow(1.0 + discount, (double)k);
-            for (size_t i = 0; i < n; i++) {
-                sum[i] += f * em[i] * (curv[i] - prev[i]);
-                prev[i] = curv[i];
-            }
-        }
-        if (st == CX_OK)
-            memcpy(out, sum, n * sizeof *out);
-        cx__free(sum);
-    }
+    st = clv_rows(sum, model, x, tx, T, em, n, months, units_per_month, discount, margin);
+    if (st == CX_OK)
+        memcpy(out, sum, n * sizeof *out);
 done:
     cx__free(buf);
     return st;

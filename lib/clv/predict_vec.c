@@ -1,0 +1,323 @@
+/*
+ * Predictions for many customers at once, written so that GCC vectorises them: struct-of-arrays
+ * loops over chunks of customers, the vectorisable exp/log of vmath.h, and the Gauss
+ * hypergeometric series run in lanes (one customer per lane, each lane with its own parameters,
+ * argument and stopping test; a lane that has converged stops accumulating, so its value does
+ * not depend on its neighbours and is the same for any split into blocks or threads).
+ *
+ * A kernel never fails: where its fast formula does not apply (a series that would need the
+ * Euler side, does not converge in CX__VEC_MAX_TERMS, loses digits to cancellation, or a value
+ * that is not finite) it sets slow[i] and the caller computes that row with the scalar code of
+ * predict.c, which also reports the error.
+ */
+#include <float.h>
+#include <math.h>
+
+#include "clv_internal.h"
+#include "vmath.h"
+
+/* customers per lane chunk (the scratch arrays live on the stack) */
+#define LANES     256
+#define MAX_TERMS 4000
+
+/* the helpers are inlined into each target clone of their callers (so they get its ISA) */
+#if defined(__GNUC__)
+#define VEC_INLINE inline __attribute__((always_inline))
+#else
+#define VEC_INLINE inline
+#endif
+
+/* 2F1(a, b_i; c_i; z_i) for i < n <= LANES, 0 <= z_i < 1, by the direct series: the same
+ * recurrence and stopping rule as cx__hyp2f1's series (the tail after a term is below
+ * |term| q / (1 - q) with q the larger of the last ratio and z, once n >= nmin). Lanes that do
+ * not converge or lose more than 8 digits to cancellation get slow[i] = 1. */
+static VEC_INLINE void hyp_lanes(double *h, unsigned char *slow, double a, const double *b,
+                                 const double *c, const double *z, size_t n, double nmin)
+{
+    double term[LANES], sum[LANES], abs_sum[LANES];
+    uint64_t live[LANES];
+    for (size_t i = 0; i < n; i++) {
+        term[i] = sum[i] = abs_sum[i] = 1.0;
+        live[i] = slow[i] ? 0 : ~(uint64_t)0;
+    }
+    /* two terms per step (the masks and the stopping test once per pair) */
+    for (int k = 0; k < MAX_TERMS; k += 2) {
+        /* before term nmin no stop (a threshold no tail can meet); the masks stay 64-bit wide so
+         * that the lanes' selects need no repacking */
+        const double m = (double)k, am = a + m, m1 = m + 1.0, thr = m + 1.0 >= nmin ? 1e-17 : -1.0;
+        const double n1 = m + 1.0, an = a + n1, n2 = n1 + 1.0;
+        uint64_t any = 0;
+        for (size_t i = 0; i < n; i++) {
+            const double r1 = am * (b[i] + m) / ((c[i] + m) * m1) * z[i];
+            const double ratio = an * (b[i] + n1) / ((c[i] + n1) * n2) * z[i];
+            const double t1 = term[i] * r1, t = t1 * ratio;
+            const double s = (sum[i] + t1) + t;
+            const double ar = fabs(ratio), q = ar > z[i] ? ar : z[i];
+            const uint64_t on = live[i];
+            term[i] = on ? t : term[i];
+            sum[i] = on ? s : sum[i];
+            abs_sum[i] = on ? (abs_sum[i] + fabs(t1)) + fabs(t) : abs_sum[i];
+            const uint64_t next =
+                t == 0.0 || (q < 1.0 && fabs(t) * q <= thr * fabs(s) * (1.0 - q)) ? 0 : on;
+            live[i] = next;
+            any |= next;
+        }
+        if (!any)
+            break;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const int bad =
+            live[i] != 0 || !(fabs(sum[i]) <= DBL_MAX) || abs_sum[i] > 1e8 * fabs(sum[i]);
+        slow[i] = bad ? 1 : slow[i];
+        h[i] = sum[i];
+    }
+}
+
+/* ---- BG/NBD and MBG/NBD (shift 0 and 1) ---- */
+
+static VEC_INLINE double bg_palive_v(const double *p, double x, double tx, double T, double shift)
+{
+    const double r = p[0], alpha = p[1], a = p[2], b = p[3];
+    const double l =
+        cx__vm_log(a / (b + x - 1 + shift)) + (r + x) * cx__vm_log((alpha + T) / (alpha + tx));
+    const double pa = 1.0 / (1.0 + cx__vm_exp(l));
+    return x == 0.0 && shift == 0.0 ? 1.0 : pa;
+}
+
+static VEC_INLINE void flag_nonfinite(unsigned char *slow, const double *out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        slow[i] = fabs(out[i]) <= DBL_MAX ? slow[i] : 1;
+}
+
+CX_TARGET_CLONES("avx2", "default")
+static void bg_palive_clone(double *out, unsigned char *slow, const double *p, int shift,
+                            const double *x, const double *tx, const double *T, size_t n)
+{
+    const double sh = shift;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = bg_palive_v(p, x[i], tx[i], T[i], sh);
+        slow[i] = 0;
+    }
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_bg_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                           const double *x, const double *tx, const double *T, size_t n)
+{
+    (void)t;
+    bg_palive_clone(out, slow, p, shift, x, tx, T, n);
+}
+
+/* E[Y(t) | x, tx, T] for one chunk: the Euler form of predict.c's bg_conditional,
+ * (C/(a-1)) [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] P(alive) with A = a+b-1+shift-r,
+ * C = a+b+x-1+shift, z = t/(alpha+T+t). pa: P(alive) of the rows (computed here when NULL). */
+static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const double *p,
+                                         double sh, double t, const double *x, const double *T,
+                                         const double *pa, size_t n)
+{
+    const double r = p[0], alpha = p[1], a = p[2], b = p[3];
+    const double A = a + b - 1 + sh - r, B = a - 1;
+    double bv[LANES], c[LANES], z[LANES], h[LANES];
+    for (size_t i = 0; i < n; i++) {
+        bv[i] = B;
+        c[i] = a + b + x[i] - 1 + sh;
+        z[i] = t / (alpha + T[i] + t);
+        /* cx__hyp2f1 would take the Euler side here: leave it to the scalar path */
+        slow[i] = (c[i] - A - B < 0.0 && z[i] > 0.5) ? 1 : slow[i];
+    }
+    hyp_lanes(h, slow, A, bv, c, z, n, fabs(A) + fabs(B));
+    for (size_t i = 0; i < n; i++) {
+        const double em1 = cx__vm_expm1((a - 1) * cx__vm_log1p(-z[i]));
+        const double bracket = -em1 - ((1.0 + em1) * (h[i] - 1.0));
+        out[i] = c[i] / (a - 1) * bracket * pa[i];
+    }
+}
+
+CX_TARGET_CLONES("avx2", "default")
+static void bg_conditional_clone(double *out, unsigned char *slow, const double *p, int shift,
+                                 double t, const double *x, const double *tx, const double *T,
+                                 size_t n)
+{
+    const double sh = shift;
+    double pa[LANES];
+    for (size_t lo = 0; lo < n; lo += LANES) {
+        const size_t m = n - lo < LANES ? n - lo : LANES;
+        for (size_t i = 0; i < m; i++) {
+            pa[i] = bg_palive_v(p, x[lo + i], tx[lo + i], T[lo + i], sh);
+            slow[lo + i] = 0;
+        }
+        bg_expected_chunk(out + lo, slow + lo, p, sh, t, x + lo, T + lo, pa, m);
+    }
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_bg_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                double t, const double *x, const double *tx, const double *T,
+                                size_t n)
+{
+    bg_conditional_clone(out, slow, p, shift, t, x, tx, T, n);
+}
+
+/* CLV: sum over months k of f[k-1] em (E[Y(k upm)] - E[Y((k-1) upm)]), month by month in
+ * lanes of customers, P(alive) once per customer. */
+CX_TARGET_CLONES("avx2", "default")
+static void bg_clv_clone(double *out, unsigned char *slow, const double *p, int shift,
+                         const double *x, const double *tx, const double *T, const double *em,
+                         size_t n, unsigned months, double upm, const double *f)
+{
+    const double sh = shift;
+    double pa[LANES], cur[LANES], prev[LANES];
+    for (size_t lo = 0; lo < n; lo += LANES) {
+        const size_t m = n - lo < LANES ? n - lo : LANES;
+        double *o = out + lo;
+        unsigned char *sl = slow + lo;
+        for (size_t i = 0; i < m; i++) {
+            pa[i] = bg_palive_v(p, x[lo + i], tx[lo + i], T[lo + i], sh);
+            prev[i] = o[i] = 0.0;
+            sl[i] = 0;
+        }
+        for (unsigned k = 1; k <= months; k++) {
+            bg_expected_chunk(cur, sl, p, sh, k * upm, x + lo, T + lo, pa, m);
+            const double fk = f[k - 1];
+            for (size_t i = 0; i < m; i++) {
+                o[i] += fk * em[lo + i] * (cur[i] - prev[i]);
+                prev[i] = cur[i];
+                sl[i] = fabs(cur[i]) <= DBL_MAX ? sl[i] : 1;
+            }
+        }
+    }
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_bg_clv(double *out, unsigned char *slow, const double *p, int shift,
+                        const double *x, const double *tx, const double *T, const double *em,
+                        size_t n, unsigned months, double upm, const double *f)
+{
+    bg_clv_clone(out, slow, p, shift, x, tx, T, em, n, months, upm, f);
+}
+
+/* ---- Pareto/NBD ---- */
+
+/* P(alive) of a chunk (ll_pnbd.c's bracket in ratio form): with G(y) the tail series there,
+ * w = s/(r+s+x) and D(tx)/D(T) = ((alpha+T)/(alpha+tx))^(r+x) ((beta+T)/(beta+tx))^s,
+ * P(alive) = D(T) / B = 1 / (1 - w G(T) + w G(tx) D(tx)/D(T)). */
+static VEC_INLINE void pnbd_palive_chunk(double *out, unsigned char *slow, const double *p,
+                                         const double *x, const double *tx, const double *T,
+                                         size_t n)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    const int a_side = alpha >= beta; /* G = 2F1(1, r+x; k+1; (alpha-beta)/(alpha+y)) */
+    const double gap = a_side ? alpha - beta : beta - alpha, base = a_side ? alpha : beta;
+    double b[2 * LANES], c[2 * LANES], z[2 * LANES], g[2 * LANES];
+    unsigned char sl[2 * LANES];
+    for (size_t i = 0; i < n; i++) {
+        const double bi = a_side ? r + x[i] : s + 1.0, ci = r + s + x[i] + 1.0;
+        b[i] = b[n + i] = bi;
+        c[i] = c[n + i] = ci;
+        z[i] = gap / (base + T[i]);
+        z[n + i] = gap / (base + tx[i]);
+        sl[i] = sl[n + i] = 0;
+    }
+    hyp_lanes(g, sl, 1.0, b, c, z, n, 0.0);
+    hyp_lanes(g + n, sl + n, 1.0, b + n, c + n, z + n, n, 0.0);
+    for (size_t i = 0; i < n; i++) {
+        /* the other side carries the factor (alpha+y)/(beta+y) */
+        const double gT = a_side ? g[i] : g[i] * ((alpha + T[i]) / (beta + T[i]));
+        const double gx = a_side ? g[n + i] : g[n + i] * ((alpha + tx[i]) / (beta + tx[i]));
+        const double w = s / (r + s + x[i]);
+        const double alive = 1.0 - w * gT;
+        const double ratio = cx__vm_exp((r + x[i]) * cx__vm_log((alpha + T[i]) / (alpha + tx[i])) +
+                                        s * cx__vm_log((beta + T[i]) / (beta + tx[i])));
+        out[i] = 1.0 / (alive + w * gx * ratio);
+        slow[i] = (sl[i] | sl[n + i] | !(alive > 0.0)) ? 1 : 0;
+    }
+}
+
+/* E[Y(t)] / P(alive) without the factor (r+x)(beta+T)/(alpha+T): the closed form in t,
+ * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1) (log((beta+T+t)/(beta+T)) at s = 1). */
+static VEC_INLINE double pnbd_time_factor(double s, double beta, double T, double t)
+{
+    const double l1 = cx__vm_log1p(t / (beta + T));
+    const double f = -cx__vm_expm1(-(s - 1) * l1) / (s - 1);
+    return fabs(s - 1.0) < 1e-10 ? l1 : f;
+}
+
+CX_TARGET_CLONES("avx2", "default")
+static void pnbd_palive_clone(double *out, unsigned char *slow, const double *p, const double *x,
+                              const double *tx, const double *T, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += LANES) {
+        const size_t m = n - lo < LANES ? n - lo : LANES;
+        pnbd_palive_chunk(out + lo, slow + lo, p, x + lo, tx + lo, T + lo, m);
+    }
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_pnbd_palive(double *out, unsigned char *slow, const double *p, int shift, double t,
+                             const double *x, const double *tx, const double *T, size_t n)
+{
+    (void)shift;
+    (void)t;
+    pnbd_palive_clone(out, slow, p, x, tx, T, n);
+}
+
+CX_TARGET_CLONES("avx2", "default")
+static void pnbd_conditional_clone(double *out, unsigned char *slow, const double *p, double t,
+                                   const double *x, const double *tx, const double *T, size_t n)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    for (size_t lo = 0; lo < n; lo += LANES) {
+        const size_t m = n - lo < LANES ? n - lo : LANES;
+        pnbd_palive_chunk(out + lo, slow + lo, p, x + lo, tx + lo, T + lo, m);
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = out[i] * (r + x[i]) * (beta + T[i]) / (alpha + T[i]) *
+                 pnbd_time_factor(s, beta, T[i], t);
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_pnbd_conditional(double *out, unsigned char *slow, const double *p, int shift,
+                                  double t, const double *x, const double *tx, const double *T,
+                                  size_t n)
+{
+    (void)shift;
+    pnbd_conditional_clone(out, slow, p, t, x, tx, T, n);
+}
+
+/* CLV: E[Y(t)] = P(alive) (r+x)(beta+T)/(alpha+T) times the closed form in t, so P(alive)
+ * once per customer and two transcendentals per month. */
+CX_TARGET_CLONES("avx2", "default")
+static void pnbd_clv_clone(double *out, unsigned char *slow, const double *p, const double *x,
+                           const double *tx, const double *T, const double *em, size_t n,
+                           unsigned months, double upm, const double *f)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
+    double head[LANES], prev[LANES];
+    for (size_t lo = 0; lo < n; lo += LANES) {
+        const size_t m = n - lo < LANES ? n - lo : LANES;
+        double *o = out + lo;
+        pnbd_palive_chunk(head, slow + lo, p, x + lo, tx + lo, T + lo, m);
+        for (size_t i = 0; i < m; i++) {
+            head[i] *= (r + x[lo + i]) * (beta + T[lo + i]) / (alpha + T[lo + i]);
+            prev[i] = o[i] = 0.0;
+        }
+        for (unsigned k = 1; k <= months; k++) {
+            const double fk = f[k - 1], t = k * upm;
+            for (size_t i = 0; i < m; i++) {
+                const double cur = head[i] * pnbd_time_factor(s, beta, T[lo + i], t);
+                o[i] += fk * em[lo + i] * (cur - prev[i]);
+                prev[i] = cur;
+            }
+        }
+    }
+    flag_nonfinite(slow, out, n);
+}
+
+void cx__clv_vec_pnbd_clv(double *out, unsigned char *slow, const double *p, int shift,
+                          const double *x, const double *tx, const double *T, const double *em,
+                          size_t n, unsigned months, double upm, const double *f)
+{
+    (void)shift;
+    pnbd_clv_clone(out, slow, p, x, tx, T, em, n, months, upm, f);
+}
