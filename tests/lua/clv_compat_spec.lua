@@ -203,6 +203,29 @@ describe("cxkit.clv with lifetimes' names", function()
     assert.are.same({ 15, 5 }, first.monetary_value)
   end)
 
+  it("penalises as lifetimes (times over max T) and answers in the data's unit", function()
+    -- lifetimes' penalised objective (penalizer_coef 0.01) minimised with scipy: see
+    -- tests/python/test_clv_compat.py::test_penalised_fits_minimise_lifetimes_objective
+    local want = {
+      BetaGeoFitter = { r = 0.24294033, alpha = 4.43243709, a = 0.28564151, b = 0.65845352 },
+      ParetoNBDFitter = { r = 0.55330558, alpha = 10.57765885, s = 0.60565464,
+                          beta = 11.65005091 },
+    }
+    for cls, w in pairs(want) do
+      local m = cx.clv[cls]({ penalizer_coef = 0.01 }):fit(data.frequency, data.recency, data.T)
+      for k, v in pairs(w) do assert.is_true(near(m.params_[k], v, 2e-4 * v), cls .. " " .. k) end
+      local known = cx.clv[cls]():set_params(m.params_)
+      assert.is_true(near(m:predict(10, 2, 30.43, 38.86), known:predict(10, 2, 30.43, 38.86),
+                          1e-12))
+      assert.is_true(near(m:conditional_probability_alive(2, 30.43, 38.86),
+                          known:conditional_probability_alive(2, 30.43, 38.86), 1e-12))
+      assert.is_true(near(m:expected_number_of_purchases_up_to_time(39),
+                          known:expected_number_of_purchases_up_to_time(39), 1e-12))
+      assert.is_true(m.standard_errors_.alpha > 0)
+      assert.is_true(near(m.variance_matrix_.alpha.alpha, m.standard_errors_.alpha ^ 2, 1e-9))
+    end
+  end)
+
   it("fits BG/BB to the donations with lifetimes' names", function()
     local don = cx.clv.read_csv(DATA .. "donations.csv")
     local bb = cx.clv.BetaGeoBetaBinomFitter():fit(don.frequency, don.recency, don.periods,

@@ -68,17 +68,35 @@ local function class(kind, names)
   })
 end
 
--- params_, standard_errors_, summary, variance_matrix_ and log_likelihood_ from the C model.
+-- lifetimes' penalty units (as the Python layer): a penalised BG/NBD, MBG/NBD or Pareto/NBD
+-- fit runs with times divided by the largest T, so the C model holds parameters in that unit;
+-- tscale is the data's time unit per model unit, time_params the parameters scaling with it.
+Fitter.tscale = 1
+Fitter.time_params = {}
+
+function Fitter:_unit(name)
+  return self.time_params[name] and self.tscale or 1
+end
+
+-- params_, standard_errors_, summary, variance_matrix_ and log_likelihood_ from the C model, in
+-- the data's time unit.
 function Fitter:_refresh()
   local m = self.model
-  self.params_ = m.params
+  self.params_, self.standard_errors_ = {}, nil
+  for _, k in ipairs(self.names) do self.params_[k] = m.params[k] * self:_unit(k) end
   self.log_likelihood_ = m.loglik
-  self.standard_errors_ = m.stderr
+  if m.loglik and self.tscale ~= 1 then -- one density factor 1 / tscale per purchase
+    for i, x in ipairs(self.fitted_x) do
+      self.log_likelihood_ = self.log_likelihood_ - math.log(self.tscale) * x
+        * (self.fitted_w and self.fitted_w[i] or 1)
+    end
+  end
   self.summary, self.confidence_intervals_, self.variance_matrix_ = nil, nil, nil
   if m.stderr then
-    self.summary, self.confidence_intervals_ = {}, {}
+    self.standard_errors_, self.summary, self.confidence_intervals_ = {}, {}, {}
     for _, k in ipairs(self.names) do
-      local p, se = m.params[k], m.stderr[k]
+      local p, se = self.params_[k], m.stderr[k] * self:_unit(k)
+      self.standard_errors_[k] = se
       self.summary[k] = { coef = p, se = se, lower = p - 1.96 * se, upper = p + 1.96 * se }
       self.confidence_intervals_[k] = { lower = p - 1.96 * se, upper = p + 1.96 * se }
     end
@@ -86,16 +104,23 @@ function Fitter:_refresh()
     self.variance_matrix_ = {}
     for i, a in ipairs(self.names) do
       self.variance_matrix_[a] = {}
-      for j, b in ipairs(self.names) do self.variance_matrix_[a][b] = v[i][j] end
+      for j, b in ipairs(self.names) do
+        self.variance_matrix_[a][b] = v[i][j] * self:_unit(a) * self:_unit(b)
+      end
     end
   end
   return self
 end
 
--- Predict with known parameters: fitter:set_params({ r = 0.243, ... }) (lifetimes assigns
--- params_).
+-- Predict with known parameters (in the data's time unit): fitter:set_params({ r = 0.243,
+-- ... }) (lifetimes assigns params_).
 function Fitter:set_params(params)
-  self.model = clv.new(self.kind, params)
+  local p = {}
+  for i, k in ipairs(self.names) do
+    local v = params[k] or params[i] or fail("missing parameter " .. k, 2)
+    p[k] = v / self:_unit(k)
+  end
+  self.model = clv.new(self.kind, p)
   return self:_refresh()
 end
 
@@ -107,9 +132,11 @@ function Fitter:_unload_params(...)
   return table.unpack(out)
 end
 
-function Fitter:_fit(x, tx, T, weights, opts)
+function Fitter:_fit(x, tx, T, weights, opts, penalizer)
   local data = { frequency = x, recency = tx, T = T, n_periods = T, monetary_value = tx }
-  self.model = clv.fit(self.kind, data, { weights = weights, penalizer = self.penalizer_coef,
+  self.fitted_x, self.fitted_w = x, weights
+  self.model = clv.fit(self.kind, data, { weights = weights,
+                                          penalizer = penalizer or self.penalizer_coef,
                                           n_starts = opts.n_starts, seed = opts.seed })
   return self:_refresh()
 end
@@ -124,8 +151,16 @@ function Fitter:__tostring()
   return "<cxkit.clv." .. self.class_name .. ":" .. n .. " " .. table.concat(parts, ", ") .. ">"
 end
 
--- One C prediction per customer (what: 1 expected purchases, 2 P(alive), 3 DERT).
+-- One C prediction per customer (what: 1 expected purchases, 2 P(alive), 3 DERT), the inputs
+-- converted to the model's time unit.
 function Fitter:_rows(what, t, x, tx, T)
+  local s = self.tscale
+  if s ~= 1 and self.time_params.alpha then
+    local mtx, mT = {}, {}
+    for i = 1, #x do mtx[i], mT[i] = tx[i] / s, T[i] / s end
+    tx, T = mtx, mT
+    if what == 1 then t = t / s elseif what == 3 then t = (1 + t) ^ s - 1 end
+  end
   return cx.clv_b_rows(#x, self.model.handle, what, t, x, tx, T)
 end
 
@@ -133,6 +168,7 @@ local function continuous(kind, names, class_name)
   local c = class(kind, names)
   c.class_name = class_name
   c.__tostring = Fitter.__tostring
+  c.time_params = { alpha = true, beta = kind == "pareto" or nil }
 
   -- fit(frequency, recency, T, { weights = ..., n_starts = ..., seed = ... }); customers of age
   -- 0 (first purchase at the end) carry no information and are left out of the likelihood.
@@ -148,7 +184,14 @@ local function continuous(kind, names, class_name)
         if w then w[k] = opts.weights[i] end
       end
     end
-    self:_fit(x, tx, tt, w, opts)
+    -- lifetimes' penalty: times over the largest T; Pareto/NBD's per customer sum
+    local s, pen = 0, self.penalizer_coef
+    if pen > 0 then for i = 1, #T do s = math.max(s, T[i]) end end
+    if s <= 0 then s = 1 end
+    self.tscale = s
+    if kind == "pareto" and pen > 0 then pen = pen / #frequency end
+    for i = 1, k do tx[i], tt[i] = tx[i] / s, tt[i] / s end
+    self:_fit(x, tx, tt, w, opts, pen)
     local ones = {}
     for i = 1, #frequency do ones[i] = 1 end
     self.data = { frequency = frequency, recency = recency, T = T, weights = opts.weights or ones }
@@ -211,12 +254,13 @@ local function continuous(kind, names, class_name)
   end
 
   function c:expected_number_of_purchases_up_to_time(t)
-    local ts = type(t) == "table" and t or { t }
+    local ts = {}
+    for i, v in ipairs(type(t) == "table" and t or { t }) do ts[i] = v / self.tscale end
     return result(cx.clv_b_expected(#ts, self.model.handle, ts), type(t) ~= "table")
   end
 
   function c:probability_of_n_purchases_up_to_time(t, n)
-    return cx.clv_b_pmf(1, self.model.handle, { t }, { n })[1]
+    return cx.clv_b_pmf(1, self.model.handle, { t / self.tscale }, { n })[1]
   end
 
   -- Synthetic customers (columns frequency, recency, T, alive); ages T (a number or a
@@ -230,7 +274,12 @@ local function continuous(kind, names, class_name)
       local src = T or (self.data and self.data.T) or { 1 }
       for i = 1, size do ages[i] = src[(i - 1) % #src + 1] end
     end
-    return self.model:sample(ages, seed)
+    local model_ages = {}
+    for i, a in ipairs(ages) do model_ages[i] = a / self.tscale end
+    local out = self.model:sample(model_ages, seed)
+    for i = 1, #out.recency do out.recency[i] = out.recency[i] * self.tscale end
+    out.T = ages
+    return out
   end
 
   return c
@@ -313,7 +362,10 @@ clv.BetaGeoBetaBinomFitter = BGBB
 function BGBB:fit(frequency, recency, n_periods, opts)
   opts = opts or {}
   if #opts > 0 then opts = { weights = opts } end
-  self:_fit(frequency, recency, n_periods, opts.weights, opts)
+  local w_sum = 0 -- lifetimes' BG/BB penalty sits beside the mean over rows
+  for i = 1, #frequency do w_sum = w_sum + (opts.weights and opts.weights[i] or 1) end
+  self:_fit(frequency, recency, n_periods, opts.weights, opts,
+            w_sum > 0 and self.penalizer_coef * #frequency / w_sum or nil)
   local ones = {}
   for i = 1, #frequency do ones[i] = 1 end
   self.data = { frequency = frequency, recency = recency, n_periods = n_periods,
@@ -386,8 +438,10 @@ function GG:customer_lifetime_value(transaction_prediction_model, frequency, rec
                                     monetary_value, time, discount_rate, freq)
   local per_month = PER_MONTH[freq or "D"] or fail("freq must be W, M, D or H", 2)
   local col, scalar, n = columns(frequency, recency, T, monetary_value)
+  local s, r, a = transaction_prediction_model.tscale or 1, {}, {}
+  for i = 1, n do r[i], a[i] = col[2][i] / s, col[3][i] / s end -- the model's time unit
   return result(cx.clv_b_value(n, transaction_prediction_model.model.handle, self.model.handle,
-                               col[1], col[2], col[3], col[4], time or 12, per_month,
+                               col[1], r, a, col[4], time or 12, per_month / s,
                                discount_rate or 0.01, 1), scalar)
 end
 
