@@ -109,16 +109,119 @@ void cx__clv_vec_bg_palive(double *out, unsigned char *slow, const double *p, in
     bg_palive_clone(out, slow, p, shift, x, tx, T, n);
 }
 
+/* frequencies below XCAP are grouped (counting sort) for hyp_grouped; the others run in lanes */
+#define XCAP       128
+#define HORNER_MAX 1024
+/* the number of terms of a row comes from its argument rounded up to a multiple of 1/ZBINS */
+#define ZBINS 64
+
+/* Terms needed for 2F1(A, B; c; z) at z <= zb, extending coef[] (coef[0..*have] known) as
+ * needed: hyp_lanes' stopping rule at zb, but relative to min(1, |sum|) so that it holds at
+ * every smaller argument too (terms shrink with z; with one sign after the first term the sum
+ * stays above min(1, |sum at zb|)). -1 when more than HORNER_MAX terms would be needed. */
+static VEC_INLINE int horner_terms(double *coef, int *have, double A, double B, double c, double zb,
+                                   double nmin)
+{
+    double sum = 1.0, zp = 1.0;
+    for (int k = 0; k < HORNER_MAX; k++) {
+        if (k + 1 > *have) {
+            coef[k + 1] = coef[k] * ((A + k) * (B + k) / ((c + k) * (k + 1.0)));
+            *have = k + 1;
+        }
+        const double ratio = coef[k] != 0.0 ? coef[k + 1] / coef[k] : 0.0;
+        zp *= zb;
+        const double t = coef[k + 1] * zp;
+        sum += t;
+        const double rz = fabs(ratio) * zb, q = rz > zb ? rz : zb;
+        const double ref = fabs(sum) < 1.0 ? fabs(sum) : 1.0;
+        if (t == 0.0 || (k >= nmin && q < 1.0 && fabs(t) * q <= 1e-17 * ref * (1.0 - q)))
+            return k + 1;
+    }
+    return -1;
+}
+
+/* 2F1(A, B; c0 + x_i; z_i) for the rows of a chunk whose frequency x_i is below XCAP, grouped by
+ * frequency: per group the series coefficients once (one division per term for the whole
+ * group), then Horner in each row (two operations per term and row) over the number of terms
+ * its own argument needs (horner_terms at z rounded up to the bin; a row's value never depends
+ * on the other rows). Needs A > -1 and B > -1, so that every term after the first has the sign
+ * of the second (the sum of absolute values is 1 + |h - 1|). Rows it computes get done[i] = 1
+ * (and slow[i] = 1 where digits are lost to cancellation). */
+static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char *slow, double A,
+                                   double B, double c0, const double *x, const double *z, size_t n,
+                                   double nmin)
+{
+    uint16_t pos[XCAP + 1], order[LANES];
+    double coef[HORNER_MAX + 1], zg[LANES], hg[LANES], ng[LANES];
+    int nbin[ZBINS + 1];
+    for (int v = 0; v <= XCAP; v++)
+        pos[v] = 0;
+    for (size_t i = 0; i < n; i++) {
+        done[i] = 0;
+        if (x[i] < XCAP && !slow[i])
+            pos[(int)x[i] + 1]++;
+    }
+    for (int v = 0; v < XCAP; v++)
+        pos[v + 1] = (uint16_t)(pos[v + 1] + pos[v]);
+    for (size_t i = 0; i < n; i++)
+        if (x[i] < XCAP && !slow[i])
+            order[pos[(int)x[i]]++] = (uint16_t)i;
+    /* pos[v] is now the end of group v (and the start of v + 1) */
+    size_t lo = 0;
+    for (int v = 0; v < XCAP; v++) {
+        const size_t hi = pos[v], first = lo;
+        lo = hi;
+        if (hi == first)
+            continue;
+        const double c = c0 + v;
+        int have = 0, nmax = -1;
+        coef[0] = 1.0;
+        for (int q = 0; q <= ZBINS; q++)
+            nbin[q] = -2; /* not yet known */
+        size_t m = 0;     /* rows of the group with a known number of terms, packed */
+        for (size_t j = first; j < hi; j++) {
+            const size_t i = order[j];
+            const int q = (int)ceil(z[i] * ZBINS);
+            if (nbin[q] == -2)
+                nbin[q] = horner_terms(coef, &have, A, B, c, (double)q / ZBINS, nmin);
+            if (nbin[q] < 0)
+                continue; /* left to the lanes */
+            order[first + m] = (uint16_t)i;
+            zg[m] = z[i];
+            ng[m] = nbin[q];
+            nmax = nbin[q] > nmax ? nbin[q] : nmax;
+            m++;
+        }
+        /* Horner from the largest count down; a row's leading coefficients above its own count
+         * are zeros, which keep its value an exact 0 until its first term */
+        for (size_t j = 0; j < m; j++)
+            hg[j] = 0.0;
+        for (int k = nmax; k >= 0; k--) {
+            const double ck = coef[k], dk = k;
+            for (size_t j = 0; j < m; j++)
+                hg[j] = hg[j] * zg[j] + (dk <= ng[j] ? ck : 0.0);
+        }
+        for (size_t j = 0; j < m; j++) {
+            const size_t i = order[first + j];
+            h[i] = hg[j];
+            done[i] = 1;
+            if (!(fabs(hg[j]) <= DBL_MAX) || 1.0 + fabs(hg[j] - 1.0) > 1e8 * fabs(hg[j]))
+                slow[i] = 1;
+        }
+    }
+}
+
 /* E[Y(t) | x, tx, T] for one chunk: the Euler form of predict.c's bg_conditional,
  * (C/(a-1)) [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] P(alive) with A = a+b-1+shift-r,
- * C = a+b+x-1+shift, z = t/(alpha+T+t). pa: P(alive) of the rows (computed here when NULL). */
+ * C = a+b+x-1+shift, z = t/(alpha+T+t); pa: P(alive) of the rows. */
 static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const double *p,
                                          double sh, double t, const double *x, const double *T,
                                          const double *pa, size_t n)
 {
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
     const double A = a + b - 1 + sh - r, B = a - 1;
-    double bv[LANES], c[LANES], z[LANES], h[LANES];
+    double bv[LANES], c[LANES], z[LANES], h[LANES], hl[LANES];
+    unsigned char done[LANES], skip[LANES];
     for (size_t i = 0; i < n; i++) {
         bv[i] = B;
         c[i] = a + b + x[i] - 1 + sh;
@@ -126,7 +229,19 @@ static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const
         /* cx__hyp2f1 would take the Euler side here: leave it to the scalar path */
         slow[i] = (c[i] - A - B < 0.0 && z[i] > 0.5) ? 1 : slow[i];
     }
-    hyp_lanes(h, slow, A, bv, c, z, n, fabs(A) + fabs(B));
+    if (A > -1.0 && B > -1.0)
+        hyp_grouped(h, done, slow, A, B, a + b - 1 + sh, x, z, n, fabs(A) + fabs(B));
+    else
+        for (size_t i = 0; i < n; i++)
+            done[i] = 0;
+    /* the rest (large frequencies, parameters outside hyp_grouped) in lanes */
+    for (size_t i = 0; i < n; i++)
+        skip[i] = slow[i] | done[i];
+    hyp_lanes(hl, skip, A, bv, c, z, n, fabs(A) + fabs(B));
+    for (size_t i = 0; i < n; i++) {
+        h[i] = done[i] ? h[i] : hl[i];
+        slow[i] = done[i] ? slow[i] : skip[i];
+    }
     for (size_t i = 0; i < n; i++) {
         const double em1 = cx__vm_expm1((a - 1) * cx__vm_log1p(-z[i]));
         const double bracket = -em1 - ((1.0 + em1) * (h[i] - 1.0));

@@ -51,6 +51,7 @@ def pn_truth(p, t, x, tx, T):
 CASES = [
     (BetaGeoFitter, [0.243, 4.414, 0.793, 2.426], 0),
     (BetaGeoFitter, [0.3, 30.0, 3.5, 0.8], 0),  # a > r + x + 1: the scalar Euler side
+    (BetaGeoFitter, [5.0, 4.0, 0.6, 0.7], 0),  # A = a+b-1-r < -1: all rows in lanes
     (ModifiedBetaGeoFitter, [0.525, 6.183, 0.891, 1.614], 1),
     (ParetoNBDFitter, [0.553, 10.578, 0.606, 11.669], None),  # alpha < beta
     (ParetoNBDFitter, [0.9, 25.0, 1.7, 3.0], None),  # alpha >= beta
