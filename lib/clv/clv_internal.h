@@ -11,14 +11,23 @@
 
 #define CX__CLV_MAXP 4
 
-/* Compressed data: distinct (x, tx, T) rows with their total weight. */
+/* The rows a fit iterates over: distinct (x, tx, T) rows with their total weight (compressed),
+ * or for BG/NBD and MBG/NBD on rows that are all distinct the caller's columns themselves, with
+ * w = NULL (every weight 1). */
 typedef struct cx__clv_data {
     size_t n;
-    const double *x, *tx, *T, *w;
-    double total_w; /* sum of weights */
-    double max_x;   /* largest frequency (for per-frequency tables) */
-    int n_threads;  /* threads for sums over rows (0 or 1: the calling thread only) */
+    const double *x, *tx, *T, *w; /* w NULL: weight 1 (only the BG/NBD family reads such data) */
+    double total_w;               /* sum of weights */
+    double max_x;                 /* largest frequency (for per-frequency tables) */
+    int n_threads;                /* threads for sums over rows (0 or 1: the calling thread only) */
+    /* optional: wx[k] = total weight of the rows with frequency k, k = 0..max_x (NULL: the
+     * BG/NBD family counts them itself at each evaluation) */
+    const double *wx;
 } cx__clv_data;
+
+/* Largest frequency for which the BG/NBD family tabulates the terms that depend on the
+ * frequency alone (beyond it, rows must come sorted by frequency to be evaluated quickly). */
+#define CX__CLV_XTAB_MAX 65536
 
 /* Rows per block of the threaded sums: fixed, so that results do not depend on the threads. */
 #define CX__CLV_BLOCK 1024

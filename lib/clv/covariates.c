@@ -249,7 +249,7 @@ static cx_status cov_objective(double *f, double *grad, double *hess, const doub
             continue;
         double pi[CX__CLV_MAXP], g[CX__CLV_MAXP], ll, one = 1.0;
         cx__clv_cov_params(pi, &view, coef, i);
-        cx__clv_data d = {1, &c->x[i], &c->tx[i], &c->T[i], &one, 1.0, c->x[i], 0};
+        cx__clv_data d = {1, &c->x[i], &c->tx[i], &c->T[i], &one, 1.0, c->x[i], 0, NULL};
         cx_status st = m->info->ll(&ll, grad ? g : NULL, pi, &d);
         if (st == CX_ERANGE) {
             *f = INFINITY;

@@ -1,19 +1,28 @@
 /*
  * BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam et al. 2007) log-likelihoods with
- * analytic gradients, in the overflow-free log form of REFERENCE.md 5.2-5.3:
+ * analytic gradients and Hessians, in the overflow-free log form of REFERENCE.md 5.2-5.3:
  *   LL = A1 + A2 + log(e^A3 + [x > 0 or MBG] e^A4).
- * Rows come sorted by frequency (the compression sorts them), so the special functions that
- * depend on x alone are evaluated once per distinct frequency, not once per customer.
+ * The terms that depend on the frequency x alone (A1 + A2 with its derivatives, and the
+ * coefficient of e^A4) are tabulated once per evaluation for x = 0..max x, and their sums over
+ * the rows are sums over frequencies weighted by the rows' total weight at each frequency; the
+ * pass over the rows then only evaluates what depends on T and t_x (two logarithms, one
+ * exponential and one logarithm of the log-sum-exp), branch-free, in four interleaved lanes
+ * so that the compiler can keep them in vector registers. Frequencies above CX__CLV_XTAB_MAX
+ * take the path that evaluates the frequency terms when x changes (rows sorted by x).
  */
 #include <math.h>
 
 #include "clv_internal.h"
 #include "special.h"
+#include "vmath.h"
 
 typedef struct bg_ctx {
     const cx__clv_data *d;
     int modified, with_grad, with_hess;
     double r, alpha, a, b, la, lga_r, lab, lgb, dg_r, dg_ab, dg_b, log_a, shift, tg_r, tg_ab, tg_b;
+    /* per frequency k = 0..max x (table path): log of the coefficient of e^A4 (-inf where
+     * that term is absent: BG/NBD at x = 0) and 1 / (b + x - 1 + shift) (0 there) */
+    const double *lcoef, *ib;
 } bg_ctx;
 
 /* Accumulators of one block of rows: [0] log-likelihood, [1..4] gradient and [5..20] Hessian
@@ -36,7 +45,7 @@ static cx_status bg_rows(double *acc, const void *vctx, size_t lo, size_t hi)
     double hrr_x = 0, haa_x = 0, hbb_x = 0;
     const int grad = c->with_grad, hess = c->with_hess;
     for (size_t i = lo; i < hi; i++) {
-        const double x = d->x[i], w = d->w[i];
+        const double x = d->x[i], w = d->w ? d->w[i] : 1.0;
         if (x != cur_x) {
             cur_x = x;
             const double bxs = b + x + shift;
@@ -130,6 +139,222 @@ static cx_status bg_rows(double *acc, const void *vctx, size_t lo, size_t hi)
     return CX_OK;
 }
 
+/* Row sums of the table path, per lane: */
+enum {
+    S_LL,  /* log-sum-exp of A3 and A4 */
+    S_G0,  /* q log(alpha + T) + pi log(alpha + t_x) */
+    S_G1,  /* (r + x) (q / (alpha + T) + pi / (alpha + t_x)) */
+    S_PI,  /* pi */
+    S_G3,  /* pi / (b + x - 1 + shift) */
+    S_H10, /* q / (alpha + T) + pi / (alpha + t_x) */
+    S_H11, /* (r + x) (q / (alpha + T)^2 + pi / (alpha + t_x)^2) */
+    S_H33, /* pi / (b + x - 1 + shift)^2 */
+    S_PQ,  /* pi q, then pi q times the entries of dd dd^T (see bg_rows) without dd2 = 1 / a */
+    S_PQ0,
+    S_PQ1,
+    S_PQ3,
+    S_00,
+    S_10,
+    S_11,
+    S_30,
+    S_31,
+    S_33,
+    S_N
+};
+#define LANES 4
+/* Rows per chunk of the table path: its per-row scratch stays in the L1 cache. */
+#define CHUNK 256
+
+/* Rows lo..hi-1 (at most CHUNK) of the table path: first every per-row quantity, element by
+ * element (vectorised, vmath's logarithm and exponential), then the sums in LANES interleaved
+ * lanes (vectorised too: each lane adds its rows in order, so every instruction set gives the
+ * same bits). */
+CX_TARGET_CLONES("avx2", "default")
+static void bg_chunk(double (*acc)[LANES], const bg_ctx *c, size_t lo, size_t hi)
+{
+    const cx__clv_data *d = c->d;
+    const double *xs = d->x + lo, *txs = d->tx + lo, *Ts = d->T + lo;
+    const double r = c->r, alpha = c->alpha, *lcoef = c->lcoef, *ibs = c->ib;
+    const size_t m = hi - lo;
+    double w[CHUNK], rx[CHUNK], lT[CHUNK], ltx[CHUNK], lse[CHUNK], pi[CHUNK], q[CHUNK];
+    double iaT[CHUNK], iax[CHUNK], ib[CHUNK];
+    if (d->w)
+        for (size_t i = 0; i < m; i++)
+            w[i] = d->w[lo + i];
+    else
+        for (size_t i = 0; i < m; i++)
+            w[i] = 1.0;
+    for (size_t i = 0; i < m; i++) {
+        const int k = (int)xs[i];
+        const double rxi = r + xs[i], aT = alpha + Ts[i], ax = alpha + txs[i];
+        const double lTi = cx__vm_log(aT), ltxi = cx__vm_log(ax);
+        const double A3 = -rxi * lTi, A4 = lcoef[k] - rxi * ltxi;
+        const int v_big = A4 > A3;
+        const double e = cx__vm_exp(-fabs(A4 - A3)); /* 0 when A4 = -inf */
+        const double den = 1.0 + e;
+        rx[i] = rxi;
+        lT[i] = lTi;
+        ltx[i] = ltxi;
+        lse[i] = (v_big ? A4 : A3) + cx__vm_log(den); /* e <= 1: absolute error 1e-16 */
+        pi[i] = (v_big ? 1.0 : e) / den;
+        q[i] = (v_big ? e : 1.0) / den;
+        iaT[i] = 1.0 / aT;
+        iax[i] = 1.0 / ax;
+        ib[i] = ibs[k];
+    }
+    /* pad to whole lanes with rows of weight 0 (and finite values): they add exact zeros */
+    const size_t mp = (m + LANES - 1) / LANES * LANES;
+    for (size_t i = m; i < mp; i++)
+        w[i] = rx[i] = lT[i] = ltx[i] = lse[i] = pi[i] = q[i] = iaT[i] = iax[i] = ib[i] = 0.0;
+    double s[S_N][LANES] = {{0}};
+    for (size_t i = 0; i < mp; i += LANES)
+        for (int l = 0; l < LANES; l++) {
+            const size_t t = i + l;
+            const double wp = w[t] * pi[t];
+            s[S_LL][l] += w[t] * lse[t];
+            s[S_G0][l] += w[t] * (q[t] * lT[t] + pi[t] * ltx[t]);
+            s[S_G1][l] += w[t] * rx[t] * (q[t] * iaT[t] + pi[t] * iax[t]);
+            s[S_PI][l] += wp;
+            s[S_G3][l] += wp * ib[t];
+        }
+    if (c->with_hess) {
+        for (size_t i = 0; i < mp; i += LANES)
+            for (int l = 0; l < LANES; l++) {
+                const size_t t = i + l;
+                const double wp = w[t] * pi[t];
+                s[S_H10][l] += w[t] * (q[t] * iaT[t] + pi[t] * iax[t]);
+                s[S_H11][l] += w[t] * rx[t] * (q[t] * iaT[t] * iaT[t] + pi[t] * iax[t] * iax[t]);
+                s[S_H33][l] += wp * ib[t] * ib[t];
+            }
+        for (size_t i = 0; i < mp; i += LANES)
+            for (int l = 0; l < LANES; l++) {
+                const size_t t = i + l;
+                const double d0 = lT[t] - ltx[t], d1 = rx[t] * (iaT[t] - iax[t]), d3 = -ib[t];
+                const double pq = w[t] * pi[t] * q[t];
+                s[S_PQ][l] += pq;
+                s[S_PQ0][l] += pq * d0;
+                s[S_PQ1][l] += pq * d1;
+                s[S_PQ3][l] += pq * d3;
+                s[S_00][l] += pq * d0 * d0;
+                s[S_10][l] += pq * d1 * d0;
+                s[S_11][l] += pq * d1 * d1;
+                s[S_30][l] += pq * d3 * d0;
+                s[S_31][l] += pq * d3 * d1;
+                s[S_33][l] += pq * d3 * d3;
+            }
+    }
+    for (int j = 0; j < S_N; j++)
+        for (int l = 0; l < LANES; l++)
+            acc[j][l] += s[j][l];
+}
+
+/* Table path: out[0..S_N) = the row sums above over rows lo..hi-1 (lanes added in a fixed
+ * order). */
+static cx_status bg_rows_tab(double *out, const void *vctx, size_t lo, size_t hi)
+{
+    double acc[S_N][LANES] = {{0}};
+    for (size_t i = lo; i < hi; i += CHUNK)
+        bg_chunk(acc, vctx, i, hi - i < CHUNK ? hi : i + CHUNK);
+    for (int j = 0; j < S_N; j++)
+        out[j] = (acc[j][0] + acc[j][1]) + (acc[j][2] + acc[j][3]);
+    return CX_OK;
+}
+
+/* Largest frequency of d and, when it is at most CX__CLV_XTAB_MAX, the weight at each frequency
+ * (into buf when it holds max x + 1 entries, else a new block *owned). */
+static cx_status freq_weights(const double **wx, double **owned, double *max_x, double *buf,
+                              size_t buf_len, const cx__clv_data *d)
+{
+    *owned = NULL;
+    if (d->wx) {
+        *wx = d->wx;
+        *max_x = d->max_x;
+        return CX_OK;
+    }
+    double m = 0.0;
+    for (size_t i = 0; i < d->n; i++)
+        m = d->x[i] > m ? d->x[i] : m;
+    *max_x = m;
+    *wx = NULL;
+    if (m > CX__CLV_XTAB_MAX)
+        return CX_OK;
+    const size_t len = (size_t)m + 1;
+    double *t = buf;
+    if (len > buf_len && !(t = *owned = cx__malloc_array(len, sizeof *t)))
+        return cx__enomem();
+    for (size_t k = 0; k < len; k++)
+        t[k] = 0.0;
+    for (size_t i = 0; i < d->n; i++)
+        t[(size_t)d->x[i]] += d->w ? d->w[i] : 1.0;
+    *wx = t;
+    return CX_OK;
+}
+
+/* The table path: frequency terms once per frequency present, then the pass over the rows. */
+static cx_status bg_sum_tab(double *sum, double *g, double *h, bg_ctx *c, const double *wx,
+                            size_t len)
+{
+    enum { SMALL = 128 };
+    double small[2 * SMALL], *tab = small;
+    if (len > SMALL && !(tab = cx__malloc_array(2 * len, sizeof *tab)))
+        return cx__enomem();
+    double *lcoef = tab, *ib = tab + len;
+    const double r = c->r, a = c->a, b = c->b, shift = c->shift;
+    /* sums over frequencies of weight times A1 + A2, its gradient and Hessian diagonal terms */
+    double W = 0, s12 = 0, sdr = 0, sda = 0, sdb = 0, shrr = 0, shaa = 0, shbb = 0;
+    for (size_t k = 0; k < len; k++) {
+        const double xk = (double)k, bxs = b + xk + shift, bx1 = bxs - 1.0;
+        const int has4 = k > 0 || c->modified;
+        lcoef[k] = has4 ? c->log_a - log(bx1) : -INFINITY;
+        ib[k] = has4 ? 1.0 / bx1 : 0.0;
+        const double wk = wx[k];
+        if (wk == 0.0)
+            continue;
+        W += wk;
+        s12 += wk * (cx__lgamma(r + xk) - c->lga_r + r * c->la + c->lab + cx__lgamma(bxs) - c->lgb -
+                     cx__lgamma(a + bxs));
+        const double dg_abx = cx__digamma(a + bxs);
+        sdr += wk * (cx__digamma(r + xk) - c->dg_r + c->la);
+        sda += wk * (c->dg_ab - dg_abx);
+        sdb += wk * (c->dg_ab + cx__digamma(bxs) - c->dg_b - dg_abx);
+        if (h) {
+            const double tg_abx = cx__trigamma(a + bxs);
+            shrr += wk * (cx__trigamma(r + xk) - c->tg_r);
+            shaa += wk * (c->tg_ab - tg_abx);
+            shbb += wk * (c->tg_ab + cx__trigamma(bxs) - c->tg_b - tg_abx);
+        }
+    }
+    c->lcoef = lcoef;
+    c->ib = ib;
+    double s[S_N];
+    cx_status st = cx__clv_sum_rows(s, S_N, c->d->n, c->d->n_threads, bg_rows_tab, c);
+    if (tab != small)
+        cx__free(tab);
+    if (st != CX_OK)
+        return st;
+    const double alpha = c->alpha;
+    *sum = s12 + s[S_LL];
+    g[0] = sdr - s[S_G0];
+    g[1] = W * r / alpha - s[S_G1];
+    g[2] = sda + s[S_PI] / a;
+    g[3] = sdb - s[S_G3];
+    if (h) {
+        for (int j = 0; j < 16; j++)
+            h[j] = 0.0;
+        h[0] = shrr + s[S_00];
+        h[1 * 4 + 0] = s[S_10] - s[S_H10] + W / alpha;
+        h[1 * 4 + 1] = s[S_11] + s[S_H11] - W * r / (alpha * alpha);
+        h[2 * 4 + 0] = s[S_PQ0] / a;
+        h[2 * 4 + 1] = s[S_PQ1] / a;
+        h[2 * 4 + 2] = shaa + (s[S_PQ] - s[S_PI]) / (a * a);
+        h[3 * 4 + 0] = s[S_30];
+        h[3 * 4 + 1] = s[S_31];
+        h[3 * 4 + 2] = shaa + s[S_PQ3] / a;
+        h[3 * 4 + 3] = shbb + s[S_H33] + s[S_33];
+    }
+    return CX_OK;
+}
+
 /* modified = 0: BG/NBD, 1: MBG/NBD (death possible at time 0, so the A4 term exists for x = 0
  * too and every "b + x" is shifted by one). */
 static cx_status ll_bg_family(double *ll, double *grad, double *hess, const double *p,
@@ -155,12 +380,30 @@ static cx_status ll_bg_family(double *ll, double *grad, double *hess, const doub
                 modified ? 1.0 : 0.0,
                 hess ? cx__trigamma(r) : 0,
                 hess ? cx__trigamma(a + b) : 0,
-                hess ? cx__trigamma(b) : 0};
-    double acc[BG_NACC];
-    cx_status st = cx__clv_sum_rows(acc, BG_NACC, d->n, d->n_threads, bg_rows, &c);
+                hess ? cx__trigamma(b) : 0,
+                NULL,
+                NULL};
+    enum { SMALL = 64 };
+    double wbuf[SMALL], *wowned, max_x, sum, g[4], h[16];
+    const double *wx;
+    cx_status st = freq_weights(&wx, &wowned, &max_x, wbuf, SMALL, d);
     if (st != CX_OK)
         return st;
-    const double sum = acc[0], *g = acc + 1, *h = acc + 5;
+    if (wx) {
+        st = bg_sum_tab(&sum, g, hess ? h : NULL, &c, wx, (size_t)max_x + 1);
+        cx__free(wowned);
+        if (st != CX_OK)
+            return st;
+    } else {
+        double acc[BG_NACC];
+        if ((st = cx__clv_sum_rows(acc, BG_NACC, d->n, d->n_threads, bg_rows, &c)) != CX_OK)
+            return st;
+        sum = acc[0];
+        for (int j = 0; j < 4; j++)
+            g[j] = acc[1 + j];
+        for (int j = 0; j < 16; j++)
+            h[j] = acc[5 + j];
+    }
     if (!isfinite(sum))
         return cx__error(CX_ERANGE, "log-likelihood is not finite at these parameters");
     *ll = sum;

@@ -316,79 +316,27 @@ static cx_status bracket(double *logb, double gb[4], double *palive, const doubl
     return CX_OK;
 }
 
-/* ---- Second derivatives (trust-region Newton and standard errors) ---- */
+/* ---- Second derivatives (trust-region Newton and standard errors) ----
+ *
+ * The Hessian pass handles LANES customers of one frequency at a time, each quantity an array
+ * over the lanes, so that the compiler turns the arithmetic into vector instructions: the lanes
+ * share the series coefficients (they depend on the frequency only) and the branch alpha >=
+ * beta (it depends on the parameters only). A frequency's last group is padded with copies of
+ * its last customer at weight 0. Each lane's values do not depend on its neighbours (a lane
+ * whose series has converged adds exact zeros), and the groups are fixed by the block of rows,
+ * so the sums are the same for any thread count. */
+#define LANES 4
 
-/* F = 2F1 series value and its partials in (e, c, z): first (e, c, z) and second
- * (ee, ec, cc, ez, cz, zz). */
-typedef struct ghess {
-    double v, d[3], h[3][3];
-} ghess;
+/* Inlined into the vector clones of pnbd_rows_h (a function called from there would be compiled
+ * for the baseline target only). */
+#if defined(__GNUC__)
+#define CX_INLINE_ALWAYS inline __attribute__((always_inline))
+#else
+#define CX_INLINE_ALWAYS inline
+#endif
 
-static cx_status series_hess(ghess *out, double e, double c, double z, gcache *gc)
-{
-    gcache_renew(gc, e, c);
-    if (gc->len < 2 * GBLOCK) {
-        cx_status st = gcache_extend(gc, 2 * GBLOCK);
-        if (st != CX_OK)
-            return st;
-    }
-    typedef double v2 __attribute__((vector_size(16)));
-    v2 acc[GBW][2];
-    for (int q = 0; q < GBW; q++)
-        acc[q][0] = acc[q][1] = (v2){0.0, 0.0};
-    if (z > 0.0) {
-        const double z4 = z * z * z * z, thr = 1e-17 * (1.0 - z) / z;
-        const v2 zb = {z4, z4};
-        v2 za = {z, z * z}, zc = {z * z * z, z4};
-        for (size_t n = 0;; n += GBLOCK) {
-            cx_status st = gcache_cover(gc, n, z);
-            if (st != CX_OK)
-                return st;
-            const double *blk = gc->k + GBW * n;
-            for (int q = 0; q < GBW; q++) {
-                v2 k0, k1;
-                memcpy(&k0, blk + q * GBLOCK, sizeof k0);
-                memcpy(&k1, blk + q * GBLOCK + 2, sizeof k1);
-                acc[q][0] += k0 * za;
-                acc[q][1] += k1 * zc;
-            }
-            /* the slowest terms are those of F_zz (an extra factor (n + 1) n); once they and
-             * those of F are below 1e-17 of their sums, the tails are too */
-            const double lastv = blk[GBLOCK - 1] * zc[1];
-            const double lastzz = blk[9 * GBLOCK + GBLOCK - 1] * zc[1];
-            const v2 sv = acc[0][0] + acc[0][1], szz = acc[9][0] + acc[9][1];
-            if (n >= GBLOCK && lastv <= thr * (1.0 + sv[0] + sv[1]) &&
-                lastzz <= thr * (szz[0] + szz[1]))
-                break;
-            za *= zb;
-            zc *= zb;
-        }
-    }
-    double S[GBW];
-    for (int q = 0; q < GBW; q++) {
-        const v2 t = acc[q][0] + acc[q][1];
-        S[q] = t[0] + t[1];
-    }
-    out->v = 1.0 + S[0];
-    out->d[0] = S[1];
-    out->d[1] = -S[2];
-    out->h[0][0] = S[4];
-    out->h[0][1] = out->h[1][0] = -S[5];
-    out->h[1][1] = S[6];
-    if (z > 0.0) {
-        out->d[2] = S[3] / z;
-        out->h[0][2] = out->h[2][0] = S[7] / z;
-        out->h[1][2] = out->h[2][1] = -S[8] / z;
-        out->h[2][2] = S[9] / (z * z);
-    } else { /* the first coefficients: a_0 = e/c, a_0 se_0 = 1/c, a_0 sc_0 = e/c^2, 2 a_1 */
-        const double *k = gc->k;
-        out->d[2] = k[0];
-        out->h[0][2] = out->h[2][0] = k[GBLOCK];
-        out->h[1][2] = out->h[2][1] = -k[2 * GBLOCK];
-        out->h[2][2] = 2.0 * k[1];
-    }
-    return CX_OK;
-}
+typedef double lanes[LANES];
+typedef double v4 __attribute__((vector_size(LANES * sizeof(double))));
 
 /* Symmetric 4 x 4 matrices of the natural parameters (r, alpha, s, beta) are kept as their 10
  * upper entries, in this order. */
@@ -396,118 +344,180 @@ static cx_status series_hess(ghess *out, double e, double c, double z, gcache *g
 static const int SYM_J[NSYM] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 3};
 static const int SYM_K[NSYM] = {0, 1, 2, 3, 1, 2, 3, 2, 3, 3};
 
-/* One end y (T or tx) of the bracket: log D(y) with its gradient l and the four non-zero second
- * derivatives (r alpha, alpha alpha, s beta, beta beta), and G(y) with its gradient and Hessian. */
-typedef struct pside {
-    double lD, l[4], dra, daa, dsb, dbb;
-    double G, gG[4], hG[NSYM];
-} pside;
-
-/* G = rho F(e, c, z) with e and c linear in the parameters and rho = 1 on the alpha >= beta
- * branch: the chain rule written out entry by entry (most of J and of the second derivatives
- * of z vanish). */
-static cx_status side_h(pside *o, const double *p, double x, double y, gcache *gc)
+/* The ten sums of the cached series (a, a se, a sc, a (n+1), ...: see gcache) at the lanes'
+ * arguments z, each series summed until its tail is below 1e-17 of the value and of F_zz's sum
+ * (the slowest, with its extra factor (n + 1) n). */
+CX_INLINE_ALWAYS static cx_status series_lanes(lanes S[GBW], const lanes z, gcache *gc)
 {
-    const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    const double ay = alpha + y, by = beta + y, rx = r + x, iay = 1.0 / ay, iby = 1.0 / by;
-    const double la = log(ay), lb = log(by);
-    o->lD = -rx * la - s * lb;
-    o->l[0] = -la;
-    o->l[1] = -rx * iay;
-    o->l[2] = -lb;
-    o->l[3] = -s * iby;
-    o->dra = -iay;
-    o->daa = rx * iay * iay;
-    o->dsb = -iby;
-    o->dbb = s * iby * iby;
-    const double c = r + s + x + 1.0;
-    ghess F;
-    cx_status st;
-    if (alpha >= beta) {
-        if ((st = series_hess(&F, rx, c, (alpha - beta) * iay, gc)) != CX_OK)
+    if (gc->len < 2 * GBLOCK) {
+        cx_status st = gcache_extend(gc, 2 * GBLOCK);
+        if (st != CX_OK)
             return st;
-        const double Fe = F.d[0], Fc = F.d[1], Fz = F.d[2], Fee = F.h[0][0], Fec = F.h[0][1],
-                     Fcc = F.h[1][1], Fez = F.h[0][2], Fcz = F.h[1][2], Fzz = F.h[2][2];
-        const double za = by * iay * iay, zb = -iay, zaa = -2.0 * za * iay, zab = iay * iay;
-        o->G = F.v;
-        o->gG[0] = Fe + Fc;
-        o->gG[1] = Fz * za;
-        o->gG[2] = Fc;
-        o->gG[3] = Fz * zb;
-        o->hG[0] = Fee + 2.0 * Fec + Fcc;
-        o->hG[1] = (Fez + Fcz) * za;
-        o->hG[2] = Fec + Fcc;
-        o->hG[3] = (Fez + Fcz) * zb;
-        o->hG[4] = Fzz * za * za + Fz * zaa;
-        o->hG[5] = Fcz * za;
-        o->hG[6] = Fzz * za * zb + Fz * zab;
-        o->hG[7] = Fcc;
-        o->hG[8] = Fcz * zb;
-        o->hG[9] = Fzz * zb * zb;
-        return CX_OK;
     }
-    if ((st = series_hess(&F, s + 1.0, c, (beta - alpha) * iby, gc)) != CX_OK)
-        return st;
-    const double Fe = F.d[0], Fc = F.d[1], Fz = F.d[2], Fee = F.h[0][0], Fec = F.h[0][1],
-                 Fcc = F.h[1][1], Fez = F.h[0][2], Fcz = F.h[1][2], Fzz = F.h[2][2];
-    const double za = -iby, zb = ay * iby * iby, zab = iby * iby, zbb = -2.0 * zb * iby;
-    /* F's gradient and Hessian in the parameters, then the factor rho = (alpha+y)/(beta+y) */
-    const double f[4] = {Fc, Fz * za, Fe + Fc, Fz * zb};
-    const double fH[NSYM] = {Fcc,
-                             Fcz * za,
-                             Fec + Fcc,
-                             Fcz * zb,
-                             Fzz * za * za,
-                             (Fez + Fcz) * za,
-                             Fzz * za * zb + Fz * zab,
-                             Fee + 2.0 * Fec + Fcc,
-                             (Fez + Fcz) * zb,
-                             Fzz * zb * zb + Fz * zbb};
-    const double rho = ay * iby, ra = iby, rb = -rho * iby, rab = -iby * iby,
-                 rbb = 2.0 * rho * iby * iby;
-    const double v = F.v;
-    o->G = rho * v;
-    o->gG[0] = rho * f[0];
-    o->gG[1] = rho * f[1] + v * ra;
-    o->gG[2] = rho * f[2];
-    o->gG[3] = rho * f[3] + v * rb;
-    o->hG[0] = rho * fH[0];
-    o->hG[1] = rho * fH[1] + ra * f[0];
-    o->hG[2] = rho * fH[2];
-    o->hG[3] = rho * fH[3] + rb * f[0];
-    o->hG[4] = rho * fH[4] + 2.0 * ra * f[1];
-    o->hG[5] = rho * fH[5] + ra * f[2];
-    o->hG[6] = rho * fH[6] + ra * f[3] + f[1] * rb + v * rab;
-    o->hG[7] = rho * fH[7];
-    o->hG[8] = rho * fH[8] + rb * f[2];
-    o->hG[9] = rho * fH[9] + 2.0 * rb * f[3] + v * rbb;
+    v4 acc[GBW], zl, zp = {1.0, 1.0, 1.0, 1.0};
+    lanes thr;
+    double zmax = 0.0;
+    for (int q = 0; q < GBW; q++)
+        acc[q] = (v4){0.0, 0.0, 0.0, 0.0};
+    for (int l = 0; l < LANES; l++) {
+        /* z = 0: F = 1 and the multiplier 0 keeps the sums at 0 */
+        zl[l] = z[l];
+        thr[l] = z[l] > 0.0 ? 1e-17 * (1.0 - z[l]) / z[l] : 0.0;
+        zmax = z[l] > zmax ? z[l] : zmax;
+    }
+    for (size_t n = 0;; n += GBLOCK) {
+        cx_status st = gcache_cover(gc, n, zmax);
+        if (st != CX_OK)
+            return st;
+        const double *blk = gc->k + GBW * n;
+        for (int t = 0; t < GBLOCK; t++) {
+            zp *= zl; /* z^(n+t+1) */
+            for (int q = 0; q < GBW; q++)
+                acc[q] += blk[q * GBLOCK + t] * zp;
+        }
+        if (n < GBLOCK)
+            continue;
+        /* a converged lane's multiplier becomes 0: it adds exact zeros from here on */
+        int done = 1;
+        for (int l = 0; l < LANES; l++) {
+            if (blk[GBLOCK - 1] * zp[l] <= thr[l] * (1.0 + acc[0][l]) &&
+                blk[9 * GBLOCK + GBLOCK - 1] * zp[l] <= thr[l] * acc[9][l])
+                zl[l] = 0.0;
+            else
+                done = 0;
+        }
+        if (done)
+            break;
+    }
+    for (int q = 0; q < GBW; q++)
+        for (int l = 0; l < LANES; l++)
+            S[q][l] = acc[q][l];
     return CX_OK;
 }
 
-/* The second derivatives of log D(y) as a symmetric entry m (0 for most). */
-static double side_dl(const pside *o, int m)
+/* One end y (T or tx) of the bracket for the lanes: log D(y) with its gradient l and the four
+ * non-zero second derivatives (r alpha, alpha alpha, s beta, beta beta), and G(y) with its
+ * gradient and Hessian. */
+typedef struct pside {
+    lanes lD, l[4], dra, daa, dsb, dbb;
+    lanes G, gG[4], hG[NSYM];
+} pside;
+
+/* G = rho F(e, c, z) with e and c linear in the parameters and rho = 1 on the alpha >= beta
+ * branch: the chain rule written out entry by entry (most of the Jacobian and of the second
+ * derivatives of z vanish). F's partials from the sums S: F = 1 + S0, F_e = S1, F_c = -S2,
+ * F_z = S3 / z, F_ee = S4, F_ec = -S5, F_cc = S6, F_ez = S7 / z, F_cz = -S8 / z,
+ * F_zz = S9 / z^2 (at z = 0 the first coefficients: a_0, a_0 se_0, a_0 sc_0, 2 a_1). */
+CX_INLINE_ALWAYS static cx_status side_h(pside *o, const double *p, double x, const lanes y,
+                                         gcache *gc)
+{
+    const double r = p[0], alpha = p[1], s = p[2], beta = p[3], rx = r + x;
+    const int up = alpha >= beta;
+    lanes ay, by, iay, iby, z, la, lb;
+    for (int l = 0; l < LANES; l++) {
+        ay[l] = alpha + y[l];
+        by[l] = beta + y[l];
+        iay[l] = 1.0 / ay[l];
+        iby[l] = 1.0 / by[l];
+        z[l] = up ? (alpha - beta) * iay[l] : (beta - alpha) * iby[l];
+    }
+    for (int l = 0; l < LANES; l++) {
+        la[l] = log(ay[l]);
+        lb[l] = log(by[l]);
+    }
+    lanes S[GBW];
+    gcache_renew(gc, up ? rx : s + 1.0, r + s + x + 1.0);
+    cx_status st = series_lanes(S, z, gc);
+    if (st != CX_OK)
+        return st;
+    const double *k0 = gc->k;
+    const double z0[4] = {k0[0], k0[GBLOCK], -k0[2 * GBLOCK], 2.0 * k0[1]};
+    for (int l = 0; l < LANES; l++) {
+        o->lD[l] = -rx * la[l] - s * lb[l];
+        o->l[0][l] = -la[l];
+        o->l[1][l] = -rx * iay[l];
+        o->l[2][l] = -lb[l];
+        o->l[3][l] = -s * iby[l];
+        o->dra[l] = -iay[l];
+        o->daa[l] = rx * iay[l] * iay[l];
+        o->dsb[l] = -iby[l];
+        o->dbb[l] = s * iby[l] * iby[l];
+        const int pos = z[l] > 0.0;
+        const double iz = 1.0 / (pos ? z[l] : 1.0);
+        const double v = 1.0 + S[0][l], Fe = S[1][l], Fc = -S[2][l], Fee = S[4][l], Fec = -S[5][l],
+                     Fcc = S[6][l];
+        const double Fz = pos ? S[3][l] * iz : z0[0], Fez = pos ? S[7][l] * iz : z0[1],
+                     Fcz = pos ? -S[8][l] * iz : z0[2], Fzz = pos ? S[9][l] * iz * iz : z0[3];
+        if (up) {
+            const double za = by[l] * iay[l] * iay[l], zb = -iay[l], zaa = -2.0 * za * iay[l],
+                         zab = iay[l] * iay[l];
+            o->G[l] = v;
+            o->gG[0][l] = Fe + Fc;
+            o->gG[1][l] = Fz * za;
+            o->gG[2][l] = Fc;
+            o->gG[3][l] = Fz * zb;
+            o->hG[0][l] = Fee + 2.0 * Fec + Fcc;
+            o->hG[1][l] = (Fez + Fcz) * za;
+            o->hG[2][l] = Fec + Fcc;
+            o->hG[3][l] = (Fez + Fcz) * zb;
+            o->hG[4][l] = Fzz * za * za + Fz * zaa;
+            o->hG[5][l] = Fcz * za;
+            o->hG[6][l] = Fzz * za * zb + Fz * zab;
+            o->hG[7][l] = Fcc;
+            o->hG[8][l] = Fcz * zb;
+            o->hG[9][l] = Fzz * zb * zb;
+        } else {
+            const double za = -iby[l], zb = ay[l] * iby[l] * iby[l], zab = iby[l] * iby[l],
+                         zbb = -2.0 * zb * iby[l];
+            /* F's gradient and Hessian in the parameters, then the factor rho = (alpha+y)/(beta+y)
+             */
+            const double f0 = Fc, f1 = Fz * za, f2 = Fe + Fc, f3 = Fz * zb;
+            const double rho = ay[l] * iby[l], ra = iby[l], rb = -rho * iby[l],
+                         rab = -iby[l] * iby[l], rbb = 2.0 * rho * iby[l] * iby[l];
+            o->G[l] = rho * v;
+            o->gG[0][l] = rho * f0;
+            o->gG[1][l] = rho * f1 + v * ra;
+            o->gG[2][l] = rho * f2;
+            o->gG[3][l] = rho * f3 + v * rb;
+            o->hG[0][l] = rho * Fcc;
+            o->hG[1][l] = rho * Fcz * za + ra * f0;
+            o->hG[2][l] = rho * (Fec + Fcc);
+            o->hG[3][l] = rho * Fcz * zb + rb * f0;
+            o->hG[4][l] = rho * Fzz * za * za + 2.0 * ra * f1;
+            o->hG[5][l] = rho * (Fez + Fcz) * za + ra * f2;
+            o->hG[6][l] = rho * (Fzz * za * zb + Fz * zab) + ra * f3 + f1 * rb + v * rab;
+            o->hG[7][l] = rho * (Fee + 2.0 * Fec + Fcc);
+            o->hG[8][l] = rho * (Fez + Fcz) * zb + rb * f2;
+            o->hG[9][l] = rho * (Fzz * zb * zb + Fz * zbb) + 2.0 * rb * f3 + v * rbb;
+        }
+    }
+    return CX_OK;
+}
+
+/* The second derivatives of log D(y) at lane l as a symmetric entry m (0 for most). */
+CX_INLINE_ALWAYS static double side_dl(const pside *o, int m, int l)
 {
     switch (m) {
     case 1:
-        return o->dra;
+        return o->dra[l];
     case 4:
-        return o->daa;
+        return o->daa[l];
     case 8:
-        return o->dsb;
+        return o->dsb[l];
     case 9:
-        return o->dbb;
+        return o->dbb[l];
     default:
         return 0.0;
     }
 }
 
-/* Per-frequency constants of the bracket: w = s/k (k = r+s+x) with its two non-zero first
- * derivatives (in r and s) and three non-zero second derivatives (rr, rs, ss). */
+/* Per-frequency constants of the bracket: w = s/k (k = r+s+x) with its first derivatives
+ * (non-zero in r and s) and second derivatives (non-zero in rr, rs, ss). */
 typedef struct pfreq {
     double w, dw[4], hw[NSYM];
 } pfreq;
 
-static void freq_consts(pfreq *q, const double *p, double x)
+CX_INLINE_ALWAYS static void freq_consts(pfreq *q, const double *p, double x)
 {
     const double r = p[0], s = p[2], k = r + s + x, k2 = k * k, k3 = k2 * k;
     memset(q, 0, sizeof *q);
@@ -519,38 +529,60 @@ static void freq_consts(pfreq *q, const double *p, double x)
     q->hw[7] = -2.0 * (r + x) / k3;
 }
 
-/* log B with its gradient and Hessian (natural parameters, hb as NSYM entries) from the two
- * ends. With Q(y) = w G(y): B = D(T) (1 - Q(T)) + D(tx) Q(tx), and
- * hess(D Q) = D [(l l' + dl) Q + l dQ' + dQ l' + hess Q]. */
-static cx_status bracket_h(double *logb, double gb[4], double hb[NSYM], const pfreq *q,
-                           const pside *sT, const pside *sx, double x)
+/* log B with its gradient and Hessian (natural parameters, hb as NSYM entries) for the lanes,
+ * from the two ends. With Q(y) = w G(y): B = D(T) (1 - Q(T)) + D(tx) Q(tx), and
+ * hess(D Q) = D [(l l' + dl) Q + l dQ' + dQ l' + hess Q]. Returns the first lane whose
+ * alive-at-T part lost all precision, or -1. */
+CX_INLINE_ALWAYS static int bracket_h(lanes logb, lanes gb[4], lanes hb[NSYM], const pfreq *q,
+                                      const pside *sT, const pside *sx)
 {
-    const double mx = sx->lD > sT->lD ? sx->lD : sT->lD;
-    const double DT = exp(sT->lD - mx), Dx = exp(sx->lD - mx);
-    const double w = q->w, QT = w * sT->G, Qx = w * sx->G;
-    const double aliveT = DT * (1.0 - QT);
-    if (!(aliveT > 0.0))
-        return cx__error(CX_ERANGE, "Pareto/NBD bracket lost precision (x = %g)", x);
-    const double B = aliveT + Dx * Qx, iB = 1.0 / B;
-    *logb = mx + log(B);
-    double dQT[4], dQx[4];
-    for (int j = 0; j < 4; j++) {
-        dQT[j] = q->dw[j] * sT->G + w * sT->gG[j];
-        dQx[j] = q->dw[j] * sx->G + w * sx->gG[j];
-        gb[j] = (aliveT * sT->l[j] - DT * dQT[j] + Dx * (sx->l[j] * Qx + dQx[j])) * iB;
+    lanes DT, Dx, QT, Qx, aliveT, iB, dQT[4], dQx[4];
+    const double w = q->w;
+    int bad = -1;
+    for (int l = 0; l < LANES; l++) {
+        /* scaled by the larger of D(T), D(tx): one of the two is 1 */
+        const int xbig = sx->lD[l] > sT->lD[l];
+        const double dd = exp(-fabs(sx->lD[l] - sT->lD[l]));
+        DT[l] = xbig ? dd : 1.0;
+        Dx[l] = xbig ? 1.0 : dd;
+        QT[l] = w * sT->G[l];
+        Qx[l] = w * sx->G[l];
+        aliveT[l] = DT[l] * (1.0 - QT[l]);
+        if (!(aliveT[l] > 0.0) && bad < 0)
+            bad = l;
+        const double B = aliveT[l] + Dx[l] * Qx[l];
+        iB[l] = 1.0 / B;
+        logb[l] = (xbig ? sx->lD[l] : sT->lD[l]) + log(B);
     }
+    if (bad >= 0)
+        return bad;
+    for (int j = 0; j < 4; j++)
+        for (int l = 0; l < LANES; l++) {
+            dQT[j][l] = q->dw[j] * sT->G[l] + w * sT->gG[j][l];
+            dQx[j][l] = q->dw[j] * sx->G[l] + w * sx->gG[j][l];
+            gb[j][l] = (aliveT[l] * sT->l[j][l] - DT[l] * dQT[j][l] +
+                        Dx[l] * (sx->l[j][l] * Qx[l] + dQx[j][l])) *
+                       iB[l];
+        }
+#pragma GCC unroll 10
     for (int m = 0; m < NSYM; m++) {
         const int j = SYM_J[m], k = SYM_K[m];
         const double dwg = q->hw[m], dj = q->dw[j], dk = q->dw[k];
-        const double hqT = dwg * sT->G + dj * sT->gG[k] + sT->gG[j] * dk + w * sT->hG[m];
-        const double hqx = dwg * sx->G + dj * sx->gG[k] + sx->gG[j] * dk + w * sx->hG[m];
-        const double llT = sT->l[j] * sT->l[k] + side_dl(sT, m);
-        const double llx = sx->l[j] * sx->l[k] + side_dl(sx, m);
-        const double hT = DT * (llT * (1.0 - QT) - sT->l[j] * dQT[k] - dQT[j] * sT->l[k] - hqT);
-        const double hx = Dx * (llx * Qx + sx->l[j] * dQx[k] + dQx[j] * sx->l[k] + hqx);
-        hb[m] = (hT + hx) * iB - gb[j] * gb[k];
+        for (int l = 0; l < LANES; l++) {
+            const double hqT =
+                dwg * sT->G[l] + dj * sT->gG[k][l] + sT->gG[j][l] * dk + w * sT->hG[m][l];
+            const double hqx =
+                dwg * sx->G[l] + dj * sx->gG[k][l] + sx->gG[j][l] * dk + w * sx->hG[m][l];
+            const double llT = sT->l[j][l] * sT->l[k][l] + side_dl(sT, m, l);
+            const double llx = sx->l[j][l] * sx->l[k][l] + side_dl(sx, m, l);
+            const double hT = DT[l] * (llT * (1.0 - QT[l]) - sT->l[j][l] * dQT[k][l] -
+                                       dQT[j][l] * sT->l[k][l] - hqT);
+            const double hx =
+                Dx[l] * (llx * Qx[l] + sx->l[j][l] * dQx[k][l] + dQx[j][l] * sx->l[k][l] + hqx);
+            hb[m][l] = (hT + hx) * iB[l] - gb[j][l] * gb[k][l];
+        }
     }
-    return CX_OK;
+    return -1;
 }
 
 typedef struct pnbd_ctx {
@@ -564,6 +596,9 @@ typedef struct pnbd_ctx {
  * (natural parameters). */
 #define PNBD_NACC 21
 
+/* The sums over rows lo..hi-1, in groups of LANES rows of one frequency; per-lane partial sums
+ * added in lane order at the end. */
+CX_TARGET_CLONES("avx2", "default")
 static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi)
 {
     const pnbd_ctx *c = vctx;
@@ -571,52 +606,79 @@ static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi
     const double *p = c->p;
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
     const double lgr = c->lgr, dgr = c->dgr, tgr = c->tgr, lalpha = c->lalpha, lbeta = c->lbeta,
-                 head = c->head;
-    double sum = 0.0, g[4] = {0, 0, 0, 0}, h[NSYM] = {0};
-    double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0, cur_tx = NAN;
+                 head = c->head, ra = r / alpha, sb = s / beta;
+    lanes sum = {0}, g[4] = {{0}}, h[NSYM] = {{0}};
+    double cur_x = -1.0, lgx = 0.0, dgx = 0.0, tgx = 0.0;
+    lanes cur_tx;
+    int have_tx = 0;
     gcache gc = GCACHE_INIT;
     pfreq q;
     pside sT, sx;
     cx_status st = CX_OK;
-    for (size_t i = lo; i < hi; i++) {
-        const double x = d->x[i], w = d->w[i], tx = d->tx[i];
+    for (size_t i = lo; i < hi;) {
+        const double x = d->x[i];
+        lanes T, tx, w;
+        size_t nl = 0;
+        for (; nl < LANES && i + nl < hi && d->x[i + nl] == x; nl++) {
+            T[nl] = d->T[i + nl];
+            tx[nl] = d->tx[i + nl];
+            w[nl] = d->w[i + nl];
+        }
+        for (size_t l = nl; l < LANES; l++) { /* padding: the last row again, weight 0 */
+            T[l] = T[nl - 1];
+            tx[l] = tx[nl - 1];
+            w[l] = 0.0;
+        }
         if (x != cur_x) {
             cur_x = x;
-            cur_tx = NAN;
+            have_tx = 0;
             lgx = cx__lgamma(r + x) - lgr;
             dgx = cx__digamma(r + x) - dgr;
             tgx = cx__trigamma(r + x) - tgr;
             freq_consts(&q, p, x);
         }
-        /* the end at tx repeats for customers of the same frequency and recency (all those
-         * without repeat purchases have tx = 0) */
-        if (tx != cur_tx) {
+        /* the end at tx repeats for customers without repeat purchases (tx = 0) */
+        if (!have_tx || memcmp(tx, cur_tx, sizeof tx) != 0) {
             if ((st = side_h(&sx, p, x, tx, &gc)) != CX_OK)
                 break;
-            cur_tx = tx;
+            memcpy(cur_tx, tx, sizeof tx);
+            have_tx = 1;
         }
-        if ((st = side_h(&sT, p, x, d->T[i], &gc)) != CX_OK)
+        if ((st = side_h(&sT, p, x, T, &gc)) != CX_OK)
             break;
-        double lb = 0.0, gb[4], hb[NSYM];
-        if ((st = bracket_h(&lb, gb, hb, &q, &sT, &sx, x)) != CX_OK)
+        lanes lb, gb[4], hb[NSYM];
+        if (bracket_h(lb, gb, hb, &q, &sT, &sx) >= 0) {
+            st = cx__error(CX_ERANGE, "Pareto/NBD bracket lost precision (x = %g)", x);
             break;
-        sum += w * (lgx + head + lb);
-        g[0] += w * (dgx + lalpha + gb[0]);
-        g[1] += w * (r / alpha + gb[1]);
-        g[2] += w * (lbeta + gb[2]);
-        g[3] += w * (s / beta + gb[3]);
-        for (int m = 0; m < NSYM; m++)
-            h[m] += w * hb[m];
-        h[0] += w * tgx;
+        }
+        for (int l = 0; l < LANES; l++) {
+            sum[l] += w[l] * (lgx + head + lb[l]);
+            g[0][l] += w[l] * (dgx + lalpha + gb[0][l]);
+            g[1][l] += w[l] * (ra + gb[1][l]);
+            g[2][l] += w[l] * (lbeta + gb[2][l]);
+            g[3][l] += w[l] * (sb + gb[3][l]);
+            h[0][l] += w[l] * (hb[0][l] + tgx);
+        }
+        for (int m = 1; m < NSYM; m++)
+            for (int l = 0; l < LANES; l++)
+                h[m][l] += w[l] * hb[m][l];
+        i += nl;
     }
     cx__free(gc.k);
     if (st != CX_OK)
         return st;
-    acc[0] = sum;
-    for (int j = 0; j < 4; j++)
-        acc[1 + j] = g[j];
+    double tot[1 + 4 + NSYM] = {0};
+    for (int l = 0; l < LANES; l++) {
+        tot[0] += sum[l];
+        for (int j = 0; j < 4; j++)
+            tot[1 + j] += g[j][l];
+        for (int m = 0; m < NSYM; m++)
+            tot[5 + m] += h[m][l];
+    }
+    for (int j = 0; j < 5; j++)
+        acc[j] = tot[j];
     for (int m = 0; m < NSYM; m++)
-        acc[5 + SYM_J[m] * 4 + SYM_K[m]] = acc[5 + SYM_K[m] * 4 + SYM_J[m]] = h[m];
+        acc[5 + SYM_J[m] * 4 + SYM_K[m]] = acc[5 + SYM_K[m] * 4 + SYM_J[m]] = tot[5 + m];
     return CX_OK;
 }
 

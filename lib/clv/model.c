@@ -392,6 +392,7 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     d->w = cols + 3 * u;
     d->total_w = 0.0;
     d->max_x = max_x;
+    d->wx = NULL;
     if (counting) { /* stable: rows of one frequency keep their order */
         for (size_t i = 0; i < u; i++)
             start[(size_t)rows[i].x + 1]++;
@@ -411,6 +412,99 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
     cx__free(rows);
     *mem = cols;
     return CX_OK;
+}
+
+/* Rows sampled to decide whether compression can pay (every row when there are fewer). */
+#define DISTINCT_SAMPLE 4096
+
+/* Whether the rows look all distinct, judged from DISTINCT_SAMPLE rows at fixed positions (and
+ * the row after each, for data sorted so that repeats are adjacent): at most one repeat in 64
+ * sampled rows. Ages recorded continuously give no repeats; ages on a grid of days repeat
+ * (customers without repeat purchases share (0, 0, T)) and compression then divides the work of
+ * every pass. Depends on the data alone, never on the threads. */
+static int rows_look_distinct(const double *x, const double *tx, const double *T, size_t n,
+                              int *oom)
+{
+    const size_t s = n < DISTINCT_SAMPLE ? n : DISTINCT_SAMPLE, cap = 4 * DISTINCT_SAMPLE;
+    uint32_t *slot = cx__calloc(cap, sizeof *slot);
+    if (!slot) {
+        *oom = 1;
+        return 0;
+    }
+    size_t repeats = 0;
+    for (size_t j = 0; j < s; j++) {
+        const size_t i = s == n ? j : (size_t)((double)j * (double)n / (double)s);
+        const row4 r = {x[i], tx[i], T[i], 1.0};
+        if (i + 1 < n && s < n) {
+            const row4 next = {x[i + 1], tx[i + 1], T[i + 1], 1.0};
+            repeats += row_cmp(&r, &next) == 0;
+        }
+        for (size_t h = row_hash(&r) & (cap - 1);; h = (h + 1) & (cap - 1)) {
+            if (slot[h] == 0) {
+                slot[h] = (uint32_t)i + 1;
+                break;
+            }
+            const size_t k = slot[h] - 1;
+            const row4 o = {x[k], tx[k], T[k], 1.0};
+            if (row_cmp(&o, &r) == 0) {
+                repeats++;
+                break;
+            }
+        }
+    }
+    cx__free(slot);
+    return repeats * 64 <= s;
+}
+
+/* d->wx: the total weight at each frequency 0..max x (into *owned), for the BG/NBD family's
+ * per-frequency tables; left NULL for frequencies beyond CX__CLV_XTAB_MAX. */
+static cx_status attach_freq_weights(cx__clv_data *d, double **owned)
+{
+    *owned = NULL;
+    d->wx = NULL;
+    if (d->max_x > CX__CLV_XTAB_MAX)
+        return CX_OK;
+    double *wx = cx__calloc((size_t)d->max_x + 1, sizeof *wx);
+    if (!wx)
+        return cx__enomem();
+    for (size_t i = 0; i < d->n; i++)
+        wx[(size_t)d->x[i]] += d->w ? d->w[i] : 1.0;
+    d->wx = *owned = wx;
+    return CX_OK;
+}
+
+/* The rows of a BG/NBD or MBG/NBD fit. Where they look all distinct (rows_look_distinct), no
+ * weight is 0 and the frequencies fit the per-frequency tables, the caller's columns are used
+ * as they are (w = weights, NULL for none): a hash table over a million distinct rows costs
+ * more than a pass of the likelihood. Otherwise they are compressed into *mem. *direct says
+ * which. */
+static cx_status bg_rows_data(cx__clv_data *d, double **mem, int *direct, const double *x,
+                              const double *tx, const double *T, const double *w, size_t n)
+{
+    *mem = NULL;
+    *direct = 0;
+    double max_x = 0.0, total_w = 0.0;
+    int zero_w = 0;
+    for (size_t i = 0; i < n; i++)
+        max_x = x[i] > max_x ? x[i] : max_x;
+    if (w)
+        for (size_t i = 0; i < n; i++) {
+            zero_w |= w[i] == 0.0;
+            total_w += w[i];
+        }
+    else
+        total_w = (double)n;
+    int oom = 0;
+    if (!zero_w && max_x <= CX__CLV_XTAB_MAX && n < UINT32_MAX &&
+        rows_look_distinct(x, tx, T, n, &oom)) {
+        const cx__clv_data dd = {n, x, tx, T, w, total_w, max_x, 0, NULL};
+        *d = dd;
+        *direct = 1;
+        return CX_OK;
+    }
+    if (oom)
+        return cx__enomem();
+    return compress(d, mem, x, tx, T, w, n);
 }
 
 typedef struct fit_ctx {
@@ -631,19 +725,21 @@ static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx 
     double *cols = cx__malloc_array(4 * m, sizeof *cols);
     if (!cols)
         return cx__enomem();
-    cx__clv_data sub = {m, cols, cols + m, cols + 2 * m, cols + 3 * m, 0.0, 0.0, d->n_threads};
+    cx__clv_data sub = {m,   cols, cols + m,     cols + 2 * m, cols + 3 * m,
+                        0.0, 0.0,  d->n_threads, NULL};
     for (size_t j = 0; j < m; j++) {
         const size_t i = j * WARM_STEP + WARM_STEP / 2;
         cols[j] = d->x[i];
         cols[m + j] = d->tx[i];
         cols[2 * m + j] = d->T[i];
-        cols[3 * m + j] = d->w[i];
-        sub.total_w += d->w[i];
+        cols[3 * m + j] = d->w ? d->w[i] : 1.0;
+        sub.total_w += cols[3 * m + j];
         if (d->x[i] > sub.max_x)
             sub.max_x = d->x[i];
     }
-    cx_status st = CX_OK;
-    if (sub.max_x > 0) {
+    double *wx = NULL;
+    cx_status st = attach_freq_weights(&sub, &wx);
+    if (st == CX_OK && sub.max_x > 0) {
         fit_ctx sc;
         memset(&sc, 0, sizeof sc);
         sc.info = c->info;
@@ -675,6 +771,7 @@ static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx 
         if (st == CX_ENOTCONV)
             st = CX_OK;
     }
+    cx__free(wx);
     cx__free(cols);
     return st;
 }
@@ -701,10 +798,16 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         return cx__clv_fit_cov(model, x, tx, T, weights, n, opts, NULL, 1);
 
     cx__clv_data d;
-    double *mem = NULL;
-    if ((st = compress(&d, &mem, x, tx, T, weights, n)) != CX_OK)
+    double *mem = NULL, *wx = NULL;
+    int direct = 0;
+    if (kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD)
+        st = bg_rows_data(&d, &mem, &direct, x, tx, T, weights, n);
+    else
+        st = compress(&d, &mem, x, tx, T, weights, n);
+    if (st != CX_OK)
         return st;
-    if ((st = check_identifiable(kind, &d)) != CX_OK) {
+    if ((st = check_identifiable(kind, &d)) != CX_OK ||
+        (st = attach_freq_weights(&d, &wx)) != CX_OK) {
         cx__free(mem);
         return st;
     }
@@ -866,6 +969,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
 done:
     cx_rng_free(rng);
 done_early:
+    cx__free(wx);
     cx__free(mem);
     return st;
 }
@@ -930,7 +1034,7 @@ CX_API cx_status cx_clv_model_loglik(double *out, const cx_clv_model *model, con
         return cx__enomem();
     for (size_t i = 0; i < n; i++) {
         const double one = 1.0, Ti = T ? T[i] : 0.0;
-        cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i], 0};
+        cx__clv_data d = {1, &x[i], &tx[i], &Ti, &one, 1.0, x[i], 0, NULL};
         double pi[CX__CLV_MAXP];
         memcpy(pi, model->p, sizeof pi);
         if (model->cov)

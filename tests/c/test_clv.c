@@ -82,7 +82,7 @@ static void check_gradient(int kind, const double *p, const double *x, const dou
     double w[16];
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 + (double)i;
-    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1};
+    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1, NULL};
     double ll, g[4];
     ck_assert_int_eq(info->ll(&ll, g, p, &d), CX_OK);
     for (size_t j = 0; j < info->np; j++) {
@@ -108,10 +108,17 @@ static void check_hessian(int kind, const double *p, const double *x, const doub
     double w[16];
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0 + (double)i;
-    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1};
+    cx__clv_data d = {n, x, tx, T, w, 0, 0, 1, NULL};
     double ll, g[4], h[16];
     ck_assert(info->llh != NULL);
     ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
+    double ll0, g0[4]; /* the pass with the Hessian gives the plain pass's value and gradient */
+    ck_assert_int_eq(info->ll(&ll0, g0, p, &d), CX_OK);
+    ck_assert_msg(fabs(ll - ll0) <= 1e-12 * fabs(ll0), "%s: loglik %.17g vs %.17g", info->name, ll,
+                  ll0);
+    for (size_t j = 0; j < info->np; j++)
+        ck_assert_msg(fabs(g[j] - g0[j]) <= 1e-10 * (1 + fabs(g0[j])),
+                      "%s: gradient %.17g vs %.17g", info->name, g[j], g0[j]);
     for (int j = 0; j < 4; j++) {
         double pp[4], gp[4], gm[4], lp;
         const double e = 1e-5;
@@ -128,6 +135,37 @@ static void check_hessian(int kind, const double *p, const double *x, const doub
         }
     }
 }
+
+/* BG/NBD and MBG/NBD tabulate the terms of each frequency up to CX__CLV_XTAB_MAX; a larger
+ * frequency sends the whole sum down the row-by-row path. The two paths agree: the six rows
+ * together (row by row) give the log-likelihood, gradient and Hessian of the first five
+ * (tabulated, and checked against differences above) plus those of the last. */
+START_TEST(bg_frequencies_beyond_the_tables)
+{
+    const double big = CX__CLV_XTAB_MAX + 10.0;
+    const double x[] = {0, 1, 2, 7, 26, big}, tx[] = {0, 3.5, 30.43, 20, 30.86, 38},
+                 T[] = {38.86, 30, 38.86, 35, 31, 39}, w[] = {1, 2, 3, 4, 5, 6};
+    const int kinds[2] = {CX_CLV_BGNBD, CX_CLV_MBGNBD};
+    for (int k = 0; k < 2; k++) {
+        const cx__clv_kind_info *info = cx__clv_info(kinds[k]);
+        cx__clv_data all = {6, x, tx, T, w, 21, 0, 1, NULL},
+                     head = {5, x, tx, T, w, 15, 0, 1, NULL},
+                     last = {1, x + 5, tx + 5, T + 5, w + 5, 6, 0, 1, NULL};
+        double l6, l5, l1, g6[4], g5[4], g1[4], h6[16], h5[16], h1[16];
+        ck_assert_int_eq(info->llh(&l6, g6, h6, BG, &all), CX_OK);
+        ck_assert_int_eq(info->llh(&l5, g5, h5, BG, &head), CX_OK);
+        ck_assert_int_eq(info->llh(&l1, g1, h1, BG, &last), CX_OK);
+        ck_assert_msg(fabs(l6 - (l5 + l1)) <= 1e-13 * fabs(l6), "%s: %.17g vs %.17g", info->name,
+                      l6, l5 + l1);
+        for (int j = 0; j < 4; j++)
+            ck_assert_msg(fabs(g6[j] - (g5[j] + g1[j])) <= 1e-12 * (fabs(g5[j]) + fabs(g1[j])),
+                          "%s gradient %d: %.17g vs %.17g", info->name, j, g6[j], g5[j] + g1[j]);
+        for (int j = 0; j < 16; j++)
+            ck_assert_msg(fabs(h6[j] - (h5[j] + h1[j])) <= 1e-12 * (fabs(h5[j]) + fabs(h1[j])),
+                          "%s Hessian %d: %.17g vs %.17g", info->name, j, h6[j], h5[j] + h1[j]);
+    }
+}
+END_TEST
 
 START_TEST(gradients_match_finite_differences)
 {
@@ -147,6 +185,12 @@ START_TEST(gradients_match_finite_differences)
     check_hessian(CX_CLV_PARETO_NBD, pn3, x, tx, T, 6);
     const double pn4[4] = {0.7, 12.0, 0.9, 12.0}; /* alpha = beta: z = 0 */
     check_hessian(CX_CLV_PARETO_NBD, pn4, x, tx, T, 6);
+    /* runs of one frequency longer than a group of rows, with recurring and new recencies */
+    const double rx[] = {0, 0, 0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 3, 3, 9},
+                 rtx[] = {0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 12, 12, 12, 13, 30},
+                 rT[] = {30, 31, 32, 33, 34, 35, 30, 31, 32, 33, 34, 35, 36, 37, 38};
+    check_hessian(CX_CLV_PARETO_NBD, PN, rx, rtx, rT, 15);
+    check_hessian(CX_CLV_PARETO_NBD, pn2, rx, rtx, rT, 15);
     const double bx[] = {0, 2, 6, 3}, btx[] = {0, 4, 6, 5}, bn[] = {6, 6, 6, 6};
     check_gradient(CX_CLV_BGBB, BB, bx, btx, bn, 4);
     const double sx[] = {1, 3, 5, 8}, sc[] = {1, 1, 0, 0};
@@ -820,6 +864,7 @@ Suite *cx_suite_clv(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, loglik_reference_vectors);
     tcase_add_test(t, gradients_match_finite_differences);
+    tcase_add_test(t, bg_frequencies_beyond_the_tables);
     tcase_add_test(t, cdnow_bgnbd_and_pareto_reach_the_optimum);
     tcase_add_test(t, fit_does_not_depend_on_row_order_or_grouping);
     tcase_add_test(t, cdnow_gamma_gamma_and_donations_bgbb);

@@ -103,7 +103,7 @@ static void check_optimum(int kind, double *x, double *tx, double *T, size_t n, 
     ck_assert_ptr_nonnull(w);
     for (size_t i = 0; i < n; i++)
         w[i] = 1.0;
-    cx__clv_data d = {n, x, tx, T, w, (double)n, 0, 1};
+    cx__clv_data d = {n, x, tx, T, w, (double)n, 0, 1, NULL};
     const cx__clv_kind_info *info = cx__clv_info(kind);
     double ll, g[4], h[16];
     ck_assert_int_eq(info->llh(&ll, g, h, p, &d), CX_OK);
@@ -195,6 +195,60 @@ START_TEST(pareto_small_fit_starts_from_bgnbd)
         cx_clv_model_free(m);
         free(x);
     }
+}
+END_TEST
+
+/* BG/NBD and MBG/NBD iterate over the caller's rows as they are when a sample of them shows
+ * no repeats (continuous ages), and compress them otherwise. The same customers given twice
+ * (every row repeated, adjacent or far apart) are compressed back to one row each with weight
+ * 2, and have the same maximum; weights with a zero also take the compression. */
+START_TEST(bg_direct_and_compressed_rows_agree)
+{
+    const size_t n = 5000;
+    double *bx = malloc(9 * n * sizeof *bx), *btx = bx + n, *bT = bx + 2 * n;
+    double *x = bx + 3 * n, *tx = bx + 5 * n, *T = bx + 7 * n, w[5000];
+    ck_assert_ptr_nonnull(bx);
+    synth(bx, btx, bT, n, CX_CLV_BGNBD, 5);
+    const int kinds[2] = {CX_CLV_BGNBD, CX_CLV_MBGNBD};
+    for (int k = 0; k < 2; k++) {
+        double p1[4], p2[4];
+        cx_clv_fit_report r1, r2;
+        cx_clv_model *m = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&m, kinds[k]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_fit(m, bx, btx, bT, NULL, n, NULL), CX_OK);
+        ck_assert_int_eq(cx_clv_model_report(&r1, m), CX_OK);
+        ck_assert_int_eq(cx_clv_model_params(p1, 4, m), CX_OK);
+        ck_assert_uint_eq(r1.n_unique, n); /* the rows as they are */
+        for (int layout = 0; layout < 3; layout++) {
+            /* 0: the second copy after the first; 1: each row next to its copy */
+            for (size_t i = 0; i < n; i++) {
+                const size_t a = layout == 1 ? 2 * i : i, b = layout == 1 ? 2 * i + 1 : n + i;
+                x[a] = x[b] = bx[i];
+                tx[a] = tx[b] = btx[i];
+                T[a] = T[b] = bT[i];
+                w[i] = i == 17 ? 0.0 : 1.0;
+            }
+            if (layout < 2) {
+                ck_assert_int_eq(cx_clv_model_fit(m, x, tx, T, NULL, 2 * n, NULL), CX_OK);
+            } else { /* 2: one weight 0: compressed, and that customer left out */
+                ck_assert_int_eq(cx_clv_model_fit(m, bx, btx, bT, w, n, NULL), CX_OK);
+            }
+            ck_assert_int_eq(cx_clv_model_report(&r2, m), CX_OK);
+            ck_assert_int_eq(cx_clv_model_params(p2, 4, m), CX_OK);
+            ck_assert_uint_eq(r2.n_unique, layout < 2 ? n : n - 1);
+            ck_assert_uint_eq(r2.n_rows, layout < 2 ? 2 * n : n - 1);
+            if (layout == 2)
+                continue;
+            ck_assert_msg(fabs(r2.loglik - 2 * r1.loglik) <= 1e-10 * fabs(r2.loglik),
+                          "%.17g vs twice %.17g", r2.loglik, r1.loglik);
+            for (int j = 0; j < 4; j++)
+                ck_assert_msg(fabs(p2[j] - p1[j]) <= 1e-7 * p1[j],
+                              "%s layout %d p%d: %.12g vs %.12g", cx_clv_kind_name(kinds[k]),
+                              layout, j, p2[j], p1[j]);
+        }
+        cx_clv_model_free(m);
+    }
+    free(bx);
 }
 END_TEST
 
@@ -323,6 +377,7 @@ Suite *cx_suite_clv_speed(void)
     tcase_add_test(t, bgnbd_fit_is_thread_invariant_and_optimal);
     tcase_add_test(t, pareto_fit_is_thread_invariant_and_optimal);
     tcase_add_test(t, pareto_small_fit_starts_from_bgnbd);
+    tcase_add_test(t, bg_direct_and_compressed_rows_agree);
     tcase_add_test(t, hyp2f1_multi_matches_closed_forms);
     tcase_add_test(t, bg_lifetime_value_matches_monthly_sum);
     tcase_add_test(t, set_threads_checks_its_argument);

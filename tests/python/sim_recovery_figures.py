@@ -204,7 +204,7 @@ def bgbb_figures():
     tx = pd.concat(frames)
     end = pd.Timestamp(T.THURSDAY + cal * T.WEEK - 1, unit="s", tz="UTC")
     rfm = clv.summary_data_from_transaction_data(tx[tx.time <= end], "customer", "time",
-                                                 observation_period_end=end, freq="W")
+                                                 observation_period_end=end, freq="W-WED")
     rfm = rfm[rfm["T"] > 0]
     fit = clv.BetaGeoBetaBinomFitter().fit(rfm.frequency, rfm.recency, rfm["T"])
     a, b, g, d = fit.params_.to_numpy()

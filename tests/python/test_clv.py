@@ -114,9 +114,9 @@ def test_pareto_likelihood_and_palive_equal_numerical_integration(params):
 def test_predictions_match_reference_and_integration():
     bg = BetaGeoFitter()
     bg.params_ = [0.243, 4.414, 0.793, 2.426]
-    assert bg.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86)[0] == \
+    assert bg.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86) == \
         pytest.approx(1.226028, rel=1e-6)
-    assert bg.conditional_probability_alive(2, 30.43, 38.86)[0] == pytest.approx(0.7266, abs=1e-4)
+    assert bg.conditional_probability_alive(2, 30.43, 38.86) == pytest.approx(0.7266, abs=1e-4)
     # E[X(t)] by integrating t * pmf is the closed form; pmf sums to 1
     pmf = bg.probability_of_n_purchases_up_to_time(39, np.arange(300))
     assert pmf.sum() == pytest.approx(1, abs=1e-9)
@@ -125,16 +125,16 @@ def test_predictions_match_reference_and_integration():
 
     pn = ParetoNBDFitter()
     pn.params_ = [0.553, 10.578, 0.606, 11.669]
-    assert pn.conditional_expected_number_of_purchases_up_to_time(52, 26, 30.86, 31)[0] == \
+    assert pn.conditional_expected_number_of_purchases_up_to_time(52, 26, 30.86, 31) == \
         pytest.approx(25.4585, abs=1e-4)
     # DERT against scipy integration of the stable form (REFERENCE.md 5.1)
     delta = 0.0027
     r, a, s, b = pn.params_
-    pa = pn.conditional_probability_alive(2, 30.43, 38.86)[0]
+    pa = pn.conditional_probability_alive(2, 30.43, 38.86)
     I = integrate.quad(lambda u: math.exp(-delta * u) * ((b + 38.86) / (b + 38.86 + u)) ** s,
                        0, np.inf, epsrel=1e-12)[0]
     want = pa * (r + 2) / (a + 38.86) * I
-    got = pn.discounted_expected_residual_transactions(2, 30.43, 38.86, math.expm1(delta))[0]
+    got = pn.discounted_expected_residual_transactions(2, 30.43, 38.86, math.expm1(delta))
     assert got == pytest.approx(want, rel=1e-9)
     assert got == pytest.approx(6.4838, abs=1e-4)
     # P(X(t) = n) against scipy integration of the generative story
@@ -408,7 +408,7 @@ def test_covariates_match_scipy_and_are_recovered():
     for i in (0, 17, n - 1):
         own = BetaGeoFitter()
         own.params_ = [r, a * np.exp(-gp * z[i]), A * np.exp(ga * z[i]), B * np.exp(gb * z[i])]
-        assert e[i] == pytest.approx(own.predict(10, 2.0, 30.0, 39.0)[0], rel=1e-12)
+        assert e[i] == pytest.approx(own.predict(10, 2.0, 30.0, 39.0), rel=1e-12)
 
 
 def test_pareto_covariates_zero_equal_plain_fit(cdnow):

@@ -458,7 +458,8 @@ def test_bgbb_recovers_purchase_and_dropout_processes():
     tx = pd.concat(frames)
     end = pd.Timestamp(THURSDAY + cal * WEEK - 1, unit="s", tz="UTC")
     rfm = clv.summary_data_from_transaction_data(tx[tx.time <= end], "customer", "time",
-                                                 observation_period_end=end, freq="W")
+                                                 observation_period_end=end,
+                                                 freq="W-WED")  # weeks from Thursdays
     rfm = rfm[rfm["T"] > 0]
     f = clv.BetaGeoBetaBinomFitter().fit(rfm.frequency, rfm.recency, rfm["T"])
     a, b, g, d = f.params_.to_numpy()

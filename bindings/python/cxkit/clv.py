@@ -21,11 +21,10 @@ __all__ = [
     "ShiftedBetaGeoFitter", "GammaGammaFitter",
     "summary_data_from_transaction_data", "calibration_and_holdout_data", "update_summary",
     "compress_rows", "fit_dask",
-    "plot_frequency_recency_matrix", "plot_probability_alive_matrix", "plot_period_transactions",
-    "plot_calibration_purchases_vs_holdout_purchases",
-]
+]  # and, registered at the end, the functions of clv_utils, clv_plotting and clv_datasets
 
-_SECONDS = {"D": 86400, "H": 3600, "W": 7 * 86400, "min": 60, "T": 60, "S": 1, "s": 1}
+_SECONDS = {"D": 86400, "H": 3600, "h": 3600, "W": 7 * 86400, "min": 60, "T": 60, "S": 1,
+            "s": 1}
 _CLV_FACTOR = {"W": 4.345, "M": 1.0, "D": 30.0, "H": 30.0 * 24}
 
 
@@ -33,6 +32,11 @@ def _col(v, name="column"):
     """A float64 numpy column from a Series, list or array."""
     a = np.ascontiguousarray(np.asarray(v, dtype=float).reshape(-1))
     return a
+
+
+def _expand(values, weights):
+    """values repeated weights times (integer weights; the grouped data of lifetimes)."""
+    return np.repeat(np.asarray(values, dtype=float), np.asarray(weights).astype(int))
 
 
 def _index_of(*vs):
@@ -44,6 +48,18 @@ def _index_of(*vs):
 
 def _wrap(values, index):
     return pd.Series(values, index=index) if index is not None else values
+
+
+def _shaped(values, *inputs):
+    """A result shaped like lifetimes': a Series indexed like the first Series input, a float
+    when every input is a scalar, else a numpy array of the inputs' broadcast shape."""
+    idx = _index_of(*inputs)
+    if idx is not None:
+        return pd.Series(np.asarray(values).reshape(-1), index=idx)
+    if all(np.ndim(v) == 0 for v in inputs if v is not None):
+        return float(np.asarray(values).reshape(-1)[0])
+    shape = np.broadcast_shapes(*[np.shape(v) for v in inputs if v is not None])
+    return np.asarray(values).reshape(shape)
 
 
 def _normal_bounds(est, se, level):
@@ -83,6 +99,18 @@ class _Fitter:
         kind = core.cx_clv_b_kind(self._kind)
         self._model = core.cx_clv_model_new(kind)
         self._fitted = False
+
+    @property
+    def params_names(self) -> list:
+        """Parameter names in lifetimes' order."""
+        return list(self._names)
+
+    def _unload_params(self, *names):
+        """Parameter values by name (lifetimes' helper, used by its plots and user code)."""
+        if not self._fitted:
+            raise ValueError("Model has not been fit yet. Please call the .fit method first.")
+        p = self.params_
+        return [p[n] for n in names]
 
     def set_threads(self, n_threads: int = 0):
         """Threads for fits and predictions (0 = all cores); results are bit-identical for any."""
@@ -165,6 +193,14 @@ class _Fitter:
         return float(core.cx_clv_b_report(8, self._model)[0])
 
     @property
+    def _negative_log_likelihood_(self) -> float:
+        """lifetimes' minimised objective: the mean negative log-likelihood per customer
+        (weights counted) plus the penalty."""
+        w = self.data["weights"].sum() if hasattr(self, "data") else 1.0
+        return -self.log_likelihood_ / float(w) + \
+            self.penalizer_coef * float((self.params_ ** 2).sum())
+
+    @property
     def fit_report_(self) -> dict:
         r = core.cx_clv_b_report(8, self._model)
         keys = ("loglik", "iterations", "evaluations", "grad_norm", "starts_converged", "n_rows",
@@ -241,22 +277,16 @@ class _Fitter:
         n_boot rows with the parameters and the covariate coefficients. Quantiles give
         intervals; see ``predict_interval`` for predictions."""
         origin = getattr(self, "_origin", self)
-        if not hasattr(origin, "data"):
+        if "_fit_args" not in origin.__dict__:
             from .errors import StateError
             raise StateError(-9, "bootstrap needs a model fitted to data: call fit first")
         cached = getattr(origin, "bootstrap_params_", None)
         if cached is not None and getattr(origin, "_boot_key", None) == (n_boot, seed):
             return cached
-        d = origin.data
-        cols = [d.iloc[:, 0], d.iloc[:, 1], d.iloc[:, 2] if d.shape[1] > 2 and
-                d.columns[2] != "weights" else None]
-        w = d["weights"] if "weights" in d else None
+        x, tx, T, w = origin._fit_args[:4]  # the rows the C fit saw
         names = origin._all_names()
-        draws = core.cx_clv_b_bootstrap(
-            n_boot * len(names), origin._model, _col(cols[0]), _col(cols[1]),
-            _col(cols[2]) if cols[2] is not None else np.empty(0),
-            _col(w) if w is not None else np.empty(0), int(n_boot), int(seed),
-            origin.penalizer_coef)
+        draws = core.cx_clv_b_bootstrap(n_boot * len(names), origin._model, x, tx, T, w,
+                                        int(n_boot), int(seed), origin.penalizer_coef)
         origin.bootstrap_params_ = pd.DataFrame(draws.reshape(n_boot, len(names)),
                                                 columns=names)
         origin._boot_key = (n_boot, seed)
@@ -288,15 +318,32 @@ class _Fitter:
         return pd.DataFrame({"estimate": est, "se": se, "lower": lo, "upper": hi}, index=idx)
 
     def _rows(self, what, t, x, tx, T):
-        x, tx = _col(x), _col(tx)
-        T = _col(T) if T is not None else np.empty(0)
+        """One prediction per customer; scalar and array inputs broadcast against each other
+        (as numpy does in lifetimes' formulas)."""
+        if T is not None and np.ndim(T) == 0 and np.ndim(x) == 0 and np.ndim(tx) == 0:
+            x, tx, T = [x], [tx], [T]
+        if T is None:
+            x, tx = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(tx, dtype=float))
+            x, tx, T = _col(x), _col(tx), np.empty(0)
+        else:
+            x, tx, T = (_col(v) for v in np.broadcast_arrays(np.asarray(x, dtype=float),
+                                                             np.asarray(tx, dtype=float),
+                                                             np.asarray(T, dtype=float)))
         return core.cx_clv_b_rows(len(x), self._model, what, float(t), x, tx, T)
 
+    def _store_data(self, columns, weights, index):
+        """lifetimes' ``data``: the fitted columns and a weights column (1 when not given)."""
+        self.data = pd.DataFrame({k: _col(v) for k, v in columns.items()}, index=index)
+        self.data["weights"] = _col(weights) if weights is not None else 1.0
+        self._has_weights = weights is not None
+
     def __repr__(self):
+        name = type(self).__name__
         if not self._fitted:
-            return f"<cxkit.clv.{type(self).__name__}: unfitted>"
-        p = ", ".join(f"{k}: {v:.2f}" for k, v in self.params_.items())
-        return f"<cxkit.clv.{type(self).__name__}: {p}>"
+            return f"<cxkit.clv.{name}>"
+        n = f" fitted with {len(self.data):d} subjects," if hasattr(self, "data") else ""
+        p = ", ".join(f"{k}: {v:.2f}" for k, v in sorted(self.params_.items()))
+        return f"<cxkit.clv.{name}:{n} {p}>"
 
 
 class _ContinuousFitter(_Fitter):
@@ -317,22 +364,26 @@ class _ContinuousFitter(_Fitter):
         same customers in the same order."""
         if purchase_covariates is not None or dropout_covariates is not None:
             self._set_covariates(purchase_covariates, dropout_covariates, len(_col(frequency)))
-        self._fit(frequency, recency, T, weights, n_starts, seed, all_starts)
-        self.data = pd.DataFrame({"frequency": _col(frequency), "recency": _col(recency),
-                                  "T": _col(T)}, index=index)
-        if weights is not None:
-            self.data["weights"] = _col(weights)
+            self._fit(frequency, recency, T, weights, n_starts, seed, all_starts)
+        else:  # customers of age 0 (lifetimes accepts them) carry no information: left out
+            x, tx, TT = _col(frequency), _col(recency), _col(T)
+            w = _col(weights) if weights is not None else None
+            if len(x) == len(tx) == len(TT) and (w is None or len(w) == len(x)):
+                keep = ~((TT == 0) & (x == 0) & (tx == 0))  # else the C call names the column
+                x, tx, TT, w = x[keep], tx[keep], TT[keep], None if w is None else w[keep]
+            self._fit(x, tx, TT, w, n_starts, seed, all_starts)
+        self._store_data({"frequency": frequency, "recency": recency, "T": T}, weights,
+                         index if index is not None else _index_of(frequency, recency, T))
         return self
 
     def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
         """E[Y(t) | frequency, recency, T]: expected purchases in the next t time units."""
-        idx = _index_of(frequency, recency, T)
         if np.ndim(t) > 0:
             t = np.asarray(t, dtype=float)
             out = np.array([self._rows(1, ti, [f], [r], [tt])[0]
                             for ti, f, r, tt in np.broadcast(t, frequency, recency, T)])
-            return _wrap(out, idx)
-        return _wrap(self._rows(1, t, frequency, recency, T), idx)
+            return _shaped(out, frequency, recency, T, t)
+        return _shaped(self._rows(1, t, frequency, recency, T), frequency, recency, T)
 
     predict = conditional_expected_number_of_purchases_up_to_time
 
@@ -410,8 +461,7 @@ class _ContinuousFitter(_Fitter):
 
     def conditional_probability_alive(self, frequency, recency, T):
         """P(alive at T | frequency, recency, T)."""
-        idx = _index_of(frequency, recency, T)
-        return _wrap(self._rows(2, 0.0, frequency, recency, T), idx)
+        return _shaped(self._rows(2, 0.0, frequency, recency, T), frequency, recency, T)
 
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)] for a new customer."""
@@ -440,9 +490,34 @@ class _ContinuousFitter(_Fitter):
         p = self._rows(2, 0.0, f, r, np.full(f.size, float(max_recency)))
         return p.reshape(max_recency + 1, max_frequency + 1)
 
-    def generate_new_data(self, size=1, T=1, seed=0):
+    def _rows(self, what, t, x, tx, T):
+        """As _Fitter._rows; customers of age T = 0 (no history, which the C library refuses)
+        get the answers of a new customer: P(alive) 1, E[Y(t)] = E[X(t)]."""
+        if np.ndim(T) == 0 or core.cx_clv_model_coef_count(self._model) or what not in (1, 2):
+            return super()._rows(what, t, x, tx, T)
+        x, tx, T = (np.asarray(v, dtype=float).reshape(-1)
+                    for v in np.broadcast_arrays(np.asarray(x, dtype=float),
+                                                 np.asarray(tx, dtype=float),
+                                                 np.asarray(T, dtype=float)))
+        born = (T == 0) & (x == 0) & (tx == 0)
+        if not born.any():
+            return super()._rows(what, t, x, tx, T)
+        out = np.empty(len(T))
+        out[born] = 1.0 if what == 2 else self.expected_number_of_purchases_up_to_time(float(t))
+        if (~born).any():
+            out[~born] = super()._rows(what, t, x[~born], tx[~born], T[~born])
+        return out
+
+    def _fitted_ages(self):
+        return _expand(self.data["T"], self.data["weights"])
+
+    def generate_new_data(self, size=1, T=None, seed=0):
         """Synthetic customers from the fitted parameters: DataFrame frequency, recency, T,
-        alive."""
+        alive. Without T, the ages of the fitted customers (as lifetimes; weights expanded,
+        repeated cyclically when size is larger); a scalar T gives every customer that age."""
+        if T is None:
+            T = self._fitted_ages() if hasattr(self, "data") else np.ones(1)
+            T = np.resize(T, size)
         T = np.broadcast_to(np.asarray(T, dtype=float), (size,)).copy()
         out = core.cx_clv_b_sample(3 * size, self._model, T, int(seed)).reshape(3, size)
         return pd.DataFrame({"frequency": out[0], "recency": out[1], "T": T,
@@ -466,10 +541,61 @@ class ParetoNBDFitter(_ContinuousFitter):
     _kind = "pareto"
     _names = ("r", "alpha", "s", "beta")
 
+    def fit(self, frequency, recency, T, weights=None, iterative_fitting=1, initial_params=None,
+            verbose=False, tol=None, index=None, fit_method=None, maxiter=None, n_starts=3,
+            seed=0, all_starts=False, **kwargs):
+        """As BetaGeoFitter.fit, in lifetimes' Pareto/NBD argument order; iterative_fitting
+        > 1 runs that many starts and keeps the best optimum (lifetimes' meaning)."""
+        if iterative_fitting > 1:
+            n_starts, all_starts = max(n_starts, int(iterative_fitting)), True
+        return super().fit(frequency, recency, T, weights=weights, index=index,
+                           n_starts=n_starts, seed=seed, all_starts=all_starts, **kwargs)
+
+    def conditional_probability_of_n_purchases_up_to_time(self, n, t, frequency, recency, T):
+        """P(n purchases in the next t units | frequency, recency, T) (lifetimes' name and
+        argument order).
+
+        Given alive at T, the posterior of the purchase rate is Gamma(r + x, alpha + T) and of
+        the dropout rate Gamma(s, beta + T), independent; a customer alive through t buys
+        NBD(r + x, alpha + T) over t, one dying at tau < t over tau. So
+        P(n) = (1 - P(alive)) [n = 0] + P(alive) (NB_n(t) S(t) + int_0^t NB_n(tau) f(tau) dtau)
+        with S(t) = ((beta+T)/(beta+T+t))^s and f its density; the integral is taken by
+        Gauss-Legendre over 8 panels of 16 nodes."""
+        if core.cx_clv_model_coef_count(self._model):
+            raise core_not_supported("conditional_probability_of_n_purchases_up_to_time with "
+                                     "covariates")
+        from scipy.special import gammaln
+        r, alpha, s, beta = self._unload_params("r", "alpha", "s", "beta")
+        x, tx, TT = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                          for v in (frequency, recency, T)))
+        alive = self._rows(2, 0.0, x, tx, TT)
+        x, TT = x.reshape(-1, 1), TT.reshape(-1, 1)
+        n = float(n)
+        if t <= 0:
+            out = np.where(n == 0, 1.0, 0.0) * np.ones(len(alive))
+            return _shaped(out, frequency, recency, T)
+
+        def log_nb(tau):  # log P(n purchases over tau | alive through tau)
+            k, a = r + x, alpha + TT
+            return (gammaln(k + n) - gammaln(k) - gammaln(n + 1) + k * np.log(a / (a + tau))
+                    + (n * np.log(tau / (a + tau)) if n > 0 else 0.0))
+
+        nodes, wts = np.polynomial.legendre.leggauss(16)
+        edges = np.linspace(0.0, float(t), 9)
+        tau = ((edges[:-1, None] + edges[1:, None]) / 2
+               + (edges[1:, None] - edges[:-1, None]) / 2 * nodes[None, :]).reshape(1, -1)
+        w = (np.diff(edges)[:, None] / 2 * wts[None, :]).reshape(1, -1)
+        b = beta + TT
+        dens = np.exp(np.log(s) + s * np.log(b) - (s + 1) * np.log(b + tau))
+        died = (np.exp(log_nb(tau)) * dens * w).sum(axis=1)
+        survived = np.exp(log_nb(float(t)) + s * np.log(b / (b + t))).reshape(-1)
+        out = alive * (survived + died) + (1 - alive) * (1.0 if n == 0 else 0.0)
+        return _shaped(out, frequency, recency, T)
+
     def discounted_expected_residual_transactions(self, frequency, recency, T, discount_rate):
         """DERT with per-time-unit discount rate d (continuous rate ln(1 + d))."""
-        idx = _index_of(frequency, recency, T)
-        return _wrap(self._rows(3, discount_rate, frequency, recency, T), idx)
+        return _shaped(self._rows(3, discount_rate, frequency, recency, T), frequency, recency,
+                       T)
 
     def discounted_expected_residual_transactions_interval(self, frequency, recency, T,
                                                           discount_rate, level=0.95,
@@ -484,28 +610,32 @@ class BetaGeoBetaBinomFitter(_Fitter):
     _kind = "bgbb"
     _names = ("alpha", "beta", "gamma", "delta")
 
-    def fit(self, frequency, recency, n_periods, weights=None, initial_params=None, verbose=False,
-            tol=None, index=None, n_starts=3, seed=0, **kwargs):
+    def fit(self, frequency, recency, n_periods, weights=None, verbose=False, tol=None,
+            iterative_fitting=1, index=None, fit_method=None, maxiter=None,
+            initial_params=None, n_starts=3, seed=0, **kwargs):
+        """Maximum likelihood on (frequency, recency, n_periods) in lifetimes' argument order;
+        iterative_fitting > 1 runs that many starts and keeps the best optimum, the other
+        optimiser settings of lifetimes are accepted and not used."""
+        if iterative_fitting > 1:
+            n_starts = max(n_starts, int(iterative_fitting))
         self._fit(frequency, recency, n_periods, weights, n_starts, seed)
-        self.data = pd.DataFrame({"frequency": _col(frequency), "recency": _col(recency),
-                                  "n_periods": _col(n_periods)}, index=index)
-        if weights is not None:
-            self.data["weights"] = _col(weights)
+        self._store_data({"frequency": frequency, "recency": recency, "n_periods": n_periods},
+                         weights, index)
         return self
 
     def conditional_expected_number_of_purchases_up_to_time(self, m_periods_in_future, frequency,
                                                             recency, n_periods):
-        idx = _index_of(frequency, recency, n_periods)
-        return _wrap(self._rows(1, m_periods_in_future, frequency, recency, n_periods), idx)
+        return _shaped(self._rows(1, m_periods_in_future, frequency, recency, n_periods),
+                       frequency, recency, n_periods)
 
     def conditional_probability_alive(self, m_periods_in_future, frequency, recency, n_periods):
-        idx = _index_of(frequency, recency, n_periods)
-        return _wrap(self._rows(2, m_periods_in_future, frequency, recency, n_periods), idx)
+        return _shaped(self._rows(2, m_periods_in_future, frequency, recency, n_periods),
+                       frequency, recency, n_periods)
 
     def discounted_expected_residual_transactions(self, frequency, recency, n_periods,
                                                   discount_rate):
-        idx = _index_of(frequency, recency, n_periods)
-        return _wrap(self._rows(3, discount_rate, frequency, recency, n_periods), idx)
+        return _shaped(self._rows(3, discount_rate, frequency, recency, n_periods), frequency,
+                       recency, n_periods)
 
     def predict_interval(self, m_periods_in_future, frequency, recency, n_periods, level=0.95,
                          method="delta", n_boot=200, seed=0):
@@ -561,9 +691,7 @@ class ShiftedBetaGeoFitter(_Fitter):
 
     def fit(self, periods, churned, weights=None, n_starts=3, seed=0):
         self._fit(periods, churned, None, weights, n_starts, seed)
-        self.data = pd.DataFrame({"periods": _col(periods), "churned": _col(churned)})
-        if weights is not None:
-            self.data["weights"] = _col(weights)
+        self._store_data({"periods": periods, "churned": churned}, weights, None)
         return self
 
     def survival_function(self, t):
@@ -597,19 +725,18 @@ class GammaGammaFitter(_Fitter):
     def fit(self, frequency, monetary_value, weights=None, initial_params=None, verbose=False,
             tol=None, index=None, q_constraint=False, n_starts=3, seed=0, **kwargs):
         self._fit(frequency, monetary_value, None, weights, n_starts, seed)
-        self.data = pd.DataFrame({"frequency": _col(frequency),
-                                  "monetary_value": _col(monetary_value)}, index=index)
-        if weights is not None:
-            self.data["weights"] = _col(weights)
+        self._store_data({"frequency": frequency, "monetary_value": monetary_value}, weights,
+                         index if index is not None else _index_of(frequency, monetary_value))
         return self
 
     def conditional_expected_average_profit(self, frequency=None, monetary_value=None):
         """E[M | frequency, mean spend]; without arguments, for the fitted data."""
         if frequency is None:
             frequency, monetary_value = self.data["frequency"], self.data["monetary_value"]
-        idx = _index_of(frequency, monetary_value)
-        f = _col(frequency)
-        return _wrap(core.cx_clv_b_spend(len(f), self._model, f, _col(monetary_value)), idx)
+        f, m = (_col(v) for v in np.broadcast_arrays(np.asarray(frequency, dtype=float),
+                                                     np.asarray(monetary_value, dtype=float)))
+        return _shaped(core.cx_clv_b_spend(len(f), self._model, f, m), frequency,
+                       monetary_value)
 
     def generate_new_data(self, frequency, seed=0):
         """Synthetic mean spends for customers with the given repeat-purchase counts (>= 1):
@@ -633,9 +760,22 @@ class GammaGammaFitter(_Fitter):
         a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
                            margin)
         idx = _index_of(frequency, recency, T, monetary_value)
-        out = core.cx_clv_b_value(len(a[0]), transaction_prediction_model._model, self._model,
-                                  *a)
+        if isinstance(transaction_prediction_model, _Fitter):
+            out = core.cx_clv_b_value(len(a[0]), transaction_prediction_model._model,
+                                      self._model, *a)
+        else:  # any model with lifetimes' predict(t, frequency, recency, T)
+            out = self._clv_of(transaction_prediction_model, *a)
         return _wrap(out, idx).rename("clv") if idx is not None else out
+
+    def _clv_of(self, model, x, tx, T, m, months, per_month, d, margin):
+        """The same sum for a transaction model outside cxkit, through its predict()."""
+        spend = np.asarray(self.conditional_expected_average_profit(x, m), dtype=float)
+        out = np.zeros(len(x))
+        for k in range(1, months + 1):
+            step = (np.asarray(model.predict(k * per_month, x, tx, T), dtype=float)
+                    - np.asarray(model.predict((k - 1) * per_month, x, tx, T), dtype=float))
+            out += margin * spend * step / (1 + d) ** k
+        return out
 
     def customer_lifetime_value_interval(self, transaction_prediction_model, frequency, recency,
                                          T, monetary_value, time=12, discount_rate=0.01,
@@ -673,13 +813,36 @@ class GammaGammaFitter(_Fitter):
 
 
 def _seconds(ts):
-    return (pd.to_datetime(ts).astype("datetime64[ns]").astype("int64") // 10**9)
+    """Epoch seconds of a Series of times (UTC wall time of time-zone aware ones)."""
+    t = pd.to_datetime(ts)
+    if getattr(t.dt, "tz", None) is not None:
+        t = t.dt.tz_convert("UTC").dt.tz_localize(None)
+    return t.astype("datetime64[ns]").astype("int64") // 10**9
+
+
+# pandas' weekly periods 'W-XXX' end on day XXX: days from Thursday (1970-01-01, where the C
+# periods are aligned) to the day after XXX, where they start. 'W' is 'W-SUN' (Monday starts).
+_WEEK_START = {"W-WED": 0, "W-THU": 1, "W-FRI": 2, "W-SAT": 3, "W-SUN": 4, "W-MON": 5,
+               "W-TUE": 6}
 
 
 def _period_seconds(freq):
+    if freq in _WEEK_START:
+        return _SECONDS["W"]
     if freq not in _SECONDS:
-        raise core_not_supported(f"freq '{freq}' (use D, H, W, min or S; months vary in length)")
+        raise core_not_supported(f"freq '{freq}' (use D, H, W, W-XXX, min or S; months vary in "
+                                 "length)")
     return _SECONDS[freq]
+
+
+def _offset(freq):
+    """Seconds subtracted from every time so that periods start where pandas' do."""
+    return _WEEK_START.get("W-SUN" if freq == "W" else freq, 0) * 86400
+
+
+def _stamp(value, datetime_format=None, freq="D"):
+    return int(_seconds(pd.Series([pd.to_datetime(value, format=datetime_format)])).iloc[0]) \
+        - _offset(freq)
 
 
 def core_not_supported(msg):
@@ -694,7 +857,7 @@ _COLUMNS = (("frequency", "CX_RFM_FREQUENCY"), ("recency", "CX_RFM_RECENCY"), ("
             ("duration_holdout", "CX_RFM_DURATION_HOLDOUT"))
 
 
-def _frame(rfm, ids_by_name, name):
+def _frame(rfm, ids_by_name, name, offset=0):
     """DataFrame of a C summary, indexed by the original customer ids."""
     n = core.cx_rfm_rows(rfm)
     rows = core.cx_clv_b_customers(rfm).split("\n") if n else []
@@ -702,7 +865,17 @@ def _frame(rfm, ids_by_name, name):
     cols = {c: core.cx_rfm_get(n, rfm, getattr(core, code)) for c, code in _COLUMNS}
     df = pd.DataFrame(cols, index=index)
     df.attrs["cxkit_rfm"] = (rfm, ids_by_name)
+    df.attrs["cxkit_offset"] = offset
     return df
+
+
+def _sorted(df):
+    """Rows sorted by customer id, as lifetimes returns them (ids that do not sort keep the
+    order of first appearance)."""
+    try:
+        return df.sort_index(kind="stable")
+    except TypeError:
+        return df
 
 
 def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, datetime_format,
@@ -711,54 +884,74 @@ def _summary(transactions, customer_id_col, datetime_col, monetary_value_col, da
     codes, uniques = pd.factorize(transactions[customer_id_col])
     names = np.array([str(u) for u in uniques], dtype=object)
     ids_by_name = dict(zip(names, uniques))
-    times = np.ascontiguousarray(_seconds(dt).to_numpy(), dtype=np.int64)
+    times = np.ascontiguousarray(_seconds(dt).to_numpy() - _offset(freq), dtype=np.int64)
     amounts = (_col(transactions[monetary_value_col]) if monetary_value_col
                else np.empty(0))
     if observation_period_end is None:
         observation_period_end = dt.max()
-    obs = int(_seconds(pd.Series([pd.to_datetime(observation_period_end,
-                                                 format=datetime_format)])).iloc[0])
+    obs = _stamp(observation_period_end, datetime_format, freq)
     cal = 0
     if calibration_period_end is not None:
-        cal = int(_seconds(pd.Series([pd.to_datetime(calibration_period_end,
-                                                     format=datetime_format)])).iloc[0])
+        cal = _stamp(calibration_period_end, datetime_format, freq)
     rfm = core.cx_clv_b_rfm(list(names[codes]), times, amounts, _period_seconds(freq),
                             float(freq_multiplier), obs, cal,
                             1 if calibration_period_end is not None else 0)
-    return _frame(rfm, ids_by_name, customer_id_col), rfm, uniques
+    df = _frame(rfm, ids_by_name, customer_id_col, _offset(freq))
+    return df, (times, codes, uniques, amounts, obs, cal)
+
+
+def _with_first_transaction(df, raw, freq, monetary_value_col, calibrated):
+    """lifetimes' include_first_transaction=True: the first purchase period counts in
+    frequency and in the mean spend (recency and T unchanged)."""
+    times, codes, uniques, amounts, obs, cal = raw
+    out = df.copy()
+    out["frequency"] = df["frequency"] + 1
+    if monetary_value_col:
+        p = _period_seconds(freq)  # calibration: up to its time; else up to the end's period
+        keep = times <= cal if calibrated else times // p <= obs // p
+        total = pd.Series(amounts[keep]).groupby(codes[keep]).sum()
+        total.index = uniques[total.index]
+        out["monetary_value"] = total.reindex(df.index).to_numpy() / out["frequency"]
+    return out
 
 
 def summary_data_from_transaction_data(transactions, customer_id_col, datetime_col,
                                        monetary_value_col=None, datetime_format=None,
                                        observation_period_end=None, freq="D",
-                                       freq_multiplier=1):
-    """lifetimes' RFM summary: frequency, recency, T (and monetary_value) per customer.
+                                       freq_multiplier=1, include_first_transaction=False):
+    """lifetimes' RFM summary: frequency, recency, T (and monetary_value) per customer, rows
+    sorted by customer id.
 
-    Periods are UTC, aligned on 1970-01-01: 'W' weeks start on Thursdays, where pandas' start on
-    Mondays; use freq='D' with freq_multiplier=7 for weeks measured in days (the CDNOW
-    convention)."""
-    df, _, _ = _summary(transactions, customer_id_col, datetime_col, monetary_value_col,
-                        datetime_format, observation_period_end, freq, freq_multiplier)
+    freq is 'D', 'W' (weeks starting on Mondays, as pandas'), 'H'/'h', 'min' or 'S'; calendar
+    months are refused (use 'D' with freq_multiplier=30, or see docs/clv.md). With
+    include_first_transaction=True the first purchase period counts in frequency and in the
+    mean spend, as in lifetimes (do not fit the models to such a summary)."""
+    df, raw = _summary(transactions, customer_id_col, datetime_col, monetary_value_col,
+                       datetime_format, observation_period_end, freq, freq_multiplier)
     cols = ["frequency", "recency", "T"] + (["monetary_value"] if monetary_value_col else [])
-    return df[cols]
+    if include_first_transaction:
+        df = _with_first_transaction(df, raw, freq, monetary_value_col, False)
+    return _sorted(df[cols])
 
 
 def calibration_and_holdout_data(transactions, customer_id_col, datetime_col,
                                  calibration_period_end, observation_period_end=None, freq="D",
                                  freq_multiplier=1, datetime_format=None,
-                                 monetary_value_col=None):
+                                 monetary_value_col=None, include_first_transaction=False):
     """lifetimes' calibration / holdout summary (columns *_cal, frequency_holdout,
-    [monetary_value_holdout], duration_holdout)."""
-    df, _, _ = _summary(transactions, customer_id_col, datetime_col, monetary_value_col,
-                        datetime_format, observation_period_end, freq, freq_multiplier,
-                        calibration_period_end)
+    [monetary_value_holdout], duration_holdout), rows sorted by customer id."""
+    df, raw = _summary(transactions, customer_id_col, datetime_col, monetary_value_col,
+                       datetime_format, observation_period_end, freq, freq_multiplier,
+                       calibration_period_end)
+    if include_first_transaction:
+        df = _with_first_transaction(df, raw, freq, monetary_value_col, True)
     cal = ["frequency", "recency", "T"] + (["monetary_value"] if monetary_value_col else [])
     out = df[cal].rename(columns={c: c + "_cal" for c in cal})
     out["frequency_holdout"] = df["frequency_holdout"]
     if monetary_value_col:
         out["monetary_value_holdout"] = df["monetary_value_holdout"]
     out["duration_holdout"] = df["duration_holdout"]
-    return out
+    return _sorted(out)
 
 
 def update_summary(summary, transactions, customer_id_col, datetime_col, new_observation_end,
@@ -773,6 +966,7 @@ def update_summary(summary, transactions, customer_id_col, datetime_col, new_obs
     error."""
     if "cxkit_rfm" in summary.attrs:
         rfm, ids_by_name = summary.attrs["cxkit_rfm"]
+        offset = summary.attrs.get("cxkit_offset", 0)
     else:
         if observation_period_end is None:
             raise ValueError("summary was not made by cxkit.clv.summary_data_from_transaction_"
@@ -781,7 +975,8 @@ def update_summary(summary, transactions, customer_id_col, datetime_col, new_obs
             if c not in summary:
                 raise ValueError(f"summary has no column {c}")
         ids_by_name = {str(c): c for c in summary.index}
-        obs = int(_seconds(pd.Series([pd.to_datetime(observation_period_end)])).iloc[0])
+        offset = _offset(freq)
+        obs = _stamp(observation_period_end, None, freq)
         m = _col(summary["monetary_value"]) if "monetary_value" in summary else np.empty(0)
         rfm = core.cx_clv_b_rfm_columns(list(ids_by_name), _col(summary["frequency"]),
                                         _col(summary["recency"]), _col(summary["T"]), m,
@@ -792,11 +987,11 @@ def update_summary(summary, transactions, customer_id_col, datetime_col, new_obs
         ids_by_name.setdefault(str(c), c)
     amounts = (_col(transactions[monetary_value_col]) if monetary_value_col
                else np.zeros(len(ids)))
-    end = int(_seconds(pd.Series([pd.to_datetime(new_observation_end)])).iloc[0])
-    core.cx_clv_b_rfm_update(rfm, ids, np.ascontiguousarray(_seconds(dt).to_numpy()), amounts,
-                             end)
-    df = _frame(rfm, ids_by_name, summary.index.name)
-    return df[list(summary.columns)]
+    end = int(_seconds(pd.Series([pd.to_datetime(new_observation_end)])).iloc[0]) - offset
+    core.cx_clv_b_rfm_update(rfm, ids, np.ascontiguousarray(_seconds(dt).to_numpy() - offset),
+                             amounts, end)
+    df = _frame(rfm, ids_by_name, summary.index.name, offset)
+    return _sorted(df[list(summary.columns)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -834,86 +1029,23 @@ def fit_dask(fitter, ddf, frequency_col="frequency", recency_col="recency", T_co
 
 
 # ---------------------------------------------------------------------------------------------
-# Plots (matplotlib imported on use)
+# lifetimes' module layout: cxkit.clv.utils, cxkit.clv.plotting and cxkit.clv.datasets, so that
+# `from lifetimes.X import Y` becomes `from cxkit.clv.X import Y`. The modules live beside this
+# one (clv_utils.py, ...) and are registered under their lifetimes names; their functions are
+# also importable from cxkit.clv directly.
+
+def _register_lifetimes_layout():
+    import sys
+    from . import clv_datasets, clv_plotting, clv_utils
+    here = sys.modules[__name__]
+    for name, mod in (("utils", clv_utils), ("plotting", clv_plotting),
+                      ("datasets", clv_datasets)):
+        sys.modules[f"{__name__}.{name}"] = mod
+        setattr(here, name, mod)
+        for fn in mod.__all__:
+            if not hasattr(here, fn):
+                setattr(here, fn, getattr(mod, fn))
+                __all__.append(fn)
 
 
-def _plt():
-    import matplotlib
-    if matplotlib.get_backend().lower() not in ("agg",) and not hasattr(matplotlib, "_cx_set"):
-        pass
-    import matplotlib.pyplot as plt
-    return plt
-
-
-def plot_period_transactions(model, max_frequency=7, seed=0, ax=None, **kwargs):
-    """lifetimes' check of the fit: customers by number of repeat purchases (0 .. max_frequency,
-    the last bar counting that many or more) in the fitted data and in as many customers
-    simulated from the fitted model with the same ages T."""
-    plt = _plt()
-    d = model.data
-    w = d["weights"].to_numpy() if "weights" in d else np.ones(len(d))
-    T = np.repeat(d["T"].to_numpy(), w.astype(int)) if "weights" in d else d["T"].to_numpy()
-    sim = model.generate_new_data(size=len(T), T=T, seed=seed)
-    bins = np.arange(max_frequency + 1)
-    actual = np.array([w[np.minimum(d["frequency"], max_frequency) == k].sum() for k in bins])
-    simulated = np.array([(np.minimum(sim["frequency"], max_frequency) == k).sum()
-                          for k in bins])
-    ax = ax or plt.gca()
-    ax.bar(bins - 0.2, actual, width=0.4, label="actual", **kwargs)
-    ax.bar(bins + 0.2, simulated, width=0.4, label="model", **kwargs)
-    ax.set_xlabel("number of repeat purchases")
-    ax.set_ylabel("customers")
-    ax.set_title("Frequency of repeat transactions")
-    ax.legend()
-    return ax
-
-
-def plot_frequency_recency_matrix(model, T=1, max_frequency=None, max_recency=None, ax=None,
-                                  **kwargs):
-    """Expected purchases in the next T units over a frequency x recency grid."""
-    plt = _plt()
-    max_frequency = int(max_frequency if max_frequency is not None
-                        else model.data["frequency"].max())
-    max_recency = int(max_recency if max_recency is not None else model.data["T"].max())
-    f, r = np.meshgrid(np.arange(max_frequency + 1), np.arange(max_recency + 1))
-    fr, rr = f.ravel().astype(float), np.where(f.ravel() == 0, 0, r.ravel()).astype(float)
-    z = model._rows(1, T, fr, rr, np.full(fr.size, float(max_recency))).reshape(f.shape)
-    ax = ax or plt.gca()
-    im = ax.imshow(z, aspect="auto", origin="upper", **kwargs)
-    ax.set_xlabel("frequency (repeat purchases)")
-    ax.set_ylabel("recency")
-    ax.set_title(f"Expected purchases in the next {T} time units")
-    plt.colorbar(im, ax=ax)
-    return ax
-
-
-def plot_probability_alive_matrix(model, max_frequency=None, max_recency=None, ax=None,
-                                  **kwargs):
-    """P(alive) over a frequency x recency grid."""
-    plt = _plt()
-    z = model.conditional_probability_alive_matrix(max_frequency, max_recency)
-    ax = ax or plt.gca()
-    im = ax.imshow(z, aspect="auto", origin="upper", vmin=0, vmax=1, **kwargs)
-    ax.set_xlabel("frequency (repeat purchases)")
-    ax.set_ylabel("recency")
-    ax.set_title("Probability customer is alive")
-    plt.colorbar(im, ax=ax)
-    return ax
-
-
-def plot_calibration_purchases_vs_holdout_purchases(model, calibration_holdout_matrix,
-                                                    kind="frequency_cal", n=7, ax=None):
-    """Mean holdout purchases, actual and predicted, grouped by calibration frequency."""
-    plt = _plt()
-    d = calibration_holdout_matrix.copy()
-    d["model_predictions"] = model.conditional_expected_number_of_purchases_up_to_time(
-        d["duration_holdout"].iloc[0], d["frequency_cal"], d["recency_cal"], d["T_cal"])
-    g = d.groupby(kind)[["frequency_holdout", "model_predictions"]].mean().iloc[:n]
-    ax = ax or plt.gca()
-    ax.plot(g.index, g["frequency_holdout"], marker="o", label="actual")
-    ax.plot(g.index, g["model_predictions"], marker="s", label="model")
-    ax.set_xlabel("purchases in calibration period")
-    ax.set_ylabel("average purchases in holdout period")
-    ax.set_title("Actual vs predicted purchases in the holdout period")
-    ax.legend()
-    return ax
+_register_lifetimes_layout()
