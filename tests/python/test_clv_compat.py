@@ -412,6 +412,16 @@ def test_clv_with_any_transaction_model_and_per_month_discounting(bgf, data):
                    for k in range(1, 7))
         np.testing.assert_allclose(c, want, rtol=1e-12)
     from cxkit.clv.utils import customer_lifetime_value
+    # customers of age 0 (first purchase at the end): as new customers, the others unchanged
+    born = gg.customer_lifetime_value(bgf, [0.0, 2.0], [0.0, 30.43], [0.0, 38.86],
+                                      [20.0, 22.35], time=6, discount_rate=0.02, freq="W")
+    new = sum(gg.conditional_expected_average_profit(0, 20.0)
+              * (bgf.expected_number_of_purchases_up_to_time(k * 4.345)
+                 - bgf.expected_number_of_purchases_up_to_time((k - 1) * 4.345)) / 1.02 ** k
+              for k in range(1, 7))
+    assert born[0] == pytest.approx(new, rel=1e-12)
+    assert born[1] == gg.customer_lifetime_value(bgf, [2.0], [30.43], [38.86], [22.35], time=6,
+                                                 discount_rate=0.02, freq="W")[0]
     raw = customer_lifetime_value(bgf, *args, time=6, discount_rate=0.02, freq="W")
     want = sum(d["monetary_value"] * (bgf.predict(k * 4.345, *args[:3])
                                       - bgf.predict((k - 1) * 4.345, *args[:3])) / 1.02 ** k

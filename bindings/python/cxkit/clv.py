@@ -847,11 +847,25 @@ class GammaGammaFitter(_Fitter):
         a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
                            margin, transaction_prediction_model)
         idx = _index_of(frequency, recency, T, monetary_value)
-        if isinstance(transaction_prediction_model, _Fitter):
-            out = core.cx_clv_b_value(len(a[0]), transaction_prediction_model._model,
-                                      self._model, *a)
-        else:  # any model with lifetimes' predict(t, frequency, recency, T)
-            out = self._clv_of(transaction_prediction_model, *a)
+        tm = transaction_prediction_model
+        if not isinstance(tm, _Fitter):  # any model with lifetimes' predict(t, freq., rec., T)
+            out = self._clv_of(tm, *a)
+            return _wrap(out, idx).rename("clv") if idx is not None else out
+        cols, rest = a[:4], a[4:]
+        # customers of age 0 (no history; the C library refuses T = 0): through predict, which
+        # answers them as new customers
+        born = (cols[0] == 0) & (cols[1] == 0) & (cols[2] == 0)
+        if not (born.any() and isinstance(tm, _ContinuousFitter)
+                and not core.cx_clv_model_coef_count(tm._model)):
+            born[:] = False
+        out = np.empty(len(cols[0]))
+        if (~born).any():
+            out[~born] = core.cx_clv_b_value(int((~born).sum()), tm._model, self._model,
+                                             *(c[~born] for c in cols), *rest)
+        if born.any():
+            zero = np.zeros(int(born.sum()))
+            out[born] = self._clv_of(tm, zero, zero, zero, cols[3][born], rest[0],
+                                     _CLV_FACTOR[freq], rest[2], rest[3])
         return _wrap(out, idx).rename("clv") if idx is not None else out
 
     def _clv_of(self, model, x, tx, T, m, months, per_month, d, margin):
