@@ -189,9 +189,11 @@ typedef struct cx_clv_fit_report {
     double grad_norm;   /**< max |gradient| of the objective at the optimum (log-parameters) */
     unsigned starts_converged; /**< how many starts converged */
     size_t n_rows;             /**< customers (sum of weights) */
-    size_t n_unique;           /**< distinct data rows after compression */
-    int converged;             /**< 1 on success */
-    const char *reason;        /**< static text: "converged" or why not */
+    size_t n_unique;    /**< data rows the fit iterated over: the distinct rows after compression
+                             (BG/NBD and MBG/NBD skip the compression when a sample of the rows
+                             shows no repeats, and then count the rows as given) */
+    int converged;      /**< 1 on success */
+    const char *reason; /**< static text: "converged" or why not */
 } cx_clv_fit_report;
 
 /**

@@ -165,71 +165,108 @@ enum {
 /* Rows per chunk of the table path: its per-row scratch stays in the L1 cache. */
 #define CHUNK 256
 
-/* Rows lo..hi-1 (at most CHUNK) of the table path: first every per-row quantity, element by
- * element (vectorised, vmath's logarithm and exponential), then the sums in LANES interleaved
- * lanes (vectorised too: each lane adds its rows in order, so every instruction set gives the
- * same bits). */
+/* Rows lo..hi-1 (at most CHUNK) of the table path, vectorised: first what every row needs
+ * (log(alpha + T)) and the sums of the rows without the e^A4 term (BG/NBD's customers without
+ * repeat purchases, most of a data set: their log-likelihood is A1 + A2 + A3), then the other
+ * rows gathered into a compact list, their log(alpha + t_x), log-sum-exp and its weights, and
+ * their sums. Each sum runs in LANES interleaved lanes, each lane adding its rows in order, so
+ * every instruction set gives the same bits (vmath's logarithm and exponential are exact
+ * operations in a fixed order too). */
 CX_TARGET_CLONES("avx2", "default")
 static void bg_chunk(double (*acc)[LANES], const bg_ctx *c, size_t lo, size_t hi)
 {
     const cx__clv_data *d = c->d;
-    const double *xs = d->x + lo, *txs = d->tx + lo, *Ts = d->T + lo;
+    const double *xs = d->x + lo, *txs = d->tx + lo, *Ts = d->T + lo, *ws = d->w ? d->w + lo : NULL;
     const double r = c->r, alpha = c->alpha, *lcoef = c->lcoef, *ibs = c->ib;
-    const size_t m = hi - lo;
-    double w[CHUNK], rx[CHUNK], lT[CHUNK], ltx[CHUNK], lse[CHUNK], pi[CHUNK], q[CHUNK];
-    double iaT[CHUNK], iax[CHUNK], ib[CHUNK];
-    if (d->w)
+    const int modified = c->modified; /* the e^A4 term: x > 0, or every row for MBG/NBD */
+    const size_t m = hi - lo, mp = (m + LANES - 1) / LANES * LANES;
+    double w0[CHUNK], rx[CHUNK], lT[CHUNK], iaT[CHUNK];
+    int has4[CHUNK];
+    for (size_t i = 0; i < m; i++) {
+        const double aT = alpha + Ts[i];
+        has4[i] = xs[i] > 0.0 || modified;
+        rx[i] = r + xs[i];
+        lT[i] = cx__vm_log(aT);
+        iaT[i] = 1.0 / aT;
+    }
+    if (ws)
         for (size_t i = 0; i < m; i++)
-            w[i] = d->w[lo + i];
+            w0[i] = has4[i] ? 0.0 : ws[i];
     else
         for (size_t i = 0; i < m; i++)
-            w[i] = 1.0;
-    for (size_t i = 0; i < m; i++) {
-        const int k = (int)xs[i];
-        const double rxi = r + xs[i], aT = alpha + Ts[i], ax = alpha + txs[i];
-        const double lTi = cx__vm_log(aT), ltxi = cx__vm_log(ax);
-        const double A3 = -rxi * lTi, A4 = lcoef[k] - rxi * ltxi;
-        const int v_big = A4 > A3;
-        const double e = cx__vm_exp(-fabs(A4 - A3)); /* 0 when A4 = -inf */
-        const double den = 1.0 + e;
-        rx[i] = rxi;
-        lT[i] = lTi;
-        ltx[i] = ltxi;
-        lse[i] = (v_big ? A4 : A3) + cx__vm_log(den); /* e <= 1: absolute error 1e-16 */
-        pi[i] = (v_big ? 1.0 : e) / den;
-        q[i] = (v_big ? e : 1.0) / den;
-        iaT[i] = 1.0 / aT;
-        iax[i] = 1.0 / ax;
-        ib[i] = ibs[k];
-    }
+            w0[i] = has4[i] ? 0.0 : 1.0;
     /* pad to whole lanes with rows of weight 0 (and finite values): they add exact zeros */
-    const size_t mp = (m + LANES - 1) / LANES * LANES;
     for (size_t i = m; i < mp; i++)
-        w[i] = rx[i] = lT[i] = ltx[i] = lse[i] = pi[i] = q[i] = iaT[i] = iax[i] = ib[i] = 0.0;
+        w0[i] = rx[i] = lT[i] = iaT[i] = 0.0;
     double s[S_N][LANES] = {{0}};
     for (size_t i = 0; i < mp; i += LANES)
+        for (int l = 0; l < LANES; l++) { /* pi = 0, q = 1 */
+            const size_t t = i + l;
+            s[S_LL][l] -= w0[t] * rx[t] * lT[t];
+            s[S_G0][l] += w0[t] * lT[t];
+            s[S_G1][l] += w0[t] * rx[t] * iaT[t];
+            s[S_H10][l] += w0[t] * iaT[t];
+            s[S_H11][l] += w0[t] * rx[t] * iaT[t] * iaT[t];
+        }
+    /* the rows with both terms, compacted */
+    size_t idx[CHUNK], nc = 0;
+    for (size_t i = 0; i < m; i++) {
+        idx[nc] = i;
+        nc += (size_t)has4[i];
+    }
+    const size_t ncp = (nc + LANES - 1) / LANES * LANES;
+    double w[CHUNK], crx[CHUNK], clT[CHUNK], ciaT[CHUNK], ax[CHUNK], lc[CHUNK], ib[CHUNK];
+    for (size_t j = 0; j < nc; j++) {
+        const size_t i = idx[j];
+        const int k = (int)xs[i];
+        w[j] = ws ? ws[i] : 1.0;
+        crx[j] = rx[i];
+        clT[j] = lT[i];
+        ciaT[j] = iaT[i];
+        ax[j] = alpha + txs[i];
+        lc[j] = lcoef[k];
+        ib[j] = ibs[k];
+    }
+    for (size_t j = nc; j < ncp; j++) { /* padding: weight 0, finite values */
+        w[j] = crx[j] = clT[j] = ciaT[j] = lc[j] = ib[j] = 0.0;
+        ax[j] = 1.0;
+    }
+    double ltx[CHUNK], lse[CHUNK], pi[CHUNK], q[CHUNK], iax[CHUNK];
+    for (size_t j = 0; j < ncp; j++) {
+        const double ltxj = cx__vm_log(ax[j]);
+        const double A3 = -crx[j] * clT[j], A4 = lc[j] - crx[j] * ltxj;
+        const int v_big = A4 > A3;
+        const double e = cx__vm_exp(-fabs(A4 - A3));
+        const double den = 1.0 + e, iden = 1.0 / den;
+        ltx[j] = ltxj;
+        lse[j] = (v_big ? A4 : A3) + cx__vm_log(den); /* e <= 1: absolute error 1e-16 */
+        pi[j] = v_big ? iden : e * iden;
+        q[j] = v_big ? e * iden : iden;
+        iax[j] = 1.0 / ax[j];
+    }
+    for (size_t i = 0; i < ncp; i += LANES)
         for (int l = 0; l < LANES; l++) {
             const size_t t = i + l;
             const double wp = w[t] * pi[t];
             s[S_LL][l] += w[t] * lse[t];
-            s[S_G0][l] += w[t] * (q[t] * lT[t] + pi[t] * ltx[t]);
-            s[S_G1][l] += w[t] * rx[t] * (q[t] * iaT[t] + pi[t] * iax[t]);
+            s[S_G0][l] += w[t] * (q[t] * clT[t] + pi[t] * ltx[t]);
+            s[S_G1][l] += w[t] * crx[t] * (q[t] * ciaT[t] + pi[t] * iax[t]);
             s[S_PI][l] += wp;
             s[S_G3][l] += wp * ib[t];
         }
     if (c->with_hess) {
-        for (size_t i = 0; i < mp; i += LANES)
+        for (size_t i = 0; i < ncp; i += LANES)
             for (int l = 0; l < LANES; l++) {
                 const size_t t = i + l;
                 const double wp = w[t] * pi[t];
-                s[S_H10][l] += w[t] * (q[t] * iaT[t] + pi[t] * iax[t]);
-                s[S_H11][l] += w[t] * rx[t] * (q[t] * iaT[t] * iaT[t] + pi[t] * iax[t] * iax[t]);
+                s[S_H10][l] += w[t] * (q[t] * ciaT[t] + pi[t] * iax[t]);
+                s[S_H11][l] += w[t] * crx[t] * (q[t] * ciaT[t] * ciaT[t] + pi[t] * iax[t] * iax[t]);
                 s[S_H33][l] += wp * ib[t] * ib[t];
             }
-        for (size_t i = 0; i < mp; i += LANES)
+        for (size_t i = 0; i < ncp; i += LANES)
             for (int l = 0; l < LANES; l++) {
                 const size_t t = i + l;
-                const double d0 = lT[t] - ltx[t], d1 = rx[t] * (iaT[t] - iax[t]), d3 = -ib[t];
+                const double d0 = clT[t] - ltx[t], d1 = crx[t] * (ciaT[t] - iax[t]), d3 = -ib[t];
                 const double pq = w[t] * pi[t] * q[t];
                 s[S_PQ][l] += pq;
                 s[S_PQ0][l] += pq * d0;

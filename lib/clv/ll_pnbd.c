@@ -622,7 +622,7 @@ static cx_status pnbd_rows_h(double *acc, const void *vctx, size_t lo, size_t hi
         for (; nl < LANES && i + nl < hi && d->x[i + nl] == x; nl++) {
             T[nl] = d->T[i + nl];
             tx[nl] = d->tx[i + nl];
-            w[nl] = d->w[i + nl];
+            w[nl] = d->w ? d->w[i + nl] : 1.0; /* no weights: 1 each */
         }
         for (size_t l = nl; l < LANES; l++) { /* padding: the last row again, weight 0 */
             T[l] = T[nl - 1];
@@ -694,7 +694,7 @@ static cx_status pnbd_rows(double *acc, const void *vctx, size_t lo, size_t hi)
     double cur_x = -1.0, lgx = 0.0, dgx = 0.0;
     gcache gc = GCACHE_INIT;
     for (size_t i = lo; i < hi; i++) {
-        const double x = d->x[i], w = d->w[i];
+        const double x = d->x[i], w = d->w ? d->w[i] : 1.0;
         if (x != cur_x) {
             cur_x = x;
             lgx = cx__lgamma(r + x) - lgr;
@@ -752,7 +752,7 @@ cx_status cx__llh_pnbd(double *ll, double *grad, double *hess, const double *p,
     /* the head r log alpha + s log beta (its weights sum to the total weight) */
     double tw = 0.0;
     for (size_t i = 0; i < d->n; i++)
-        tw += d->w[i];
+        tw += d->w ? d->w[i] : 1.0;
     h[0 * 4 + 1] += tw / alpha;
     h[1 * 4 + 0] += tw / alpha;
     h[1 * 4 + 1] -= tw * r / (alpha * alpha);

@@ -166,15 +166,19 @@ static int is_int(double v)
 #define BAD(col, i, ...) cx__error_param(CX_EINVAL, col, __VA_ARGS__)
 
 /* Whether every row of a BG/NBD, MBG/NBD or Pareto/NBD data set is valid: one branch-free pass
- * (it bounds predictions for every customer otherwise; the integer test avoids floor(), a call
- * on baseline x86-64). The row-by-row checks below then only run to name a bad value. */
+ * that vectorises (it bounds predictions for every customer otherwise; the integer test avoids
+ * floor(), a call on baseline x86-64). The row-by-row checks below then only run to name a bad
+ * value. */
+CX_TARGET_CLONES("avx2", "default")
 static int continuous_rows_ok(const double *x, const double *tx, const double *T, const double *w,
                               size_t n)
 {
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
         const double xi = x[i], ti = tx[i], Ti = T[i];
-        const int xint = xi >= 0 && xi < 4e15 && (double)(long long)xi == xi;
+        /* below 2^52, adding and subtracting 2^52 rounds to an integer (vectorises, unlike a
+         * conversion to a 64-bit integer) */
+        const int xint = (xi >= 0) & (xi < 4e15) & ((xi + 0x1p52) - 0x1p52 == xi);
         ok &= xint & (Ti > 0) & (Ti <= DBL_MAX) & (ti >= 0) & (ti <= Ti) & ((xi != 0) | (ti == 0));
     }
     for (size_t i = 0; w && i < n; i++)
@@ -415,7 +419,7 @@ static cx_status compress(cx__clv_data *d, double **mem, const double *x, const 
 }
 
 /* Rows sampled to decide whether compression can pay (every row when there are fewer). */
-#define DISTINCT_SAMPLE 4096
+#define DISTINCT_SAMPLE 1024
 
 /* Whether the rows look all distinct, judged from DISTINCT_SAMPLE rows at fixed positions (and
  * the row after each, for data sorted so that repeats are adjacent): at most one repeat in 64
@@ -464,11 +468,27 @@ static cx_status attach_freq_weights(cx__clv_data *d, double **owned)
     d->wx = NULL;
     if (d->max_x > CX__CLV_XTAB_MAX)
         return CX_OK;
-    double *wx = cx__calloc((size_t)d->max_x + 1, sizeof *wx);
+    const size_t len = (size_t)d->max_x + 1;
+    double *wx = cx__calloc(len, sizeof *wx);
     if (!wx)
         return cx__enomem();
-    for (size_t i = 0; i < d->n; i++)
-        wx[(size_t)d->x[i]] += d->w ? d->w[i] : 1.0;
+    if (d->w) {
+        for (size_t i = 0; i < d->n; i++)
+            wx[(size_t)d->x[i]] += d->w[i];
+    } else { /* counts in 4 interleaved tables: most rows share x = 0, and one table would
+              * wait for each increment of the same slot before the next */
+        uint32_t *cnt = cx__calloc(4 * len, sizeof *cnt);
+        if (!cnt) {
+            cx__free(wx);
+            return cx__enomem();
+        }
+        for (size_t i = 0; i < d->n; i++)
+            cnt[(i & 3) * len + (size_t)d->x[i]]++;
+        for (size_t k = 0; k < len; k++)
+            wx[k] = (double)cnt[k] + (double)cnt[len + k] + (double)cnt[2 * len + k] +
+                    (double)cnt[3 * len + k];
+        cx__free(cnt);
+    }
     d->wx = *owned = wx;
     return CX_OK;
 }
@@ -706,8 +726,9 @@ static cx_status proxy_start(double *th, int *have, size_t *evals, const fit_ctx
 /* Data sets of at least WARM_STEP * WARM_MIN distinct rows start from the optimum on every
  * WARM_STEP-th row (smaller subsamples identify Pareto/NBD's dropout parameters too poorly),
  * itself found the same way when that subsample is large enough. */
-#define WARM_MIN  1024
-#define WARM_STEP 8
+#define WARM_MIN     1024
+#define WARM_BG_GTOL 1e-6
+#define WARM_STEP    8
 
 /* A starting point for a large data set: the optimum on every WARM_STEP-th (distinct) row, a
  * sample stratified by frequency since the rows are sorted by it. From there Newton needs two
@@ -757,6 +778,11 @@ static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx 
         o.use_hessian = use_newton(c->info, have_sub);
         if (o.max_iter > WARM_MAX_ITER) /* a subsample that does not identify the model: */
             o.max_iter = WARM_MAX_ITER; /* give up early, the usual starts follow */
+        /* BG/NBD family: the subsample's optimum is a start, off the whole data's by its
+         * sampling error (~1e-2 on the log scale); Newton's last pass to reach a gradient of
+         * 1e-14 on it buys nothing (Pareto/NBD keeps the full tolerance) */
+        if (c->info->kind != CX_CLV_PARETO_NBD && o.gtol < WARM_BG_GTOL)
+            o.gtol = WARM_BG_GTOL;
         if (st == CX_OK)
             st = cx__minimize(t, c->info->np, objective, &sc, &o, &rep);
         if (st == CX_OK || st == CX_ENOTCONV)

@@ -12,7 +12,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pip install failed:\n${out}\n${err}")
 endif()
 execute_process(COMMAND ${py} -c
-  "import cxkit, importlib.metadata as m, os, sys; assert m.version('cxkit') == cxkit.__version__, (m.version('cxkit'), cxkit.__version__); assert os.path.dirname(cxkit.__file__).startswith(sys.prefix), cxkit.__file__; assert os.path.exists(os.path.join(os.path.dirname(cxkit.__file__), 'py.typed')); print('installed cxkit', cxkit.__version__, 'in', cxkit.__file__)"
+  "import cxkit, importlib.metadata as m, os, sys; assert m.version('cxkit') == cxkit.__version__, (m.version('cxkit'), cxkit.__version__); assert os.path.dirname(cxkit.__file__).startswith(sys.prefix), cxkit.__file__; assert os.path.exists(os.path.join(os.path.dirname(cxkit.__file__), 'py.typed')); from cxkit.clv.datasets import load_donations; assert len(load_donations()) == 22; print('installed cxkit', cxkit.__version__, 'in', cxkit.__file__)"
   WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message(STATUS "${out}")
 if(NOT rc EQUAL 0)

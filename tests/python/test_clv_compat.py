@@ -301,9 +301,10 @@ def test_fit_accepts_lifetimes_arguments_and_sets_attributes(data):
         assert (m.standard_errors_ > 0).all()
         assert m._unload_params("r", "alpha") == [m.params_["r"], m.params_["alpha"]]
         assert m.params_["r"] == m._unload_params("r")[0]
-        # lifetimes' minimised objective: mean negative log-likelihood per customer
-        assert m._negative_log_likelihood_ == pytest.approx(-m.log_likelihood_ / len(f),
-                                                            rel=1e-12)
+        # lifetimes' minimised objective: the negative log-likelihood per customer (Pareto/NBD:
+        # divided by the mean weight, here the sum)
+        per = 1 if cls is ParetoNBDFitter else len(f)
+        assert m._negative_log_likelihood_ == pytest.approx(-m.log_likelihood_ / per, rel=1e-12)
         assert m.predict == m.conditional_expected_number_of_purchases_up_to_time
     with pytest.raises(ValueError):
         BetaGeoFitter()._unload_params("r")
@@ -574,3 +575,55 @@ def test_every_plot_draws(plt, transaction_data, data):
         plotting.plot_calibration_purchases_vs_holdout_purchases(bgf, cal, kind="nope")
     del fig
     assert math.isfinite(bgf._negative_log_likelihood_)
+
+
+@pytest.mark.parametrize("cls,name", [(BetaGeoFitter, "bg_nll"), (ParetoNBDFitter, "pnbd_nll")])
+def test_penalised_fits_minimise_lifetimes_objective(data, cls, name):
+    """lifetimes' penalised objective, written out with scipy (times divided by max T; BG/NBD
+    the mean over customers, Pareto/NBD the sum) and minimised independently: cxkit's
+    penalised estimates are its minimum, reported in the data's time unit."""
+    from scipy import optimize
+    import test_clv
+    nll = getattr(test_clv, name)
+    x, tx, T = (data[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
+    pen, s = 0.01, T.max()
+    per = len(x) if cls is BetaGeoFitter else 1.0
+
+    def objective(lp):
+        return nll(lp, x, tx / s, T / s) / per + pen * np.sum(np.exp(lp) ** 2)
+
+    res = optimize.minimize(objective, np.zeros(4), method="Nelder-Mead",
+                            options=dict(xatol=1e-10, fatol=1e-12, maxiter=20000, maxfev=40000))
+    res = optimize.minimize(objective, res.x, method="BFGS", options=dict(gtol=1e-9))
+    want = np.exp(res.x)
+    want[1] *= s
+    if cls is ParetoNBDFitter:
+        want[3] *= s
+    m = cls(penalizer_coef=pen).fit(data["frequency"], data["recency"], data["T"])
+    np.testing.assert_allclose(m.params_, want, rtol=2e-4)
+    assert m._negative_log_likelihood_ <= res.fun + 1e-9 * abs(res.fun)
+    # the natural-unit model predicts as a model given those parameters by hand
+    known = cls()
+    known.params_ = m.params_
+    assert m.predict(10, 2, 30.43, 38.86) == pytest.approx(known.predict(10, 2, 30.43, 38.86),
+                                                           rel=1e-12)
+    assert m.conditional_probability_alive(2, 30.43, 38.86) == pytest.approx(
+        known.conditional_probability_alive(2, 30.43, 38.86), rel=1e-12)
+    assert m.expected_number_of_purchases_up_to_time(39) == pytest.approx(
+        known.expected_number_of_purchases_up_to_time(39), rel=1e-12)
+    # log-likelihood in the data's unit: that of the known model on the data
+    assert m.log_likelihood_ == pytest.approx(
+        -test_clv.bg_nll(np.log(m.params_.to_numpy()), x, tx, T) if cls is BetaGeoFitter
+        else -test_clv.pnbd_nll(np.log(m.params_.to_numpy()), x, tx, T), rel=1e-10)
+    # standard errors scale with the time unit: alpha's relative error is unit-free
+    assert m.standard_errors_["alpha"] / m.params_["alpha"] > 0
+    iv = m.predict_interval(10, [2.0], [30.43], [38.86])
+    assert iv["lower"].iloc[0] < iv["estimate"].iloc[0] < iv["upper"].iloc[0]
+    gg = GammaGammaFitter()
+    gg.params_ = {"p": 6.25, "q": 3.74, "v": 15.44}
+    np.testing.assert_allclose(
+        gg.customer_lifetime_value(m, [2.0], [30.43], [38.86], [22.35], freq="W"),
+        gg.customer_lifetime_value(known, [2.0], [30.43], [38.86], [22.35], freq="W"),
+        rtol=1e-12)
+    sim = m.generate_new_data(size=200, T=38.86, seed=3)
+    assert (sim["recency"] <= sim["T"] + 1e-12).all() and sim["recency"].max() > 1

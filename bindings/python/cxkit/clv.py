@@ -11,6 +11,8 @@ convergence failures raised as :class:`cxkit.NotConverged` instead of silent NaN
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -93,12 +95,26 @@ class _Fitter:
 
     _kind = ""
     _names: tuple = ()
+    # lifetimes' penalty units: a penalised BG/NBD, MBG/NBD or Pareto/NBD fit runs in the time
+    # unit where the oldest customer has T = 1 (see _ContinuousFitter.fit). The C model then
+    # holds parameters in that unit; _tscale is the data's time unit per model unit and
+    # _time_params the parameters that scale with it. Everything public is in the data's unit.
+    _tscale = 1.0
+    _time_params: tuple = ()
 
     def __init__(self, penalizer_coef: float = 0.0):
         self.penalizer_coef = float(penalizer_coef)
         kind = core.cx_clv_b_kind(self._kind)
         self._model = core.cx_clv_model_new(kind)
         self._fitted = False
+
+    def _unit(self):
+        """Natural value = model value * _unit(), per parameter."""
+        return np.array([self._tscale if n in self._time_params else 1.0 for n in self._names])
+
+    def _to_model(self, what, t, tx, T):
+        """Prediction inputs in the C model's time unit (identity unless _tscale != 1)."""
+        return t, tx, T
 
     @property
     def params_names(self) -> list:
@@ -123,7 +139,8 @@ class _Fitter:
         """Parameters as a Series (assign a Series, dict or sequence to predict with known
         values)."""
         n = core.cx_clv_model_param_count(self._model)
-        return pd.Series(core.cx_clv_model_params(n, self._model), index=list(self._names))
+        return pd.Series(core.cx_clv_model_params(n, self._model) * self._unit(),
+                         index=list(self._names))
 
     @params_.setter
     def params_(self, values):
@@ -132,13 +149,14 @@ class _Fitter:
         elif isinstance(values, pd.Series):
             values = [values[k] for k in self._names] if set(self._names) <= set(values.index) \
                 else values.values
-        core.cx_clv_model_set_params(self._model, _col(values))
+        core.cx_clv_model_set_params(self._model, _col(values) / self._unit())
         self._fitted = True
 
     @property
     def variance_matrix_(self) -> pd.DataFrame:
         k = len(self._names)
-        v = core.cx_clv_model_vcov(k * k, self._model).reshape(k, k)
+        d = self._unit()
+        v = core.cx_clv_model_vcov(k * k, self._model).reshape(k, k) * np.outer(d, d)
         return pd.DataFrame(v, index=list(self._names), columns=list(self._names))
 
     @property
@@ -147,7 +165,8 @@ class _Fitter:
         their coefficients (``coefs_``), in that order."""
         names = self._all_names()
         k = len(names)
-        v = core.cx_clv_model_vcov_all(k * k, self._model).reshape(k, k)
+        d = np.concatenate([self._unit(), np.ones(k - len(self._names))])
+        v = core.cx_clv_model_vcov_all(k * k, self._model).reshape(k, k) * np.outer(d, d)
         return pd.DataFrame(v, index=names, columns=names)
 
     def _all_names(self):
@@ -166,14 +185,15 @@ class _Fitter:
     def _set_draw(self, row):
         """Parameters (and coefficients) of one bootstrap draw."""
         k = len(self._names)
-        core.cx_clv_model_set_params(self._model, _col(row[:k]))
+        core.cx_clv_model_set_params(self._model, _col(row[:k]) / self._unit())
         if len(row) > k:
             core.cx_clv_model_set_coefs(self._model, _col(row[k:]))
 
     @property
     def standard_errors_(self) -> pd.Series:
         k = len(self._names)
-        return pd.Series(core.cx_clv_model_stderr(k, self._model), index=list(self._names))
+        return pd.Series(core.cx_clv_model_stderr(k, self._model) * self._unit(),
+                         index=list(self._names))
 
     @property
     def confidence_intervals_(self) -> pd.DataFrame:
@@ -188,30 +208,48 @@ class _Fitter:
                              "lower 95% bound": ci["lower 95% bound"],
                              "upper 95% bound": ci["upper 95% bound"]})
 
-    @property
-    def log_likelihood_(self) -> float:
+    def _model_loglik(self) -> float:
         return float(core.cx_clv_b_report(8, self._model)[0])
 
     @property
+    def log_likelihood_(self) -> float:
+        """Log-likelihood at the estimates, in the data's time unit (without the penalty)."""
+        ll = self._model_loglik()
+        if self._tscale != 1.0:  # densities of purchase times: one factor 1/s per purchase
+            x, w = self._fit_args[0], self._fit_args[3]
+            ll -= math.log(self._tscale) * float((x * w).sum() if len(w) else x.sum())
+        return ll
+
+    def _objective_scale(self, n_rows, w_sum):
+        """lifetimes divides the log-likelihood by the weight total (Pareto/NBD: by the mean
+        weight; BG/BB: by the number of rows)."""
+        return 1.0 / w_sum
+
+    @property
     def _negative_log_likelihood_(self) -> float:
-        """lifetimes' minimised objective: the mean negative log-likelihood per customer
-        (weights counted) plus the penalty."""
-        w = self.data["weights"].sum() if hasattr(self, "data") else 1.0
-        return -self.log_likelihood_ / float(w) + \
-            self.penalizer_coef * float((self.params_ ** 2).sum())
+        """lifetimes' minimised objective: the scaled negative log-likelihood plus the penalty
+        on the parameters, both in lifetimes' units."""
+        d = self.data if hasattr(self, "data") else pd.DataFrame({"weights": [1.0]})
+        p = core.cx_clv_model_params(len(self._names), self._model)
+        return -self._model_loglik() * self._objective_scale(len(d), float(d["weights"].sum())) \
+            + self.penalizer_coef * float((p ** 2).sum())
 
     @property
     def fit_report_(self) -> dict:
         r = core.cx_clv_b_report(8, self._model)
         keys = ("loglik", "iterations", "evaluations", "grad_norm", "starts_converged", "n_rows",
                 "n_unique", "converged")
-        return {k: (float(v) if k in ("loglik", "grad_norm") else int(v)) for k, v in zip(keys, r)}
+        out = {k: (float(v) if k in ("loglik", "grad_norm") else int(v)) for k, v in zip(keys, r)}
+        out["loglik"] = self.log_likelihood_
+        return out
 
-    def _fit(self, x, tx, T=None, weights=None, n_starts=3, seed=0, all_starts=False):
+    def _fit(self, x, tx, T=None, weights=None, n_starts=3, seed=0, all_starts=False,
+             penalizer=None):
         x, tx = _col(x), _col(tx)
         T = _col(T) if T is not None else np.empty(0)
         w = _col(weights) if weights is not None else np.empty(0)
-        core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, int(n_starts), int(seed),
+        self._c_penalizer = self.penalizer_coef if penalizer is None else float(penalizer)
+        core.cx_clv_b_fit(self._model, x, tx, T, w, self._c_penalizer, int(n_starts), int(seed),
                           int(bool(all_starts)))
         self._fitted = True
         self.bootstrap_params_ = self._boot_key = None  # draws of an earlier fit are stale
@@ -241,7 +279,8 @@ class _Fitter:
             core.cx_clv_b_set_covariates(self._model, *cov)
         if refit:
             x, tx, T, w, n_starts, seed, all_starts = self._fit_args
-            core.cx_clv_b_fit(self._model, x, tx, T, w, self.penalizer_coef, n_starts, seed,
+            core.cx_clv_b_fit(self._model, x, tx, T, w,
+                              st.get("_c_penalizer", self.penalizer_coef), n_starts, seed,
                               all_starts)
         else:
             core.cx_clv_model_set_params(self._model, _col(params))
@@ -286,7 +325,11 @@ class _Fitter:
         x, tx, T, w = origin._fit_args[:4]  # the rows the C fit saw
         names = origin._all_names()
         draws = core.cx_clv_b_bootstrap(n_boot * len(names), origin._model, x, tx, T, w,
-                                        int(n_boot), int(seed), origin.penalizer_coef)
+                                        int(n_boot), int(seed),
+                                        getattr(origin, "_c_penalizer", origin.penalizer_coef))
+        k = len(origin._names)
+        draws = draws.reshape(n_boot, len(names))
+        draws[:, :k] *= origin._unit()
         origin.bootstrap_params_ = pd.DataFrame(draws.reshape(n_boot, len(names)),
                                                 columns=names)
         origin._boot_key = (n_boot, seed)
@@ -299,9 +342,10 @@ class _Fitter:
     def _interval(self, quantity, t, x, tx, T, level, method, n_boot, seed):
         est = self._rows(quantity, t, x, tx, T)
         if method == "delta":
-            x_, tx_ = _col(x), _col(tx)
-            T_ = _col(T) if T is not None else np.empty(0)
-            se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(t), x_, tx_, T_)
+            tm, txm, Tm = self._to_model(quantity, t, tx, T)
+            x_, tx_ = _col(x), _col(txm)
+            T_ = _col(Tm) if Tm is not None else np.empty(0)
+            se = core.cx_clv_b_stderr(len(x_), self._model, quantity, float(tm), x_, tx_, T_)
             bounds = _logit_bounds if quantity == 2 else _normal_bounds  # P(alive) in [0, 1]
             lo, hi = bounds(est, se, level)
         elif method == "bootstrap":
@@ -322,6 +366,7 @@ class _Fitter:
         (as numpy does in lifetimes' formulas)."""
         if T is not None and np.ndim(T) == 0 and np.ndim(x) == 0 and np.ndim(tx) == 0:
             x, tx, T = [x], [tx], [T]
+        t, tx, T = self._to_model(what, t, tx, T)
         if T is None:
             x, tx = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(tx, dtype=float))
             x, tx, T = _col(x), _col(tx), np.empty(0)
@@ -349,6 +394,27 @@ class _Fitter:
 class _ContinuousFitter(_Fitter):
     """BG/NBD, MBG/NBD and Pareto/NBD share lifetimes' method names."""
 
+    _time_params = ("alpha",)
+
+    def _to_model(self, what, t, tx, T):
+        s = self._tscale
+        if s == 1.0 or T is None:
+            return t, tx, T
+        if what == 1:
+            t = t / s  # horizon
+        elif what == 3:
+            t = (1.0 + t) ** s - 1.0  # discount rate per model time unit
+        return t, np.asarray(tx, dtype=float) / s, np.asarray(T, dtype=float) / s
+
+    def _penalty_weight(self, n_rows, w_sum):
+        """The C penalizer equivalent to lifetimes' (its objective over ours)."""
+        return 1.0
+
+    def _lifetimes_scale(self, T):
+        """lifetimes fits penalised models with times divided by the largest T."""
+        top = float(np.max(T)) if len(T) else 0.0
+        return top if self.penalizer_coef > 0 and top > 0 else 1.0
+
     def fit(self, frequency, recency, T, weights=None, initial_params=None, verbose=False,
             tol=None, index=None, n_starts=3, seed=0, all_starts=False,
             purchase_covariates=None, dropout_covariates=None, **kwargs):
@@ -362,16 +428,18 @@ class _ContinuousFitter(_Fitter):
         alpha exp(-g_p . z), Pareto beta_i = beta exp(-g_d . z), BG/NBD a_i = a exp(g_a . z) and
         b_i = b exp(g_b . z). Coefficients are in ``coefs_``; later predictions must be for the
         same customers in the same order."""
+        x, tx, TT = _col(frequency), _col(recency), _col(T)
+        w = _col(weights) if weights is not None else None
+        self._tscale = s = self._lifetimes_scale(TT)
+        pen = self.penalizer_coef * self._penalty_weight(
+            len(x), float(w.sum()) if w is not None else float(len(x)))
         if purchase_covariates is not None or dropout_covariates is not None:
-            self._set_covariates(purchase_covariates, dropout_covariates, len(_col(frequency)))
-            self._fit(frequency, recency, T, weights, n_starts, seed, all_starts)
-        else:  # customers of age 0 (lifetimes accepts them) carry no information: left out
-            x, tx, TT = _col(frequency), _col(recency), _col(T)
-            w = _col(weights) if weights is not None else None
-            if len(x) == len(tx) == len(TT) and (w is None or len(w) == len(x)):
-                keep = ~((TT == 0) & (x == 0) & (tx == 0))  # else the C call names the column
-                x, tx, TT, w = x[keep], tx[keep], TT[keep], None if w is None else w[keep]
-            self._fit(x, tx, TT, w, n_starts, seed, all_starts)
+            self._set_covariates(purchase_covariates, dropout_covariates, len(x))
+        elif len(x) == len(tx) == len(TT) and (w is None or len(w) == len(x)):
+            # customers of age 0 (lifetimes accepts them) carry no information: left out
+            keep = ~((TT == 0) & (x == 0) & (tx == 0))  # (else the C call names the column)
+            x, tx, TT, w = x[keep], tx[keep], TT[keep], None if w is None else w[keep]
+        self._fit(x, tx / s, TT / s, w, n_starts, seed, all_starts, penalizer=pen)
         self._store_data({"frequency": frequency, "recency": recency, "T": T}, weights,
                          index if index is not None else _index_of(frequency, recency, T))
         return self
@@ -466,7 +534,7 @@ class _ContinuousFitter(_Fitter):
     def expected_number_of_purchases_up_to_time(self, t):
         """E[X(t)] for a new customer."""
         scalar = np.ndim(t) == 0
-        tt = _col(np.atleast_1d(t))
+        tt = _col(np.atleast_1d(t)) / self._tscale
         out = core.cx_clv_b_expected(len(tt), self._model, tt)
         if scalar:
             return float(out[0])
@@ -475,7 +543,7 @@ class _ContinuousFitter(_Fitter):
     def probability_of_n_purchases_up_to_time(self, t, n):
         """P(X(t) = n) for a new customer."""
         tt, nn = np.broadcast_arrays(np.asarray(t, dtype=float), np.asarray(n, dtype=float))
-        out = core.cx_clv_b_pmf(tt.size, self._model, _col(tt), _col(nn))
+        out = core.cx_clv_b_pmf(tt.size, self._model, _col(tt) / self._tscale, _col(nn))
         return float(out[0]) if tt.ndim == 0 else out.reshape(tt.shape)
 
     def conditional_probability_alive_matrix(self, max_frequency=None, max_recency=None):
@@ -519,8 +587,9 @@ class _ContinuousFitter(_Fitter):
             T = self._fitted_ages() if hasattr(self, "data") else np.ones(1)
             T = np.resize(T, size)
         T = np.broadcast_to(np.asarray(T, dtype=float), (size,)).copy()
-        out = core.cx_clv_b_sample(3 * size, self._model, T, int(seed)).reshape(3, size)
-        return pd.DataFrame({"frequency": out[0], "recency": out[1], "T": T,
+        out = core.cx_clv_b_sample(3 * size, self._model, T / self._tscale,
+                                   int(seed)).reshape(3, size)
+        return pd.DataFrame({"frequency": out[0], "recency": out[1] * self._tscale, "T": T,
                              "alive": out[2].astype(int)})
 
 
@@ -540,6 +609,14 @@ class ParetoNBDFitter(_ContinuousFitter):
     """Pareto/NBD (Schmittlein, Morrison & Colombo 1987): parameters r, alpha, s, beta."""
     _kind = "pareto"
     _names = ("r", "alpha", "s", "beta")
+    _time_params = ("alpha", "beta")
+
+    def _penalty_weight(self, n_rows, w_sum):
+        # lifetimes' Pareto/NBD objective divides the log-likelihood by the mean weight
+        return 1.0 / n_rows if n_rows else 1.0
+
+    def _objective_scale(self, n_rows, w_sum):
+        return n_rows / w_sum
 
     def fit(self, frequency, recency, T, weights=None, iterative_fitting=1, initial_params=None,
             verbose=False, tol=None, index=None, fit_method=None, maxiter=None, n_starts=3,
@@ -610,6 +687,9 @@ class BetaGeoBetaBinomFitter(_Fitter):
     _kind = "bgbb"
     _names = ("alpha", "beta", "gamma", "delta")
 
+    def _objective_scale(self, n_rows, w_sum):
+        return 1.0 / n_rows  # lifetimes' BG/BB: the mean over rows of weight x log-likelihood
+
     def fit(self, frequency, recency, n_periods, weights=None, verbose=False, tol=None,
             iterative_fitting=1, index=None, fit_method=None, maxiter=None,
             initial_params=None, n_starts=3, seed=0, **kwargs):
@@ -618,7 +698,11 @@ class BetaGeoBetaBinomFitter(_Fitter):
         optimiser settings of lifetimes are accepted and not used."""
         if iterative_fitting > 1:
             n_starts = max(n_starts, int(iterative_fitting))
-        self._fit(frequency, recency, n_periods, weights, n_starts, seed)
+        n = len(_col(frequency))
+        w_sum = float(_col(weights).sum()) if weights is not None else float(n)
+        # lifetimes' BG/BB penalty sits beside the mean over rows: ours is over customers
+        self._fit(frequency, recency, n_periods, weights, n_starts, seed,
+                  penalizer=self.penalizer_coef * n / w_sum if w_sum > 0 else None)
         self._store_data({"frequency": frequency, "recency": recency, "n_periods": n_periods},
                          weights, index)
         return self
@@ -746,11 +830,14 @@ class GammaGammaFitter(_Fitter):
         return pd.DataFrame({"frequency": out[0], "monetary_value": out[1]})
 
     def _clv_args(self, frequency, recency, T, monetary_value, time, discount_rate, freq,
-                  margin):
+                  margin, model=None):
+        """The C arguments: columns, months, time units per month and rates, in the
+        transaction model's time unit."""
         if freq not in _CLV_FACTOR:
             raise ValueError(f"freq must be one of {sorted(_CLV_FACTOR)}")
-        return (_col(frequency), _col(recency), _col(T), _col(monetary_value), int(time),
-                _CLV_FACTOR[freq], float(discount_rate), float(margin))
+        s = getattr(model, "_tscale", 1.0)
+        return (_col(frequency), _col(recency) / s, _col(T) / s, _col(monetary_value), int(time),
+                _CLV_FACTOR[freq] / s, float(discount_rate), float(margin))
 
     def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T,
                                 monetary_value, time=12, discount_rate=0.01, freq="D",
@@ -758,7 +845,7 @@ class GammaGammaFitter(_Fitter):
         """lifetimes' discrete CLV: monthly increments of expected purchases times expected
         spend, discounted monthly at discount_rate; time in months, freq the unit of recency/T."""
         a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
-                           margin)
+                           margin, transaction_prediction_model)
         idx = _index_of(frequency, recency, T, monetary_value)
         if isinstance(transaction_prediction_model, _Fitter):
             out = core.cx_clv_b_value(len(a[0]), transaction_prediction_model._model,
@@ -786,7 +873,7 @@ class GammaGammaFitter(_Fitter):
         'bootstrap' (percentiles of CLV over paired refits of both models on their data).
         DataFrame estimate, se, lower, upper."""
         a = self._clv_args(frequency, recency, T, monetary_value, time, discount_rate, freq,
-                           margin)
+                           margin, transaction_prediction_model)
         tm, n = transaction_prediction_model, len(a[0])
         est = core.cx_clv_b_value(n, tm._model, self._model, *a)
         if method == "delta":
