@@ -361,10 +361,11 @@ static VEC_INLINE void pnbd_palive_chunk(double *out, unsigned char *slow, const
 
 /* E[Y(t)] / P(alive) without the factor (r+x)(beta+T)/(alpha+T): the closed form in t,
  * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1) (log((beta+T+t)/(beta+T)) at s = 1). */
-static VEC_INLINE double pnbd_time_factor(double s, double beta, double T, double t)
+static VEC_INLINE double pnbd_time_factor(double s, double inv_bT, double t, double inv_s1)
 {
-    const double l1 = cx__vm_log1p(t / (beta + T));
-    const double f = -cx__vm_expm1(-(s - 1) * l1) / (s - 1);
+    /* inv_bT = 1/(beta+T), inv_s1 = 1/(s-1): the divisions once per customer and call */
+    const double l1 = cx__vm_log1p(t * inv_bT);
+    const double f = -cx__vm_expm1(-(s - 1) * l1) * inv_s1;
     return fabs(s - 1.0) < 1e-10 ? l1 : f;
 }
 
@@ -398,7 +399,7 @@ static void pnbd_conditional_clone(double *out, unsigned char *slow, const doubl
     }
     for (size_t i = 0; i < n; i++)
         out[i] = out[i] * (r + x[i]) * (beta + T[i]) / (alpha + T[i]) *
-                 pnbd_time_factor(s, beta, T[i], t);
+                 pnbd_time_factor(s, 1.0 / (beta + T[i]), t, 1.0 / (s - 1));
     flag_nonfinite(slow, out, n);
 }
 
@@ -418,19 +419,21 @@ static void pnbd_clv_clone(double *out, unsigned char *slow, const double *p, co
                            unsigned months, double upm, const double *f)
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double head[LANES], prev[LANES];
+    double head[LANES], prev[LANES], inv[LANES];
+    const double inv_s1 = 1.0 / (s - 1);
     for (size_t lo = 0; lo < n; lo += LANES) {
         const size_t m = n - lo < LANES ? n - lo : LANES;
         double *o = out + lo;
         pnbd_palive_chunk(head, slow + lo, p, x + lo, tx + lo, T + lo, m);
         for (size_t i = 0; i < m; i++) {
             head[i] *= (r + x[lo + i]) * (beta + T[lo + i]) / (alpha + T[lo + i]);
+            inv[i] = 1.0 / (beta + T[lo + i]);
             prev[i] = o[i] = 0.0;
         }
         for (unsigned k = 1; k <= months; k++) {
             const double fk = f[k - 1], t = k * upm;
             for (size_t i = 0; i < m; i++) {
-                const double cur = head[i] * pnbd_time_factor(s, beta, T[lo + i], t);
+                const double cur = head[i] * pnbd_time_factor(s, inv[i], t, inv_s1);
                 o[i] += fk * em[lo + i] * (cur - prev[i]);
                 prev[i] = cur;
             }
