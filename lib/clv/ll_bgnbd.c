@@ -5,10 +5,11 @@
  * The terms that depend on the frequency x alone (A1 + A2 with its derivatives, and the
  * coefficient of e^A4) are tabulated once per evaluation for x = 0..max x, and their sums over
  * the rows are sums over frequencies weighted by the rows' total weight at each frequency; the
- * pass over the rows then only evaluates what depends on T and t_x (two logarithms, one
- * exponential and one logarithm of the log-sum-exp), branch-free, in four interleaved lanes
- * so that the compiler can keep them in vector registers. Frequencies above CX__CLV_XTAB_MAX
- * take the path that evaluates the frequency terms when x changes (rows sorted by x).
+ * pass over the rows then only evaluates what depends on T and t_x (log(alpha + T) for every
+ * row; log(alpha + t_x), one exponential and one logarithm of the log-sum-exp for the rows with
+ * the e^A4 term), branch-free and vectorised (bg_chunk). Frequencies above CX__CLV_XTAB_MAX
+ * take bg_rows, which evaluates the frequency terms when x changes (fast for rows sorted by x,
+ * as the compression leaves them).
  */
 #include <math.h>
 
@@ -25,8 +26,8 @@ typedef struct bg_ctx {
     const double *lcoef, *ib;
 } bg_ctx;
 
-/* Accumulators of one block of rows: [0] log-likelihood, [1..4] gradient and [5..20] Hessian
- * (natural parameters). */
+/* The row-by-row path (frequencies beyond the tables). Accumulators of one block of rows: [0]
+ * log-likelihood, [1..4] gradient and [5..20] Hessian (natural parameters). */
 #define BG_NACC 21
 
 static cx_status bg_rows(double *acc, const void *vctx, size_t lo, size_t hi)

@@ -211,6 +211,28 @@ static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char
     }
 }
 
+/* 2F1(A, b_i; c_i; z_i) for a chunk, where b_i = B and c_i = c0 + x_i: by frequency groups
+ * when `grouped` (hyp_grouped's conditions hold), the rest in lanes. */
+static VEC_INLINE void hyp_rows(double *h, unsigned char *slow, double A, double B, const double *b,
+                                const double *c, double c0, const double *x, const double *z,
+                                size_t n, double nmin, int grouped)
+{
+    double hl[LANES];
+    unsigned char done[LANES], skip[LANES];
+    if (grouped)
+        hyp_grouped(h, done, slow, A, B, c0, x, z, n, nmin);
+    else
+        for (size_t i = 0; i < n; i++)
+            done[i] = 0;
+    for (size_t i = 0; i < n; i++)
+        skip[i] = slow[i] | done[i];
+    hyp_lanes(hl, skip, A, b, c, z, n, nmin);
+    for (size_t i = 0; i < n; i++) {
+        h[i] = done[i] ? h[i] : hl[i];
+        slow[i] = done[i] ? slow[i] : skip[i];
+    }
+}
+
 /* E[Y(t) | x, tx, T] for one chunk: the Euler form of predict.c's bg_conditional,
  * (C/(a-1)) [1 - (1-z)^(a-1) 2F1(A, a-1; C; z)] P(alive) with A = a+b-1+shift-r,
  * C = a+b+x-1+shift, z = t/(alpha+T+t); pa: P(alive) of the rows. */
@@ -220,8 +242,7 @@ static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const
 {
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
     const double A = a + b - 1 + sh - r, B = a - 1;
-    double bv[LANES], c[LANES], z[LANES], h[LANES], hl[LANES];
-    unsigned char done[LANES], skip[LANES];
+    double bv[LANES], c[LANES], z[LANES], h[LANES];
     for (size_t i = 0; i < n; i++) {
         bv[i] = B;
         c[i] = a + b + x[i] - 1 + sh;
@@ -229,19 +250,8 @@ static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const
         /* cx__hyp2f1 would take the Euler side here: leave it to the scalar path */
         slow[i] = (c[i] - A - B < 0.0 && z[i] > 0.5) ? 1 : slow[i];
     }
-    if (A > -1.0 && B > -1.0)
-        hyp_grouped(h, done, slow, A, B, a + b - 1 + sh, x, z, n, fabs(A) + fabs(B));
-    else
-        for (size_t i = 0; i < n; i++)
-            done[i] = 0;
-    /* the rest (large frequencies, parameters outside hyp_grouped) in lanes */
-    for (size_t i = 0; i < n; i++)
-        skip[i] = slow[i] | done[i];
-    hyp_lanes(hl, skip, A, bv, c, z, n, fabs(A) + fabs(B));
-    for (size_t i = 0; i < n; i++) {
-        h[i] = done[i] ? h[i] : hl[i];
-        slow[i] = done[i] ? slow[i] : skip[i];
-    }
+    hyp_rows(h, slow, A, B, bv, c, a + b - 1 + sh, x, z, n, fabs(A) + fabs(B),
+             A > -1.0 && B > -1.0);
     for (size_t i = 0; i < n; i++) {
         const double em1 = cx__vm_expm1((a - 1) * cx__vm_log1p(-z[i]));
         const double bracket = -em1 - ((1.0 + em1) * (h[i] - 1.0));
@@ -351,10 +361,11 @@ static VEC_INLINE void pnbd_palive_chunk(double *out, unsigned char *slow, const
 
 /* E[Y(t)] / P(alive) without the factor (r+x)(beta+T)/(alpha+T): the closed form in t,
  * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1) (log((beta+T+t)/(beta+T)) at s = 1). */
-static VEC_INLINE double pnbd_time_factor(double s, double beta, double T, double t)
+static VEC_INLINE double pnbd_time_factor(double s, double inv_bT, double t, double inv_s1)
 {
-    const double l1 = cx__vm_log1p(t / (beta + T));
-    const double f = -cx__vm_expm1(-(s - 1) * l1) / (s - 1);
+    /* inv_bT = 1/(beta+T), inv_s1 = 1/(s-1): the divisions once per customer and call */
+    const double l1 = cx__vm_log1p(t * inv_bT);
+    const double f = -cx__vm_expm1(-(s - 1) * l1) * inv_s1;
     return fabs(s - 1.0) < 1e-10 ? l1 : f;
 }
 
@@ -388,7 +399,7 @@ static void pnbd_conditional_clone(double *out, unsigned char *slow, const doubl
     }
     for (size_t i = 0; i < n; i++)
         out[i] = out[i] * (r + x[i]) * (beta + T[i]) / (alpha + T[i]) *
-                 pnbd_time_factor(s, beta, T[i], t);
+                 pnbd_time_factor(s, 1.0 / (beta + T[i]), t, 1.0 / (s - 1));
     flag_nonfinite(slow, out, n);
 }
 
@@ -408,19 +419,21 @@ static void pnbd_clv_clone(double *out, unsigned char *slow, const double *p, co
                            unsigned months, double upm, const double *f)
 {
     const double r = p[0], alpha = p[1], s = p[2], beta = p[3];
-    double head[LANES], prev[LANES];
+    double head[LANES], prev[LANES], inv[LANES];
+    const double inv_s1 = 1.0 / (s - 1);
     for (size_t lo = 0; lo < n; lo += LANES) {
         const size_t m = n - lo < LANES ? n - lo : LANES;
         double *o = out + lo;
         pnbd_palive_chunk(head, slow + lo, p, x + lo, tx + lo, T + lo, m);
         for (size_t i = 0; i < m; i++) {
             head[i] *= (r + x[lo + i]) * (beta + T[lo + i]) / (alpha + T[lo + i]);
+            inv[i] = 1.0 / (beta + T[lo + i]);
             prev[i] = o[i] = 0.0;
         }
         for (unsigned k = 1; k <= months; k++) {
             const double fk = f[k - 1], t = k * upm;
             for (size_t i = 0; i < m; i++) {
-                const double cur = head[i] * pnbd_time_factor(s, beta, T[lo + i], t);
+                const double cur = head[i] * pnbd_time_factor(s, inv[i], t, inv_s1);
                 o[i] += fk * em[lo + i] * (cur - prev[i]);
                 prev[i] = cur;
             }
