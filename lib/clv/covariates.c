@@ -245,7 +245,7 @@ static cx_status cov_objective(double *f, double *grad, double *hess, const doub
         memset(grad, 0, dim * sizeof *grad);
     for (size_t i = 0; i < c->n; i++) {
         const double wi = c->w ? c->w[i] : 1.0;
-        if (wi == 0.0)
+        if (wi == 0.0 || c->T[i] == 0.0) /* age 0: likelihood 1, no information */
             continue;
         double pi[CX__CLV_MAXP], g[CX__CLV_MAXP], ll, one = 1.0;
         cx__clv_cov_params(pi, &view, coef, i);
