@@ -115,6 +115,24 @@ void cx__clv_vec_bg_palive(double *out, unsigned char *slow, const double *p, in
 /* the number of terms of a row comes from its argument rounded up to a multiple of 1/ZBINS */
 #define ZBINS 64
 
+/* The per-frequency series coefficients and term counts of hyp_grouped, kept across the chunks
+ * and months of one kernel call (they depend only on the model's parameters, the frequency and
+ * the argument's bin, so reusing them changes no bit). have[v] < 0: frequency v not yet seen. */
+typedef struct hyp_cache {
+    int have[XCAP];
+    int nbin[XCAP][ZBINS + 1];
+    double coef[XCAP][HORNER_MAX + 1];
+} hyp_cache;
+
+/* A cache for one kernel call, or NULL (out of memory: hyp_grouped then works per chunk). */
+static hyp_cache *hyp_cache_new(void)
+{
+    hyp_cache *hc = cx__malloc(sizeof *hc);
+    for (int v = 0; hc && v < XCAP; v++)
+        hc->have[v] = -1;
+    return hc;
+}
+
 /* Terms needed for 2F1(A, B; c; z) at z <= zb, extending coef[] (coef[0..*have] known) as
  * needed: hyp_lanes' stopping rule at zb, but relative to min(1, |sum|) so that it holds at
  * every smaller argument too (terms shrink with z; with one sign after the first term the sum
@@ -149,11 +167,11 @@ static VEC_INLINE int horner_terms(double *coef, int *have, double A, double B, 
  * (and slow[i] = 1 where digits are lost to cancellation). */
 static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char *slow, double A,
                                    double B, double c0, const double *x, const double *z, size_t n,
-                                   double nmin)
+                                   double nmin, hyp_cache *hc)
 {
     uint16_t pos[XCAP + 1], order[LANES];
-    double coef[HORNER_MAX + 1], zg[LANES], hg[LANES], ng[LANES];
-    int nbin[ZBINS + 1];
+    double own_coef[HORNER_MAX + 1], zg[LANES], hg[LANES], ng[LANES];
+    int own_nbin[ZBINS + 1], own_have;
     for (int v = 0; v <= XCAP; v++)
         pos[v] = 0;
     for (size_t i = 0; i < n; i++) {
@@ -174,16 +192,21 @@ static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char
         if (hi == first)
             continue;
         const double c = c0 + v;
-        int have = 0, nmax = -1;
-        coef[0] = 1.0;
-        for (int q = 0; q <= ZBINS; q++)
-            nbin[q] = -2; /* not yet known */
-        size_t m = 0;     /* rows of the group with a known number of terms, packed */
+        int nmax = -1;
+        double *coef = hc ? hc->coef[v] : own_coef;
+        int *nbin = hc ? hc->nbin[v] : own_nbin, *have = hc ? &hc->have[v] : &own_have;
+        if (!hc || *have < 0) {
+            *have = 0;
+            coef[0] = 1.0;
+            for (int q = 0; q <= ZBINS; q++)
+                nbin[q] = -2; /* not yet known */
+        }
+        size_t m = 0; /* rows of the group with a known number of terms, packed */
         for (size_t j = first; j < hi; j++) {
             const size_t i = order[j];
             const int q = (int)ceil(z[i] * ZBINS);
             if (nbin[q] == -2)
-                nbin[q] = horner_terms(coef, &have, A, B, c, (double)q / ZBINS, nmin);
+                nbin[q] = horner_terms(coef, have, A, B, c, (double)q / ZBINS, nmin);
             if (nbin[q] < 0)
                 continue; /* left to the lanes */
             order[first + m] = (uint16_t)i;
@@ -215,12 +238,12 @@ static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char
  * when `grouped` (hyp_grouped's conditions hold), the rest in lanes. */
 static VEC_INLINE void hyp_rows(double *h, unsigned char *slow, double A, double B, const double *b,
                                 const double *c, double c0, const double *x, const double *z,
-                                size_t n, double nmin, int grouped)
+                                size_t n, double nmin, int grouped, hyp_cache *hc)
 {
     double hl[LANES];
     unsigned char done[LANES], skip[LANES];
     if (grouped)
-        hyp_grouped(h, done, slow, A, B, c0, x, z, n, nmin);
+        hyp_grouped(h, done, slow, A, B, c0, x, z, n, nmin, hc);
     else
         for (size_t i = 0; i < n; i++)
             done[i] = 0;
@@ -238,7 +261,7 @@ static VEC_INLINE void hyp_rows(double *h, unsigned char *slow, double A, double
  * C = a+b+x-1+shift, z = t/(alpha+T+t); pa: P(alive) of the rows. */
 static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const double *p,
                                          double sh, double t, const double *x, const double *T,
-                                         const double *pa, size_t n)
+                                         const double *pa, size_t n, hyp_cache *hc)
 {
     const double r = p[0], alpha = p[1], a = p[2], b = p[3];
     const double A = a + b - 1 + sh - r, B = a - 1;
@@ -250,8 +273,8 @@ static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const
         /* cx__hyp2f1 would take the Euler side here: leave it to the scalar path */
         slow[i] = (c[i] - A - B < 0.0 && z[i] > 0.5) ? 1 : slow[i];
     }
-    hyp_rows(h, slow, A, B, bv, c, a + b - 1 + sh, x, z, n, fabs(A) + fabs(B),
-             A > -1.0 && B > -1.0);
+    hyp_rows(h, slow, A, B, bv, c, a + b - 1 + sh, x, z, n, fabs(A) + fabs(B), A > -1.0 && B > -1.0,
+             hc);
     for (size_t i = 0; i < n; i++) {
         const double em1 = cx__vm_expm1((a - 1) * cx__vm_log1p(-z[i]));
         const double bracket = -em1 - ((1.0 + em1) * (h[i] - 1.0));
@@ -262,7 +285,7 @@ static VEC_INLINE void bg_expected_chunk(double *out, unsigned char *slow, const
 CX_TARGET_CLONES("avx2", "default")
 static void bg_conditional_clone(double *out, unsigned char *slow, const double *p, int shift,
                                  double t, const double *x, const double *tx, const double *T,
-                                 size_t n)
+                                 size_t n, hyp_cache *hc)
 {
     const double sh = shift;
     double pa[LANES];
@@ -272,7 +295,7 @@ static void bg_conditional_clone(double *out, unsigned char *slow, const double 
             pa[i] = bg_palive_v(p, x[lo + i], tx[lo + i], T[lo + i], sh);
             slow[lo + i] = 0;
         }
-        bg_expected_chunk(out + lo, slow + lo, p, sh, t, x + lo, T + lo, pa, m);
+        bg_expected_chunk(out + lo, slow + lo, p, sh, t, x + lo, T + lo, pa, m, hc);
     }
     flag_nonfinite(slow, out, n);
 }
@@ -281,15 +304,18 @@ void cx__clv_vec_bg_conditional(double *out, unsigned char *slow, const double *
                                 double t, const double *x, const double *tx, const double *T,
                                 size_t n)
 {
-    bg_conditional_clone(out, slow, p, shift, t, x, tx, T, n);
+    hyp_cache *hc = hyp_cache_new();
+    bg_conditional_clone(out, slow, p, shift, t, x, tx, T, n, hc);
+    cx__free(hc);
 }
 
 /* CLV: sum over months k of f[k-1] em (E[Y(k upm)] - E[Y((k-1) upm)]), month by month in
- * lanes of customers, P(alive) once per customer. */
+ * lanes of customers, P(alive) once per customer, the series coefficients and term counts of
+ * each frequency once per call (hyp_cache). */
 CX_TARGET_CLONES("avx2", "default")
 static void bg_clv_clone(double *out, unsigned char *slow, const double *p, int shift,
                          const double *x, const double *tx, const double *T, const double *em,
-                         size_t n, unsigned months, double upm, const double *f)
+                         size_t n, unsigned months, double upm, const double *f, hyp_cache *hc)
 {
     const double sh = shift;
     double pa[LANES], cur[LANES], prev[LANES];
@@ -303,7 +329,7 @@ static void bg_clv_clone(double *out, unsigned char *slow, const double *p, int 
             sl[i] = 0;
         }
         for (unsigned k = 1; k <= months; k++) {
-            bg_expected_chunk(cur, sl, p, sh, k * upm, x + lo, T + lo, pa, m);
+            bg_expected_chunk(cur, sl, p, sh, k * upm, x + lo, T + lo, pa, m, hc);
             const double fk = f[k - 1];
             for (size_t i = 0; i < m; i++) {
                 o[i] += fk * em[lo + i] * (cur[i] - prev[i]);
@@ -319,7 +345,9 @@ void cx__clv_vec_bg_clv(double *out, unsigned char *slow, const double *p, int s
                         const double *x, const double *tx, const double *T, const double *em,
                         size_t n, unsigned months, double upm, const double *f)
 {
-    bg_clv_clone(out, slow, p, shift, x, tx, T, em, n, months, upm, f);
+    hyp_cache *hc = hyp_cache_new();
+    bg_clv_clone(out, slow, p, shift, x, tx, T, em, n, months, upm, f, hc);
+    cx__free(hc);
 }
 
 /* ---- Pareto/NBD ---- */

@@ -100,6 +100,17 @@ describe("cxkit.clv with lifetimes' names", function()
     end
     local got = gg:customer_lifetime_value(bgf, m.x[1], m.t_x[1], m.T[1], m.zbar[1], 3, 0.02, "W")
     assert.is_true(near(got, by_hand, 1e-12 * by_hand))
+    -- a customer of age 0 is valued as a new customer, the others as before
+    local two = gg:customer_lifetime_value(bgf, { 0, m.x[1] }, { 0, m.t_x[1] }, { 0, m.T[1] },
+                                           { 20, m.zbar[1] }, 3, 0.02, "W")
+    local new, last = 0, 0
+    for k = 1, 3 do
+      local cur = bgf:expected_number_of_purchases_up_to_time(4.345 * k)
+      new = new + gg:conditional_expected_average_profit(0, 20) * (cur - last) / 1.02 ^ k
+      last = cur
+    end
+    assert.is_true(near(two[1], new, 1e-12 * new))
+    assert.are.equal(got, two[2])
   end)
 
   it("has lifetimes' names on every fitter", function()

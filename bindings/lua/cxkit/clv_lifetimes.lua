@@ -438,11 +438,34 @@ function GG:customer_lifetime_value(transaction_prediction_model, frequency, rec
                                     monetary_value, time, discount_rate, freq)
   local per_month = PER_MONTH[freq or "D"] or fail("freq must be W, M, D or H", 2)
   local col, scalar, n = columns(frequency, recency, T, monetary_value)
-  local s, r, a = transaction_prediction_model.tscale or 1, {}, {}
-  for i = 1, n do r[i], a[i] = col[2][i] / s, col[3][i] / s end -- the model's time unit
-  return result(cx.clv_b_value(n, transaction_prediction_model.model.handle, self.model.handle,
-                               col[1], r, a, col[4], time or 12, per_month / s,
-                               discount_rate or 0.01, 1), scalar)
+  local tm, months, d = transaction_prediction_model, time or 12, discount_rate or 0.01
+  local s, x, r, a, m, born = tm.tscale or 1, {}, {}, {}, {}, {}
+  for i = 1, n do
+    if tm.time_params.alpha and col[1][i] == 0 and col[2][i] == 0 and col[3][i] == 0 then
+      born[#born + 1] = i -- age 0 (the C library refuses T = 0): valued as a new customer
+    else
+      x[#x + 1] = col[1][i]
+      r[#x], a[#x], m[#x] = col[2][i] / s, col[3][i] / s, col[4][i] -- the model's time unit
+    end
+  end
+  local out, v = {}, #x > 0 and cx.clv_b_value(#x, tm.model.handle, self.model.handle, x, r, a,
+                                                m, months, per_month / s, d, 1) or {}
+  local j, b = 0, 1
+  for i = 1, n do
+    if born[b] == i then
+      b = b + 1
+      local spend, sum = self:conditional_expected_average_profit(0, col[4][i]), 0
+      for k = 1, months do
+        sum = sum + spend * (tm:expected_number_of_purchases_up_to_time(k * per_month)
+          - tm:expected_number_of_purchases_up_to_time((k - 1) * per_month)) / (1 + d) ^ k
+      end
+      out[i] = sum
+    else
+      j = j + 1
+      out[i] = v[j]
+    end
+  end
+  return result(out, scalar)
 end
 
 -- ---------------------------------------------------------------------------------------------
