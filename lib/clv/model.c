@@ -728,6 +728,16 @@ static int use_newton(const cx__clv_kind_info *info, int warm)
  * trust region; *have = 0 when the BG/NBD fit fails (the usual starts then apply). */
 #define PROXY_MU_SCALE 4.0
 
+/* Fits that only give a start for another fit (the BG/NBD fit mapped to Pareto/NBD's
+ * parameters, the subsample fits) stop once the full Newton step would raise their total
+ * log-likelihood by at most START_DEC / 2: its Newton decrement g' H^-1 g (total log-likelihood
+ * units) is the squared length of the remaining step in the metric of the sampling error, and the
+ * start is off the whole data's optimum by about np (1 - 1/WARM_STEP) ~ 3.5 such squared units
+ * (a subsample's sampling error; the proxy's mapping is cruder still). Newton's last one or two
+ * passes on those fits would refine the start by far less than that; the whole-data fit keeps
+ * the caller's gradient tolerance. */
+#define START_DEC 0.1
+
 static cx_status proxy_start(double *th, int *have, size_t *evals, const fit_ctx *c,
                              const cx__optim_opts *oo)
 {
@@ -745,6 +755,7 @@ static cx_status proxy_start(double *th, int *have, size_t *evals, const fit_ctx
     o.gtol = 1e-5; /* a start, not an answer */
     if (o.max_iter > WARM_MAX_ITER)
         o.max_iter = WARM_MAX_ITER;
+    o.dtol = START_DEC / c->d->total_w; /* the objective is the mean over the total weight */
     cx__optim_report rep;
     cx_status st = cx__minimize(t, 4, objective, &bc, &o, &rep);
     if (st == CX_ENOTCONV)
@@ -826,6 +837,7 @@ static cx_status warm_start(double *th, int *have, size_t *evals, const fit_ctx 
          * 1e-14 on it buys nothing (Pareto/NBD keeps the full tolerance) */
         if (c->info->kind != CX_CLV_PARETO_NBD && o.gtol < WARM_BG_GTOL)
             o.gtol = WARM_BG_GTOL;
+        o.dtol = START_DEC / sub.total_w;
         if (st == CX_OK)
             st = cx__minimize(t, c->info->np, objective, &sc, &o, &rep);
         if (st == CX_OK || st == CX_ENOTCONV)

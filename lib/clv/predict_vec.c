@@ -159,12 +159,12 @@ static VEC_INLINE int horner_terms(double *coef, int *have, double A, double B, 
 }
 
 /* 2F1(A, B; c0 + x_i; z_i) for the rows of a chunk whose frequency x_i is below XCAP, grouped by
- * frequency: per group the series coefficients once (one division per term for the whole
- * group), then Horner in each row (two operations per term and row) over the number of terms
- * its own argument needs (horner_terms at z rounded up to the bin; a row's value never depends
- * on the other rows). Needs A > -1 and B > -1, so that every term after the first has the sign
- * of the second (the sum of absolute values is 1 + |h - 1|). Rows it computes get done[i] = 1
- * (and slow[i] = 1 where digits are lost to cancellation). */
+ * frequency: per group the series coefficients once (per call with hc, else per chunk; one division
+ * per term for the whole group), then Horner in each row (two operations per term and row) over the
+ * number of terms its own argument needs (horner_terms at z rounded up to the bin; a row's value
+ * never depends on the other rows). Needs A > -1 and B > -1, so that every term after the first has
+ * the sign of the second (the sum of absolute values is 1 + |h - 1|). Rows it computes get done[i]
+ * = 1 (and slow[i] = 1 where digits are lost to cancellation). */
 static VEC_INLINE void hyp_grouped(double *h, unsigned char *done, unsigned char *slow, double A,
                                    double B, double c0, const double *x, const double *z, size_t n,
                                    double nmin, hyp_cache *hc)

@@ -211,6 +211,15 @@ static cx_status trust_region(problem *pb, work *w, double *fcur, const cx__opti
                 s += w->vecs[k * n + i] * w->gc[k];
             w->gt[i] = s;
         }
+        if (o->dtol > 0.0) { /* Newton decrement g' H^-1 g, when H is positive definite */
+            double dec = 0.0;
+            for (size_t i = 0; i < n && isfinite(dec); i++)
+                dec = w->lam[i] > 0.0 ? dec + w->gt[i] * w->gt[i] / w->lam[i] : INFINITY;
+            if (dec <= o->dtol) {
+                *reason = "Newton decrement";
+                return CX_OK;
+            }
+        }
         for (;;) { /* shrink until a step is accepted */
             tr_subproblem(w->pt, w->lam, w->gt, n, r);
             double pred = 0.0;

@@ -23,11 +23,15 @@ typedef struct cx__optim_opts {
     double ftol; /* or relative change of f below ftol over an accepted step, provided max |grad_i|
                     is within 1e3 * gtol * max(1, |f|); default 1e-14; 0 disables */
     int use_hessian; /* 1: trust-region Newton with the objective's Hessian; 0: BFGS */
+    double dtol;     /* Newton only: also stop (reason "Newton decrement") when the Hessian is
+                        positive definite and g' H^-1 g <= dtol, i.e. the full Newton step would
+                        lower f by at most dtol / 2; for approximate answers (a start for another
+                        fit); default 0: off */
 } cx__optim_opts;
 
 #define CX__OPTIM_OPTS_DEFAULT                                                                     \
     {                                                                                              \
-        200, 1e-9, 1e-14, 1                                                                        \
+        200, 1e-9, 1e-14, 1, 0.0                                                                   \
     }
 
 typedef struct cx__optim_report {
@@ -45,7 +49,8 @@ typedef struct cx__optim_report {
  * gradient test passes (x then holds the best point found; reasons "max iterations", "no
  * progress possible (trust region collapsed)" / "(line search failed)"); CX_EINVAL if x is not
  * finite or the objective is not finite at the start; CX_ENOMEM; or the objective's own error
- * (x unchanged). Reasons on success: "gradient tolerance", "function tolerance". */
+ * (x unchanged). Reasons on success: "gradient tolerance", "function tolerance", "Newton
+ * decrement" (only with opts->dtol > 0). */
 CX_HIDDEN cx_status cx__minimize(double *x, size_t n, cx__objective_fn fn, void *ctx,
                                  const cx__optim_opts *opts, cx__optim_report *report);
 

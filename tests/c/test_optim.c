@@ -194,6 +194,29 @@ START_TEST(rosenbrock_bfgs)
 }
 END_TEST
 
+/* A Newton-decrement tolerance stops early, where g' H^-1 g (computed here from the analytic
+ * 2 x 2 Hessian) is within it and f is within it of the minimum 0, in fewer evaluations. */
+START_TEST(newton_decrement_stops_early)
+{
+    double x[2] = {-1.2, 1.0}, xf[2] = {-1.2, 1.0};
+    cx__optim_opts o = CX__OPTIM_OPTS_DEFAULT;
+    cx__optim_report rep, full;
+    ck_assert_int_eq(cx__minimize(xf, 2, rosenbrock, NULL, &o, &full), CX_OK);
+    o.dtol = 1e-6;
+    ck_assert_int_eq(cx__minimize(x, 2, rosenbrock, NULL, &o, &rep), CX_OK);
+    ck_assert_str_eq(rep.reason, "Newton decrement");
+    double f, g[2], h[4];
+    ck_assert_int_eq(rosenbrock(&f, g, h, x, 2, NULL), CX_OK);
+    const double det = h[0] * h[3] - h[1] * h[2];
+    ck_assert(h[0] > 0.0 && det > 0.0);
+    const double dec = (h[3] * g[0] * g[0] - 2.0 * h[1] * g[0] * g[1] + h[0] * g[1] * g[1]) / det;
+    ck_assert_msg(dec <= 1e-6, "decrement %g", dec);
+    ck_assert_msg(dec > 1e-30, "stopped at the exact minimum (decrement %g)", dec);
+    ck_assert(f <= 1e-6);
+    ck_assert_uint_lt(rep.evaluations, full.evaluations);
+}
+END_TEST
+
 START_TEST(quadratic_is_solved_exactly)
 {
     /* A^-1 b by hand (det A = 18): (1/18) * [[5,-2,-1],[-2,8,4],[-1,4,11]] (1,2,3) */
@@ -332,6 +355,7 @@ Suite *cx_suite_optim(void)
     TCase *tc = tcase_create("minimize");
     tcase_add_test(tc, rosenbrock_trust_region);
     tcase_add_test(tc, rosenbrock_bfgs);
+    tcase_add_test(tc, newton_decrement_stops_early);
     tcase_add_test(tc, quadratic_is_solved_exactly);
     tcase_add_test(tc, gamma_mle_matches_scipy);
     tcase_add_test(tc, non_finite_region_is_stepped_around);
