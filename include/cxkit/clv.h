@@ -380,7 +380,7 @@ CX_API cx_status cx_clv_model_bootstrap(double *out, size_t n_out, const cx_clv_
 /** @{ */
 
 /**
- * Draw customers. BG/NBD, MBG/NBD, Pareto/NBD: @p T (input, ages > 0) gives each customer's
+ * Draw customers. BG/NBD, MBG/NBD, Pareto/NBD: @p T (input, ages >= 0) gives each customer's
  * age; x and tx are drawn. BG/BB: T is the number of opportunities. sBG: x = periods survived
  * (censored at T) and tx = 1 if churned. Gamma-Gamma: x (input, >= 1) is the number of
  * purchases and tx the drawn mean spend. @p alive (may be NULL) receives 1/0 for alive at T.

@@ -178,6 +178,26 @@ START_TEST(age0_pareto_dert_is_a_new_customers)
 }
 END_TEST
 
+/* Samplers: a customer of age 0 has made no repeat purchase (MBG/NBD may have died at once). */
+START_TEST(age0_samples_have_no_purchases)
+{
+    const double p[4] = {0.5, 5, 0.8, 2.5}, T[3] = {0, 38, 0};
+    for (int k = 0; k < 3; k++) {
+        cx_clv_model *m = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&m, KINDS[k]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_set_params(m, p, 4), CX_OK);
+        double x[3], tx[3], alive[3];
+        ck_assert_int_eq(cx_clv_model_sample(x, tx, alive, m, T, 3, 7), CX_OK);
+        ck_assert(x[0] == 0 && tx[0] == 0 && x[2] == 0 && tx[2] == 0);
+        if (KINDS[k] != CX_CLV_MBGNBD)
+            ck_assert(alive[0] == 1.0 && alive[2] == 1.0);
+        const double neg = -1.0;
+        ck_assert_int_eq(cx_clv_model_sample(x, tx, alive, m, &neg, 1, 7), CX_EINVAL);
+        cx_clv_model_free(m);
+    }
+}
+END_TEST
+
 START_TEST(age0_with_purchases_is_an_error)
 {
     const double x[2] = {1, 2}, tx[2] = {0.5, 0}, T[2] = {3, 0};
@@ -212,6 +232,7 @@ Suite *cx_suite_clv_age0(void)
     tcase_add_test(t, age0_rows_leave_the_fit_unchanged);
     tcase_add_test(t, age0_predictions_are_those_of_a_new_customer);
     tcase_add_test(t, age0_pareto_dert_is_a_new_customers);
+    tcase_add_test(t, age0_samples_have_no_purchases);
     tcase_add_test(t, age0_with_purchases_is_an_error);
     suite_add_tcase(s, t);
     return s;

@@ -490,6 +490,8 @@ def test_customers_of_age_0_fit_and_get_dert_and_intervals(data):
     assert pn.predict_interval(39, 0, 0, 0).iloc[0]["se"] > 0
     with pytest.raises(ValueError, match="T"):
         pn.predict(39, 1, 0, 0)
+    sim = pz.generate_new_data(size=len(pz.data))  # the fitted ages, zeros included
+    assert (sim["T"] == 0).sum() == 5 and (sim.loc[sim["T"] == 0, "frequency"] == 0).all()
 
 
 def _pandas_summary(tx, freq, mult, end, include_first, money):
