@@ -18,7 +18,7 @@
  * | BG/NBD, MBG/NBD, Pareto/NBD | repeat purchases (integer >= 0) | recency (0 <= tx <= T, 0 if x =
  * 0) | age (>= 0; 0 only with x = 0: likelihood 1, a new customer) | | BG/BB | periods with a
  * purchase (integer) | last such period (integer, x <= tx
- * <= T, 0 if x = 0) | opportunities n (integer >= 1) | | sBG | periods survived (integer >= 1 if
+ * <= T, 0 if x = 0) | opportunities n (integer >= 0) | | sBG | periods survived (integer >= 1 if
  * churned, >= 0 if still active) | 1 churned in period x, 0 still active after x periods | unused
  * (may be NULL) | | Gamma-Gamma | repeat purchases (integer >= 1) | mean spend of those purchases
  * (> 0) | unused (may be NULL) |

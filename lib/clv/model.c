@@ -220,8 +220,8 @@ cx_status cx__clv_check_data(int kind, const double *x, const double *tx, const 
                 return BAD("recency", i, "recency[%zu] = %g with frequency 0: must be 0", i, ti);
             break;
         case CX_CLV_BGBB:
-            if (!is_int(Ti) || Ti < 1)
-                return BAD("T", i, "n_periods[%zu] = %g: must be an integer >= 1", i, Ti);
+            if (!is_int(Ti) || Ti < 0) /* 0: a customer of age 0 (likelihood 1) */
+                return BAD("T", i, "n_periods[%zu] = %g: must be an integer >= 0", i, Ti);
             if (!is_int(xi) || xi < 0 || xi > Ti)
                 return BAD("frequency", i, "frequency[%zu] = %g: must be an integer in [0, %g]", i,
                            xi, Ti);
@@ -534,11 +534,12 @@ static cx_status bg_rows_data(cx__clv_data *d, double **mem, int *direct, const 
     return compress(d, mem, x, tx, T, w, n);
 }
 
-/* Customers of age 0 (T = 0, hence x = t_x = 0: first purchase at the observation end) have
- * likelihood exactly 1 in BG/NBD, MBG/NBD and Pareto/NBD: no information. The fit leaves them
- * out, so it is the fit without them, but their weight still counts in the mean log-likelihood
- * that the penalty is added to (as in lifetimes). Sets *cols (owned: x, tx, T, w of the other
- * rows, *m of them) and *age0_w only where there are such rows; *cols = NULL otherwise. */
+/* Customers of age 0 (T = 0, hence x = t_x = 0: first purchase at the observation end; BG/BB:
+ * n = 0 opportunities) have likelihood exactly 1 in BG/NBD, MBG/NBD, Pareto/NBD and BG/BB: no
+ * information. The fit leaves them out, so it is the fit without them (with a penalty their
+ * weight still counts in the mean log-likelihood it is added to, as in lifetimes). Sets *cols
+ * (owned: x, tx, T, w of the other rows, *m of them) and *age0_w only where there are such rows;
+ * *cols = NULL otherwise. */
 static cx_status drop_age0(double **cols, size_t *m, double *age0_w, const double *x,
                            const double *tx, const double *T, const double *w, size_t n)
 {
@@ -881,7 +882,8 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
     cx__clv_data d;
     double *mem = NULL, *wx = NULL, *age0_cols = NULL, age0_w = 0.0;
     int direct = 0;
-    if (kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD || kind == CX_CLV_PARETO_NBD) {
+    if (kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD || kind == CX_CLV_PARETO_NBD ||
+        kind == CX_CLV_BGBB) {
         size_t m = n;
         if ((st = drop_age0(&age0_cols, &m, &age0_w, x, tx, T, weights, n)) != CX_OK)
             return st;
@@ -911,7 +913,12 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         age0_cols = NULL;
     }
     cx__free(age0_cols);
-    d.total_w += age0_w;
+    /* with a penalty they weigh in the mean log-likelihood (lifetimes' weights.sum()); without
+     * one the objective's scale is free, and leaving it alone gives the fit without them */
+    if (opts->penalizer > 0) {
+        d.total_w += age0_w;
+        age0_w = 0.0; /* (now in total_w) */
+    }
     if ((st = check_identifiable(kind, &d)) != CX_OK ||
         (st = attach_freq_weights(&d, &wx)) != CX_OK) {
         cx__free(mem);
@@ -1065,7 +1072,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         rep.loglik = ll;
         rep.iterations = best_rep.iterations;
         rep.grad_norm = best_rep.grad_norm;
-        rep.n_rows = (size_t)(d.total_w + 0.5);
+        rep.n_rows = (size_t)(d.total_w + age0_w + 0.5);
         rep.n_unique = d.n;
         rep.converged = 1;
         rep.reason = "converged";

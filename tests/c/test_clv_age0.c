@@ -87,11 +87,11 @@ START_TEST(age0_rows_leave_the_fit_unchanged)
         ck_assert_int_eq(cx_clv_model_params(q, 4, b), CX_OK);
         ck_assert_int_eq(cx_clv_model_stderr(sa, 4, a), CX_OK);
         ck_assert_int_eq(cx_clv_model_stderr(sb, 4, b), CX_OK);
-        for (int j = 0; j < 4; j++) {
-            rel_close(q[j], p[j], 1e-12);
-            rel_close(sb[j], sa[j], 1e-9);
+        for (int j = 0; j < 4; j++) { /* bit for bit */
+            rel_close(q[j], p[j], 0.0);
+            rel_close(sb[j], sa[j], 0.0);
         }
-        rel_close(rb.loglik, ra.loglik, 1e-12);
+        rel_close(rb.loglik, ra.loglik, 0.0);
         ck_assert_uint_eq(rb.n_rows, e->n); /* they are counted as customers */
         /* their own log-likelihood is 0 */
         double ll[2];
@@ -198,6 +198,58 @@ START_TEST(age0_samples_have_no_purchases)
 }
 END_TEST
 
+/* BG/BB: n = 0 opportunities (x = t_x = 0) is the discrete age 0, as in lifetimes: the fit on
+ * the donations data is unchanged by such rows and predictions are a new customer's. */
+START_TEST(bgbb_zero_opportunities_is_a_new_customer)
+{
+    double x[23], tx[23], n[23], w[23];
+    FILE *f = fopen(DATA "donations.csv", "r");
+    ck_assert_ptr_nonnull(f);
+    char line[128];
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    int r = 0;
+    while (r < 22 && fscanf(f, "%lf,%lf,%lf,%lf", &x[r], &tx[r], &n[r], &w[r]) == 4)
+        r++;
+    fclose(f);
+    ck_assert_int_eq(r, 22);
+    x[22] = tx[22] = n[22] = 0.0;
+    w[22] = 40.0;
+    cx_clv_model *a = NULL, *b = NULL;
+    ck_assert_int_eq(cx_clv_model_new(&a, CX_CLV_BGBB), CX_OK);
+    ck_assert_int_eq(cx_clv_model_new(&b, CX_CLV_BGBB), CX_OK);
+    ck_assert_int_eq(cx_clv_model_fit(a, x, tx, n, w, 22, NULL), CX_OK);
+    ck_assert_int_eq(cx_clv_model_fit(b, x, tx, n, w, 23, NULL), CX_OK);
+    double p[4], q[4];
+    cx_clv_fit_report ra, rb;
+    ck_assert_int_eq(cx_clv_model_params(p, 4, a), CX_OK);
+    ck_assert_int_eq(cx_clv_model_params(q, 4, b), CX_OK);
+    ck_assert_int_eq(cx_clv_model_report(&ra, a), CX_OK);
+    ck_assert_int_eq(cx_clv_model_report(&rb, b), CX_OK);
+    for (int j = 0; j < 4; j++)
+        rel_close(q[j], p[j], 0.0);
+    rel_close(rb.loglik, ra.loglik, 0.0);
+    ck_assert_uint_eq(rb.n_rows, ra.n_rows + 40);
+    const double z = 0.0, five = 5.0;
+    double got, want;
+    ck_assert_int_eq(cx_clv_conditional_purchases(&got, a, 5, &z, &z, &z, 1), CX_OK);
+    ck_assert_int_eq(cx_clv_expected_purchases(&want, a, &five, 1), CX_OK);
+    rel_close(got, want, 1e-12);
+    /* P(alive at opportunity m) of a new customer: B(gamma, delta + m) / B(gamma, delta) */
+    ck_assert_int_eq(cx_clv_p_alive(&got, a, 0, &z, &z, &z, 1), CX_OK);
+    rel_close(got, 1.0, 1e-14);
+    ck_assert_int_eq(cx_clv_p_alive(&got, a, 1, &z, &z, &z, 1), CX_OK);
+    rel_close(got, p[3] / (p[2] + p[3]), 1e-12);
+    double ll;
+    ck_assert_int_eq(cx_clv_model_loglik(&ll, a, &z, &z, &z, 1), CX_OK);
+    ck_assert(fabs(ll) < 1e-14);
+    const double one = 1.0;
+    ck_assert_int_eq(cx_clv_p_alive(&got, a, 0, &one, &one, &z, 1), CX_EINVAL);
+    ck_assert_str_eq(cx_error_last()->param, "frequency");
+    cx_clv_model_free(a);
+    cx_clv_model_free(b);
+}
+END_TEST
+
 START_TEST(age0_with_purchases_is_an_error)
 {
     const double x[2] = {1, 2}, tx[2] = {0.5, 0}, T[2] = {3, 0};
@@ -234,6 +286,7 @@ Suite *cx_suite_clv_age0(void)
     tcase_add_test(t, age0_pareto_dert_is_a_new_customers);
     tcase_add_test(t, age0_samples_have_no_purchases);
     tcase_add_test(t, age0_with_purchases_is_an_error);
+    tcase_add_test(t, bgbb_zero_opportunities_is_a_new_customer);
     suite_add_tcase(s, t);
     return s;
 }
