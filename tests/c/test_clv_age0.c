@@ -104,6 +104,60 @@ START_TEST(age0_rows_leave_the_fit_unchanged)
 }
 END_TEST
 
+/* With covariates (a satisfaction score per customer), as without: the rows of age 0 change
+ * neither the fit nor, through their covariates, anything but their own predictions. */
+START_TEST(age0_rows_leave_the_covariate_fit_unchanged)
+{
+    const rows *d = cdnow(), *e = cdnow_with_age0();
+    static double zd[NMAX], ze[NMAX], out[NMAX];
+    size_t k = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        ze[i] = sin(0.37 * (double)i); /* any value: age-0 rows carry no information */
+        if (e->T[i] > 0)
+            zd[k++] = ze[i];
+    }
+    ck_assert_uint_eq(k, d->n);
+    const int kinds[2] = {CX_CLV_BGNBD, CX_CLV_PARETO_NBD};
+    for (int j = 0; j < 2; j++) {
+        cx_clv_model *a = NULL, *b = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&a, kinds[j]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_new(&b, kinds[j]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_set_covariates(a, zd, 1, NULL, 0, d->n), CX_OK);
+        ck_assert_int_eq(cx_clv_model_set_covariates(b, ze, 1, NULL, 0, e->n), CX_OK);
+        ck_assert_int_eq(cx_clv_model_fit(a, d->x, d->tx, d->T, NULL, d->n, NULL), CX_OK);
+        ck_assert_int_eq(cx_clv_model_fit(b, e->x, e->tx, e->T, NULL, e->n, NULL), CX_OK);
+        double p[4], q[4], ca, cb;
+        cx_clv_fit_report ra, rb;
+        ck_assert_int_eq(cx_clv_model_params(p, 4, a), CX_OK);
+        ck_assert_int_eq(cx_clv_model_params(q, 4, b), CX_OK);
+        ck_assert_int_eq(cx_clv_model_coefs(&ca, 1, a), CX_OK);
+        ck_assert_int_eq(cx_clv_model_coefs(&cb, 1, b), CX_OK);
+        ck_assert_int_eq(cx_clv_model_report(&ra, a), CX_OK);
+        ck_assert_int_eq(cx_clv_model_report(&rb, b), CX_OK);
+        for (int i = 0; i < 4; i++)
+            rel_close(q[i], p[i], 1e-12);
+        rel_close(cb, ca, 1e-12);
+        rel_close(rb.loglik, ra.loglik, 1e-12);
+        ck_assert_uint_eq(rb.n_rows, e->n);
+        /* an age-0 customer with covariate z: P(alive) 1, E[Y(t)] a new customer's with
+         * alpha exp(-g z) */
+        ck_assert_int_eq(cx_clv_p_alive(out, b, 0, e->x, e->tx, e->T, e->n), CX_OK);
+        ck_assert(out[0] == 1.0 && out[12 + 1] == 1.0);
+        ck_assert_int_eq(cx_clv_conditional_purchases(out, b, 39, e->x, e->tx, e->T, e->n), CX_OK);
+        double own[4] = {q[0], q[1] * exp(-cb * ze[13]), q[2], q[3]}, want;
+        const double t39 = 39.0;
+        cx_clv_model *o = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&o, kinds[j]), CX_OK);
+        ck_assert_int_eq(cx_clv_model_set_params(o, own, 4), CX_OK);
+        ck_assert_int_eq(cx_clv_expected_purchases(&want, o, &t39, 1), CX_OK);
+        rel_close(out[13], want, 1e-12);
+        cx_clv_model_free(o);
+        cx_clv_model_free(a);
+        cx_clv_model_free(b);
+    }
+}
+END_TEST
+
 /* E[X(t)] of Pareto/NBD: r beta / (alpha (s - 1)) [1 - (beta / (beta + t))^(s - 1)]. */
 static double pnbd_unconditional(const double *p, double t)
 {
@@ -282,6 +336,7 @@ Suite *cx_suite_clv_age0(void)
     TCase *t = tcase_create("core");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, age0_rows_leave_the_fit_unchanged);
+    tcase_add_test(t, age0_rows_leave_the_covariate_fit_unchanged);
     tcase_add_test(t, age0_predictions_are_those_of_a_new_customer);
     tcase_add_test(t, age0_pareto_dert_is_a_new_customers);
     tcase_add_test(t, age0_samples_have_no_purchases);
