@@ -16,8 +16,9 @@
  * | model | x | tx | T |
  * | --- | --- | --- | --- |
  * | BG/NBD, MBG/NBD, Pareto/NBD | repeat purchases (integer >= 0) | recency (0 <= tx <= T, 0 if x =
- * 0) | age (> 0) | | BG/BB | periods with a purchase (integer) | last such period (integer, x <= tx
- * <= T, 0 if x = 0) | opportunities n (integer >= 1) | | sBG | periods survived (integer >= 1 if
+ * 0) | age (>= 0; 0 only with x = 0: likelihood 1, a new customer) | | BG/BB | periods with a
+ * purchase (integer) | last such period (integer, x <= tx
+ * <= T, 0 if x = 0) | opportunities n (integer >= 0) | | sBG | periods survived (integer >= 1 if
  * churned, >= 0 if still active) | 1 churned in period x, 0 still active after x periods | unused
  * (may be NULL) | | Gamma-Gamma | repeat purchases (integer >= 1) | mean spend of those purchases
  * (> 0) | unused (may be NULL) |
@@ -379,7 +380,7 @@ CX_API cx_status cx_clv_model_bootstrap(double *out, size_t n_out, const cx_clv_
 /** @{ */
 
 /**
- * Draw customers. BG/NBD, MBG/NBD, Pareto/NBD: @p T (input, ages > 0) gives each customer's
+ * Draw customers. BG/NBD, MBG/NBD, Pareto/NBD: @p T (input, ages >= 0) gives each customer's
  * age; x and tx are drawn. BG/BB: T is the number of opportunities. sBG: x = periods survived
  * (censored at T) and tx = 1 if churned. Gamma-Gamma: x (input, >= 1) is the number of
  * purchases and tx the drawn mean spend. @p alive (may be NULL) receives 1/0 for alive at T.

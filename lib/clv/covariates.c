@@ -245,7 +245,7 @@ static cx_status cov_objective(double *f, double *grad, double *hess, const doub
         memset(grad, 0, dim * sizeof *grad);
     for (size_t i = 0; i < c->n; i++) {
         const double wi = c->w ? c->w[i] : 1.0;
-        if (wi == 0.0)
+        if (wi == 0.0 || c->T[i] == 0.0) /* age 0: likelihood 1, no information */
             continue;
         double pi[CX__CLV_MAXP], g[CX__CLV_MAXP], ll, one = 1.0;
         cx__clv_cov_params(pi, &view, coef, i);
@@ -309,8 +309,18 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
             theta[j] = log(base->p[j]);
     }
     cov_ctx ctx = {model, x, tx, T, w, n, 0.0, opts->penalizer, gc};
-    for (size_t i = 0; i < n; i++)
-        ctx.total_w += w ? w[i] : 1.0;
+    double age0_w = 0.0; /* customers of age 0 outside total_w: as cx_clv_model_fit() */
+    for (size_t i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        if (T[i] == 0.0 && !(opts->penalizer > 0))
+            age0_w += wi;
+        else
+            ctx.total_w += wi;
+    }
+    if (!(ctx.total_w > 0)) {
+        st = cx__error_param(CX_ERANGE, "T", "every customer has age 0 (T = 0): nothing to fit");
+        goto done;
+    }
     cx__optim_opts oo = CX__OPTIM_OPTS_DEFAULT;
     oo.max_iter = opts->max_iter;
     oo.gtol = opts->gtol;
@@ -366,7 +376,7 @@ cx_status cx__clv_fit_cov(cx_clv_model *model, const double *x, const double *tx
         model->report.evaluations = orep.evaluations;
         model->report.grad_norm = orep.grad_norm;
         model->report.starts_converged = 1;
-        model->report.n_rows = (size_t)(ctx.total_w + 0.5);
+        model->report.n_rows = (size_t)(ctx.total_w + age0_w + 0.5);
         model->report.n_unique = n;
         model->report.converged = 1;
         model->report.reason = "converged";

@@ -179,7 +179,9 @@ static int continuous_rows_ok(const double *x, const double *tx, const double *T
         /* below 2^52, adding and subtracting 2^52 rounds to an integer (vectorises, unlike a
          * conversion to a 64-bit integer) */
         const int xint = (xi >= 0) & (xi < 4e15) & ((xi + 0x1p52) - 0x1p52 == xi);
-        ok &= xint & (Ti > 0) & (Ti <= DBL_MAX) & (ti >= 0) & (ti <= Ti) & ((xi != 0) | (ti == 0));
+        /* T = 0 (first purchase at the observation end) only with x = 0: likelihood 1 */
+        ok &= xint & (Ti >= 0) & (Ti <= DBL_MAX) & ((Ti > 0) | (xi == 0)) & (ti >= 0) & (ti <= Ti) &
+              ((xi != 0) | (ti == 0));
     }
     for (size_t i = 0; w && i < n; i++)
         ok &= (w[i] >= 0) & (w[i] <= DBL_MAX);
@@ -205,16 +207,21 @@ cx_status cx__clv_check_data(int kind, const double *x, const double *tx, const 
         case CX_CLV_PARETO_NBD:
             if (!is_int(xi) || xi < 0)
                 return BAD("frequency", i, "frequency[%zu] = %g: must be an integer >= 0", i, xi);
-            if (!(Ti > 0) || !isfinite(Ti))
-                return BAD("T", i, "T[%zu] = %g: must be finite and > 0", i, Ti);
+            if (!(Ti >= 0) || !isfinite(Ti))
+                return BAD("T", i, "T[%zu] = %g: must be finite and >= 0", i, Ti);
+            if (Ti == 0 && xi != 0)
+                return BAD("T", i,
+                           "T[%zu] = 0 with frequency %g: a customer of age 0 has no repeat "
+                           "purchases (frequency and recency must be 0)",
+                           i, xi);
             if (!(ti >= 0) || ti > Ti)
                 return BAD("recency", i, "recency[%zu] = %g: must be in [0, T = %g]", i, ti, Ti);
             if (xi == 0 && ti != 0)
                 return BAD("recency", i, "recency[%zu] = %g with frequency 0: must be 0", i, ti);
             break;
         case CX_CLV_BGBB:
-            if (!is_int(Ti) || Ti < 1)
-                return BAD("T", i, "n_periods[%zu] = %g: must be an integer >= 1", i, Ti);
+            if (!is_int(Ti) || Ti < 0) /* 0: a customer of age 0 (likelihood 1) */
+                return BAD("T", i, "n_periods[%zu] = %g: must be an integer >= 0", i, Ti);
             if (!is_int(xi) || xi < 0 || xi > Ti)
                 return BAD("frequency", i, "frequency[%zu] = %g: must be an integer in [0, %g]", i,
                            xi, Ti);
@@ -527,6 +534,43 @@ static cx_status bg_rows_data(cx__clv_data *d, double **mem, int *direct, const 
     return compress(d, mem, x, tx, T, w, n);
 }
 
+/* Customers of age 0 (T = 0, hence x = t_x = 0: first purchase at the observation end; BG/BB:
+ * n = 0 opportunities) have likelihood exactly 1 in BG/NBD, MBG/NBD, Pareto/NBD and BG/BB: no
+ * information. The fit leaves them out, so it is the fit without them (with a penalty their
+ * weight still counts in the mean log-likelihood it is added to, as in lifetimes). Sets *cols
+ * (owned: x, tx, T, w of the other rows, *m of them) and *age0_w only where there are such rows;
+ * *cols = NULL otherwise. */
+static cx_status drop_age0(double **cols, size_t *m, double *age0_w, const double *x,
+                           const double *tx, const double *T, const double *w, size_t n)
+{
+    *cols = NULL;
+    *age0_w = 0.0;
+    int any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= T[i] == 0.0;
+    if (!any)
+        return CX_OK;
+    double *c = cx__malloc_array(4 * n, sizeof *c);
+    if (!c)
+        return cx__enomem();
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double wi = w ? w[i] : 1.0;
+        if (T[i] == 0.0) {
+            *age0_w += wi;
+            continue;
+        }
+        c[k] = x[i];
+        c[n + k] = tx[i];
+        c[2 * n + k] = T[i];
+        c[3 * n + k] = wi;
+        k++;
+    }
+    *cols = c;
+    *m = k;
+    return CX_OK;
+}
+
 typedef struct fit_ctx {
     const cx__clv_kind_info *info;
     const cx__clv_data *d;
@@ -836,14 +880,45 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         return cx__clv_fit_cov(model, x, tx, T, weights, n, opts, NULL, 1);
 
     cx__clv_data d;
-    double *mem = NULL, *wx = NULL;
+    double *mem = NULL, *wx = NULL, *age0_cols = NULL, age0_w = 0.0;
     int direct = 0;
+    if (kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD || kind == CX_CLV_PARETO_NBD ||
+        kind == CX_CLV_BGBB) {
+        size_t m = n;
+        if ((st = drop_age0(&age0_cols, &m, &age0_w, x, tx, T, weights, n)) != CX_OK)
+            return st;
+        if (age0_cols) {
+            x = age0_cols;
+            tx = age0_cols + n;
+            T = age0_cols + 2 * n;
+            weights = weights ? age0_cols + 3 * n : NULL;
+            n = m;
+            if (n == 0) {
+                cx__free(age0_cols);
+                return cx__error_param(CX_ERANGE, "T",
+                                       "every customer has age 0 (T = 0): nothing to fit");
+            }
+        }
+    }
     if (kind == CX_CLV_BGNBD || kind == CX_CLV_MBGNBD)
         st = bg_rows_data(&d, &mem, &direct, x, tx, T, weights, n);
     else
         st = compress(&d, &mem, x, tx, T, weights, n);
-    if (st != CX_OK)
+    if (st != CX_OK) {
+        cx__free(age0_cols);
         return st;
+    }
+    if (direct) { /* the rows are used in place: keep them */
+        mem = age0_cols;
+        age0_cols = NULL;
+    }
+    cx__free(age0_cols);
+    /* with a penalty they weigh in the mean log-likelihood (lifetimes' weights.sum()); without
+     * one the objective's scale is free, and leaving it alone gives the fit without them */
+    if (opts->penalizer > 0) {
+        d.total_w += age0_w;
+        age0_w = 0.0; /* (now in total_w) */
+    }
     if ((st = check_identifiable(kind, &d)) != CX_OK ||
         (st = attach_freq_weights(&d, &wx)) != CX_OK) {
         cx__free(mem);
@@ -997,7 +1072,7 @@ CX_API cx_status cx_clv_model_fit(cx_clv_model *model, const double *x, const do
         rep.loglik = ll;
         rep.iterations = best_rep.iterations;
         rep.grad_norm = best_rep.grad_norm;
-        rep.n_rows = (size_t)(d.total_w + 0.5);
+        rep.n_rows = (size_t)(d.total_w + age0_w + 0.5);
         rep.n_unique = d.n;
         rep.converged = 1;
         rep.reason = "converged";

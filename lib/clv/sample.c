@@ -135,17 +135,17 @@ CX_API cx_status cx_clv_model_sample(double *x, double *tx, double *alive,
     for (size_t i = 0; i < n; i++) {
         const double v = in[i];
         int ok = isfinite(v) && v >= 0;
-        if (kind == CX_CLV_GAMMA_GAMMA || kind == CX_CLV_BGBB || kind == CX_CLV_SBG)
-            ok = ok && v == floor(v) && v >= 1;
-        else
-            ok = ok && v > 0;
+        /* ages and BG/BB opportunities may be 0 (a new customer) */
+        const int counts = kind == CX_CLV_GAMMA_GAMMA || kind == CX_CLV_SBG;
+        if (counts || kind == CX_CLV_BGBB)
+            ok = ok && v == floor(v) && v >= counts;
         if (!ok)
-            return cx__error_param(
-                CX_EINVAL, kind == CX_CLV_GAMMA_GAMMA ? "x" : "T", "%s[%zu] = %g: must be %s",
-                kind == CX_CLV_GAMMA_GAMMA ? "x" : "T", i, v,
-                kind == CX_CLV_GAMMA_GAMMA || kind == CX_CLV_BGBB || kind == CX_CLV_SBG
-                    ? "an integer >= 1"
-                    : "finite and > 0");
+            return cx__error_param(CX_EINVAL, kind == CX_CLV_GAMMA_GAMMA ? "x" : "T",
+                                   "%s[%zu] = %g: must be %s",
+                                   kind == CX_CLV_GAMMA_GAMMA ? "x" : "T", i, v,
+                                   counts                ? "an integer >= 1"
+                                   : kind == CX_CLV_BGBB ? "an integer >= 0"
+                                                         : "finite and >= 0");
     }
     draw *out = cx__malloc_array(n ? n : 1, sizeof *out);
     if (!out)

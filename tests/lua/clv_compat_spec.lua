@@ -249,4 +249,36 @@ describe("cxkit.clv with lifetimes' names", function()
     assert.is_true(near(total, 11104, 1e-6))
     assert.are.equal("number", type(bb:conditional_probability_alive(1, 3, 5, 6)))
   end)
+
+  it("fits customers of age 0 and gives their DERT and intervals as a new customer's", function()
+    local f, r, T = {}, {}, {}
+    for i = 1, #data.frequency do f[i], r[i], T[i] = data.frequency[i], data.recency[i], data.T[i] end
+    for _ = 1, 5 do f[#f + 1], r[#r + 1], T[#T + 1] = 0, 0, 0 end
+    local pn = cx.clv.ParetoNBDFitter():fit(data.frequency, data.recency, data.T)
+    local pz = cx.clv.ParetoNBDFitter():fit(f, r, T)
+    for _, k in ipairs(pn.params_names) do
+      assert.is_true(near(pz.params_[k], pn.params_[k], 1e-12 * pn.params_[k]), k)
+    end
+    -- DERT of a new customer: integral of e^(-delta t) (r / alpha) (beta / (beta + t))^s
+    -- (Simpson's rule; the discount rate d per time unit is delta = ln(1 + d))
+    local p, d = pn.params_, 0.05
+    local delta, steps, hi = math.log(1 + d), 200000, 1200
+    local h, sum = hi / steps, 0
+    for i = 0, steps do
+      local t = i * h
+      local v = math.exp(-delta * t) * p.r / p.alpha * (p.beta / (p.beta + t)) ^ p.s
+      sum = sum + v * ((i == 0 or i == steps) and 1 or (i % 2 == 1) and 4 or 2)
+    end
+    local dert = pn:discounted_expected_residual_transactions(0, 0, 0, d)
+    assert.is_true(near(dert, sum * h / 3, 1e-9 * dert))
+    local born = { frequency = { 0 }, recency = { 0 }, T = { 0 } }
+    for _, iv in ipairs({ pn.model:dert_interval(d, born), pn.model:predict_interval(39, born),
+                          pn.model:p_alive_interval(born) }) do
+      assert.is_true(iv.se[1] >= 0 and iv.lower[1] <= iv.estimate[1]
+                     and iv.estimate[1] <= iv.upper[1])
+    end
+    assert.is_true(near(pn.model:dert_interval(d, born).estimate[1], dert, 1e-15 * dert))
+    assert.is_true(pn.model:predict_interval(39, born).se[1] > 0)
+    assert.has_error(function() pn:predict(39, 1, 0, 0) end)
+  end)
 end)

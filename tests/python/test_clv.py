@@ -363,6 +363,38 @@ def test_cli_fit_predict_summary(tmp_path):
     assert bad.returncode == 1 and "missing column" in bad.stderr
 
 
+def test_cli_fits_its_own_summary_with_customers_of_age_0(tmp_path):
+    """`cxkit clv summary` gives T = 0 to customers whose first purchase is at the end; `clv
+    fit` takes them (likelihood 1: the same estimates as without them)."""
+    import json
+    import os
+    import subprocess
+    exe = pathlib.Path(os.environ.get("CX_BINARY_DIR", pathlib.Path(__file__).parents[2] / "build")) / "cxkit"
+    if not exe.exists():
+        pytest.skip("cxkit CLI not built")
+    tx = pd.read_csv(pathlib.Path(__file__).parents[2] / "bindings" / "python" / "cxkit" / "data"
+                     / "example_transactions.csv")
+    tx["date"] = tx["date"].str[:10]
+    tx = tx[tx["date"] < "2014-12-31"]
+    born = pd.DataFrame({"date": ["2014-12-31"] * 3, "id": [90001, 90002, 90003]})
+    tx = pd.concat([tx, born]).rename(columns={"id": "customer", "date": "time"})
+    tx["amount"] = 1.0
+    path = tmp_path / "tx.csv"
+    tx[["customer", "time", "amount"]].to_csv(path, index=False)
+    out = subprocess.run([str(exe), "clv", "summary", str(path), "--end", "2014-12-31"],
+                         capture_output=True, text=True, check=True).stdout
+    (tmp_path / "s.csv").write_text(out)
+    s = pd.read_csv(tmp_path / "s.csv")
+    assert (s["T"] == 0).sum() == 3
+    s[s["T"] > 0].to_csv(tmp_path / "s_without.csv", index=False)
+    fits = [json.loads(subprocess.run([str(exe), "clv", "fit", "--model", "bgnbd", "--json",
+                                       str(tmp_path / f)], capture_output=True, text=True,
+                                      check=True).stdout) for f in ("s.csv", "s_without.csv")]
+    assert fits[0]["loglik"] == pytest.approx(fits[1]["loglik"], rel=1e-12)
+    for k, v in fits[1]["params"].items():
+        assert fits[0]["params"][k] == pytest.approx(v, rel=1e-12)
+
+
 def bg_cov_nll(theta, x, tx, T, z):
     """BG/NBD with alpha_i = alpha exp(-gp z), a_i = a exp(ga z), b_i = b exp(gb z)."""
     r, a0, A0, B0 = np.exp(theta[:4])

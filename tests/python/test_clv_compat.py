@@ -462,6 +462,38 @@ def test_pareto_conditional_pmf_sums_to_one_and_has_the_conditional_mean(data):
     assert pn.conditional_probability_of_n_purchases_up_to_time(0, 0, 2, 30.43, 38.86) == 1.0
 
 
+def test_customers_of_age_0_fit_and_get_dert_and_intervals(data):
+    """Customers whose first purchase is at the observation end (T = 0): the C library takes
+    them (likelihood 1: the fit is unchanged) and answers as for a new customer, DERT and
+    intervals included."""
+    from scipy.integrate import quad
+    pn = ParetoNBDFitter().fit(data["frequency"], data["recency"], data["T"])
+    zeros = pd.Series(np.zeros(5))
+    pz = ParetoNBDFitter().fit(pd.concat([data["frequency"], zeros]),
+                               pd.concat([data["recency"], zeros]), pd.concat([data["T"], zeros]))
+    for k in pn.params_.index:
+        assert pz.params_[k] == pytest.approx(pn.params_[k], rel=1e-12)
+    r, alpha, s, beta = (pn.params_[k] for k in ("r", "alpha", "s", "beta"))
+    d = 0.01  # per time unit: continuous rate ln(1.01)
+    rate = np.log1p(d)
+    want = quad(lambda t: np.exp(-rate * t) * r / alpha * (beta / (beta + t)) ** s, 0, np.inf,
+                epsabs=0, epsrel=1e-12, limit=500)[0]
+    got = pn.discounted_expected_residual_transactions(np.zeros(2), np.zeros(2),
+                                                       np.array([0.0, 38.86]), d)
+    assert got[0] == pytest.approx(want, rel=1e-9)
+    for iv in (pn.discounted_expected_residual_transactions_interval(0, 0, 0, d),
+               pn.predict_interval(39, 0, 0, 0), pn.probability_alive_interval(0, 0, 0)):
+        row = iv.iloc[0]
+        assert np.isfinite(row).all() and row["lower"] <= row["estimate"] <= row["upper"]
+    assert pn.predict_interval(39, 0, 0, 0).iloc[0]["estimate"] == pytest.approx(
+        pn.expected_number_of_purchases_up_to_time(39), rel=1e-12)
+    assert pn.predict_interval(39, 0, 0, 0).iloc[0]["se"] > 0
+    with pytest.raises(ValueError, match="T"):
+        pn.predict(39, 1, 0, 0)
+    sim = pz.generate_new_data(size=len(pz.data))  # the fitted ages, zeros included
+    assert (sim["T"] == 0).sum() == 5 and (sim.loc[sim["T"] == 0, "frequency"] == 0).all()
+
+
 def _pandas_summary(tx, freq, mult, end, include_first, money):
     """lifetimes' definitions written with pandas periods (independent of the C code)."""
     d = tx.copy()

@@ -171,18 +171,16 @@ local function continuous(kind, names, class_name)
   c.time_params = { alpha = true, beta = kind == "pareto" or nil }
 
   -- fit(frequency, recency, T, { weights = ..., n_starts = ..., seed = ... }); customers of age
-  -- 0 (first purchase at the end) carry no information and are left out of the likelihood.
+  -- 0 (first purchase at the end, T = 0) are taken as they are (likelihood 1).
   function c:fit(frequency, recency, T, opts)
     opts = opts or {}
     if #opts > 0 then opts = { weights = opts } end -- lifetimes' fourth argument: weights
     if #frequency ~= #recency or #frequency ~= #T then fail("columns of different length", 2) end
     local x, tx, tt, w, k = {}, {}, {}, opts.weights and {} or nil, 0
     for i = 1, #frequency do
-      if not (T[i] == 0 and frequency[i] == 0 and recency[i] == 0) then
-        k = k + 1
-        x[k], tx[k], tt[k] = frequency[i], recency[i], T[i]
-        if w then w[k] = opts.weights[i] end
-      end
+      k = k + 1
+      x[k], tx[k], tt[k] = frequency[i], recency[i], T[i]
+      if w then w[k] = opts.weights[i] end
     end
     -- lifetimes' penalty: times over the largest T; Pareto/NBD's per customer sum
     local s, pen = 0, self.penalizer_coef
@@ -196,25 +194,6 @@ local function continuous(kind, names, class_name)
     for i = 1, #frequency do ones[i] = 1 end
     self.data = { frequency = frequency, recency = recency, T = T, weights = opts.weights or ones }
     return self
-  end
-
-  -- Customers of age 0 get a new customer's answers (the C library refuses T = 0).
-  function c:_rows(what, t, x, tx, T)
-    local keep, kx, ktx, kT = {}, {}, {}, {}
-    for i = 1, #x do
-      if not (T[i] == 0 and x[i] == 0 and tx[i] == 0) then
-        keep[#keep + 1] = i
-        kx[#keep], ktx[#keep], kT[#keep] = x[i], tx[i], T[i]
-      end
-    end
-    if #keep == #x then return Fitter._rows(self, what, t, x, tx, T) end
-    local out, born = {}, (what == 2) and 1.0 or self:expected_number_of_purchases_up_to_time(t)
-    for i = 1, #x do out[i] = born end
-    if #keep > 0 then
-      local v = Fitter._rows(self, what, t, kx, ktx, kT)
-      for j, i in ipairs(keep) do out[i] = v[j] end
-    end
-    return out
   end
 
   function c:conditional_expected_number_of_purchases_up_to_time(t, frequency, recency, T)
@@ -439,32 +418,10 @@ function GG:customer_lifetime_value(transaction_prediction_model, frequency, rec
   local per_month = PER_MONTH[freq or "D"] or fail("freq must be W, M, D or H", 2)
   local col, scalar, n = columns(frequency, recency, T, monetary_value)
   local tm, months, d = transaction_prediction_model, time or 12, discount_rate or 0.01
-  local s, x, r, a, m, born = tm.tscale or 1, {}, {}, {}, {}, {}
-  for i = 1, n do
-    if tm.time_params.alpha and col[1][i] == 0 and col[2][i] == 0 and col[3][i] == 0 then
-      born[#born + 1] = i -- age 0 (the C library refuses T = 0): valued as a new customer
-    else
-      x[#x + 1] = col[1][i]
-      r[#x], a[#x], m[#x] = col[2][i] / s, col[3][i] / s, col[4][i] -- the model's time unit
-    end
-  end
-  local out, v = {}, #x > 0 and cx.clv_b_value(#x, tm.model.handle, self.model.handle, x, r, a,
-                                                m, months, per_month / s, d, 1) or {}
-  local j, b = 0, 1
-  for i = 1, n do
-    if born[b] == i then
-      b = b + 1
-      local spend, sum = self:conditional_expected_average_profit(0, col[4][i]), 0
-      for k = 1, months do
-        sum = sum + spend * (tm:expected_number_of_purchases_up_to_time(k * per_month)
-          - tm:expected_number_of_purchases_up_to_time((k - 1) * per_month)) / (1 + d) ^ k
-      end
-      out[i] = sum
-    else
-      j = j + 1
-      out[i] = v[j]
-    end
-  end
+  local s, r, a = tm.tscale or 1, {}, {}
+  for i = 1, n do r[i], a[i] = col[2][i] / s, col[3][i] / s end -- the model's time unit
+  local out = cx.clv_b_value(n, tm.model.handle, self.model.handle, col[1], r, a, col[4], months,
+                             per_month / s, d, 1)
   return result(out, scalar)
 end
 

@@ -435,10 +435,6 @@ class _ContinuousFitter(_Fitter):
             len(x), float(w.sum()) if w is not None else float(len(x)))
         if purchase_covariates is not None or dropout_covariates is not None:
             self._set_covariates(purchase_covariates, dropout_covariates, len(x))
-        elif len(x) == len(tx) == len(TT) and (w is None or len(w) == len(x)):
-            # customers of age 0 (lifetimes accepts them) carry no information: left out
-            keep = ~((TT == 0) & (x == 0) & (tx == 0))  # (else the C call names the column)
-            x, tx, TT, w = x[keep], tx[keep], TT[keep], None if w is None else w[keep]
         self._fit(x, tx / s, TT / s, w, n_starts, seed, all_starts, penalizer=pen)
         self._store_data({"frequency": frequency, "recency": recency, "T": T}, weights,
                          index if index is not None else _index_of(frequency, recency, T))
@@ -557,24 +553,6 @@ class _ContinuousFitter(_Fitter):
         r = np.where(f == 0, 0.0, r)
         p = self._rows(2, 0.0, f, r, np.full(f.size, float(max_recency)))
         return p.reshape(max_recency + 1, max_frequency + 1)
-
-    def _rows(self, what, t, x, tx, T):
-        """As _Fitter._rows; customers of age T = 0 (no history, which the C library refuses)
-        get the answers of a new customer: P(alive) 1, E[Y(t)] = E[X(t)]."""
-        if np.ndim(T) == 0 or core.cx_clv_model_coef_count(self._model) or what not in (1, 2):
-            return super()._rows(what, t, x, tx, T)
-        x, tx, T = (np.asarray(v, dtype=float).reshape(-1)
-                    for v in np.broadcast_arrays(np.asarray(x, dtype=float),
-                                                 np.asarray(tx, dtype=float),
-                                                 np.asarray(T, dtype=float)))
-        born = (T == 0) & (x == 0) & (tx == 0)
-        if not born.any():
-            return super()._rows(what, t, x, tx, T)
-        out = np.empty(len(T))
-        out[born] = 1.0 if what == 2 else self.expected_number_of_purchases_up_to_time(float(t))
-        if (~born).any():
-            out[~born] = super()._rows(what, t, x[~born], tx[~born], T[~born])
-        return out
 
     def _fitted_ages(self):
         return _expand(self.data["T"], self.data["weights"])
@@ -852,20 +830,7 @@ class GammaGammaFitter(_Fitter):
             out = self._clv_of(tm, *a)
             return _wrap(out, idx).rename("clv") if idx is not None else out
         cols, rest = a[:4], a[4:]
-        # customers of age 0 (no history; the C library refuses T = 0): through predict, which
-        # answers them as new customers
-        born = (cols[0] == 0) & (cols[1] == 0) & (cols[2] == 0)
-        if not (born.any() and isinstance(tm, _ContinuousFitter)
-                and not core.cx_clv_model_coef_count(tm._model)):
-            born[:] = False
-        out = np.empty(len(cols[0]))
-        if (~born).any():
-            out[~born] = core.cx_clv_b_value(int((~born).sum()), tm._model, self._model,
-                                             *(c[~born] for c in cols), *rest)
-        if born.any():
-            zero = np.zeros(int(born.sum()))
-            out[born] = self._clv_of(tm, zero, zero, zero, cols[3][born], rest[0],
-                                     _CLV_FACTOR[freq], rest[2], rest[3])
+        out = core.cx_clv_b_value(len(cols[0]), tm._model, self._model, *cols, *rest)
         return _wrap(out, idx).rename("clv") if idx is not None else out
 
     def _clv_of(self, model, x, tx, T, m, months, per_month, d, margin):
