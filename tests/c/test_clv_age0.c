@@ -158,6 +158,29 @@ START_TEST(age0_rows_leave_the_covariate_fit_unchanged)
 }
 END_TEST
 
+typedef cx_status (*op_fn)(void *ctx);
+void cx_test_clv_each_allocation_fails(op_fn op, void *ctx, const char *name); /* test_clv.c */
+
+static cx_status op_fit_with_age0(void *v)
+{
+    cx_clv_model *m = v;
+    const rows *e = cdnow_with_age0();
+    return cx_clv_model_fit(m, e->x, e->tx, e->T, NULL, e->n, NULL);
+}
+
+START_TEST(age0_fit_survives_allocation_failures)
+{
+    cdnow_with_age0();
+    const int kinds[2] = {CX_CLV_BGNBD, CX_CLV_PARETO_NBD};
+    for (int k = 0; k < 2; k++) {
+        cx_clv_model *m = NULL;
+        ck_assert_int_eq(cx_clv_model_new(&m, kinds[k]), CX_OK);
+        cx_test_clv_each_allocation_fails(op_fit_with_age0, m, "fit with age-0 rows");
+        cx_clv_model_free(m);
+    }
+}
+END_TEST
+
 /* E[X(t)] of Pareto/NBD: r beta / (alpha (s - 1)) [1 - (beta / (beta + t))^(s - 1)]. */
 static double pnbd_unconditional(const double *p, double t)
 {
@@ -336,6 +359,7 @@ Suite *cx_suite_clv_age0(void)
     TCase *t = tcase_create("core");
     tcase_set_timeout(t, 60);
     tcase_add_test(t, age0_rows_leave_the_fit_unchanged);
+    tcase_add_test(t, age0_fit_survives_allocation_failures);
     tcase_add_test(t, age0_rows_leave_the_covariate_fit_unchanged);
     tcase_add_test(t, age0_predictions_are_those_of_a_new_customer);
     tcase_add_test(t, age0_pareto_dert_is_a_new_customers);
