@@ -106,7 +106,7 @@ static cx_status gcache_cover(gcache *gc, size_t n, double z)
 }
 
 /* Whether the series sum_n (e)_n / (c)_n z^n (0 < e <= c) needs more than SERIES_MAX terms: its
- * term at SERIES_MAX, from log-gammas, is still above the stopping threshold. Checked up front
+ * term at SERIES_MAX, from log-gammas, is still above any stopping threshold. Checked up front
  * (only where z > 0.99: below that z^n alone ends the series in under 5,000 terms), so that
  * such a series is refused at once instead of after SERIES_MAX terms per row: an optimiser
  * drifting on data that identify no heterogeneity (shapes running off to infinity, where z and
@@ -119,7 +119,9 @@ static cx_status series_in_budget(double e, double c, double z)
     const double n = SERIES_MAX;
     const double log_term =
         cx__lgamma(e + n) - cx__lgamma(e) - (cx__lgamma(c + n) - cx__lgamma(c)) + n * log(z);
-    if (log_term > log(1e-17 * (1.0 - z)))
+    /* the sum is at most 1 / (1 - z) (terms below z^n as e <= c), so the stopping test
+     * term z <= 1e-17 sum (1 - z) cannot pass while term z > 1e-17 (e^2 to spare) */
+    if (log_term + log(z) > log(1e-17) + 2.0)
         return cx__error(CX_ERANGE, "Pareto/NBD series would not converge (z = %g)", z);
     return CX_OK;
 }
