@@ -105,6 +105,27 @@ static cx_status gcache_cover(gcache *gc, size_t n, double z)
     return gcache_extend(gc, 2 * n + 32);
 }
 
+/* Whether the series sum_n (e)_n / (c)_n z^n (0 < e <= c) needs more than SERIES_MAX terms: its
+ * term at SERIES_MAX, from log-gammas, is still above any stopping threshold. Checked up front
+ * (only where z > 0.99: below that z^n alone ends the series in under 5,000 terms), so that
+ * such a series is refused at once instead of after SERIES_MAX terms per row: an optimiser
+ * drifting on data that identify no heterogeneity (shapes running off to infinity, where z and
+ * e / c both approach 1) steps there again and again, and each refusal cost a fifth of a
+ * million terms per row (a 285-customer fit took minutes to report that). */
+static cx_status series_in_budget(double e, double c, double z)
+{
+    if (!(z > 0.99))
+        return CX_OK;
+    const double n = SERIES_MAX;
+    const double log_term =
+        cx__lgamma(e + n) - cx__lgamma(e) - (cx__lgamma(c + n) - cx__lgamma(c)) + n * log(z);
+    /* the sum is at most 1 / (1 - z) (terms below z^n as e <= c), so the stopping test
+     * term z <= 1e-17 sum (1 - z) cannot pass while term z > 1e-17 (e^2 to spare) */
+    if (log_term + log(z) > log(1e-17) + 2.0)
+        return cx__error(CX_ERANGE, "Pareto/NBD series would not converge (z = %g)", z);
+    return CX_OK;
+}
+
 static void gser_finish(gser *out, double e, double c, double z, double sum, double de, double dc,
                         double dz)
 {
@@ -142,6 +163,9 @@ static cx_status series_cached(gser *out, double e, double c, double z, gcache *
         gser_finish(out, e, c, z, 1.0, 0.0, 0.0, 0.0);
         return CX_OK;
     }
+    cx_status budget = series_in_budget(e, c, z);
+    if (budget != CX_OK)
+        return budget;
     /* two lanes of two terms: lane vectors hold terms (n, n+1) and (n+2, n+3) */
     typedef double v2 __attribute__((vector_size(16)));
     const v2 z2 = {z * z * z * z, z * z * z * z};
@@ -193,6 +217,9 @@ static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
 {
     if (gc)
         return series_cached(out, e, c, z, gc);
+    cx_status budget = series_in_budget(e, c, z);
+    if (budget != CX_OK)
+        return budget;
     double term = 1.0, sum = 1.0, se = 0.0, sc = 0.0, de = 0.0, dc = 0.0, dz = 0.0;
     for (int n = 0; n < SERIES_MAX; n++) {
         const double ratio = (e + n) / (c + n) * z;
@@ -217,6 +244,9 @@ static cx_status series_g(gser *out, double e, double c, double z, gcache *gc)
  * derivative sums, so the same value bit for bit at a third of the divisions. */
 static cx_status series_value(double *out, double e, double c, double z)
 {
+    cx_status budget = series_in_budget(e, c, z);
+    if (budget != CX_OK)
+        return budget;
     double term = 1.0, sum = 1.0;
     for (int n = 0; n < SERIES_MAX; n++) {
         term *= (e + n) / (c + n) * z;
@@ -365,6 +395,9 @@ CX_INLINE_ALWAYS static cx_status series_lanes(lanes S[GBW], const lanes z, gcac
         thr[l] = z[l] > 0.0 ? 1e-17 * (1.0 - z[l]) / z[l] : 0.0;
         zmax = z[l] > zmax ? z[l] : zmax;
     }
+    cx_status budget = series_in_budget(gc->e, gc->c, zmax);
+    if (budget != CX_OK)
+        return budget;
     for (size_t n = 0;; n += GBLOCK) {
         cx_status st = gcache_cover(gc, n, zmax);
         if (st != CX_OK)

@@ -857,6 +857,24 @@ START_TEST(uncertainty_delta_and_bootstrap)
 }
 END_TEST
 
+/* Parameters where a Pareto/NBD series would need more than its 200,000 terms (here 1 - z = 4e-6
+ * and (r+x)/(r+s+x+1) = 1 - 1.5e-5: millions) are where the shapes run off on data that identify
+ * no heterogeneity; the likelihood refuses them (CX_ERANGE: a step too far for the optimiser),
+ * and z just as close to 1 with a series that ends early stays computable. */
+START_TEST(pareto_fit_refuses_runaway_series)
+{
+    const cx__clv_kind_info *info = cx__clv_info(CX_CLV_PARETO_NBD);
+    const double x[] = {1, 1}, tx[] = {400, 400}, T[] = {400, 400}, w[] = {1, 1};
+    cx__clv_data d = {2, x, tx, T, w, 0, 0, 1, NULL};
+    const double far[4] = {1e5, 1e8, 0.5, 1.0};
+    double ll, g[4];
+    ck_assert_int_eq(info->ll(&ll, g, far, &d), CX_ERANGE);
+    const double near[4] = {0.5, 1e8, 50.0, 1.0}; /* r + x << s: the terms fall fast */
+    ck_assert_int_eq(info->ll(&ll, g, near, &d), CX_OK);
+    ck_assert(isfinite(ll));
+}
+END_TEST
+
 Suite *cx_suite_clv(void)
 {
     Suite *s = suite_create("clv");
@@ -864,6 +882,7 @@ Suite *cx_suite_clv(void)
     tcase_set_timeout(t, 120);
     tcase_add_test(t, loglik_reference_vectors);
     tcase_add_test(t, gradients_match_finite_differences);
+    tcase_add_test(t, pareto_fit_refuses_runaway_series);
     tcase_add_test(t, bg_frequencies_beyond_the_tables);
     tcase_add_test(t, cdnow_bgnbd_and_pareto_reach_the_optimum);
     tcase_add_test(t, fit_does_not_depend_on_row_order_or_grouping);
