@@ -10,6 +10,7 @@
 #include <cxkit/cxkit.h>
 #include "internal.h"
 #include "../../lib/clv/clv_internal.h"
+#include "cdnow.h"
 #include "suites.h"
 
 #define DATA CX_SOURCE_DIR "/tests/data/cdnow/"
@@ -20,13 +21,7 @@ static void rel_close(double got, double want, double tol)
                   want, tol);
 }
 
-/* CDNOW calibration summary: x, t_x, T, zbar. */
-typedef struct cdnow {
-    size_t n;
-    double x[2400], tx[2400], T[2400], m[2400];
-} cdnow;
-
-static cdnow *load_cdnow(void)
+cdnow *cx_test_load_cdnow(void)
 {
     static cdnow d;
     if (d.n)
@@ -36,12 +31,17 @@ static cdnow *load_cdnow(void)
     char line[256];
     ck_assert_ptr_nonnull(fgets(line, sizeof line, f)); /* header */
     int id;
-    while (d.n < 2400 &&
+    while (d.n < CX_TEST_CDNOW_N &&
            fscanf(f, "%d,%lf,%lf,%lf,%lf", &id, &d.x[d.n], &d.tx[d.n], &d.T[d.n], &d.m[d.n]) == 5)
         d.n++;
     fclose(f);
-    ck_assert_uint_eq(d.n, 2357);
+    ck_assert_uint_eq(d.n, CX_TEST_CDNOW_N);
     return &d;
+}
+
+static cdnow *load_cdnow(void)
+{
+    return cx_test_load_cdnow();
 }
 
 static cx_clv_model *model_with(int kind, const double *p)

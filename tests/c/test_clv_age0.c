@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cxkit/cxkit.h>
+#include "cdnow.h"
 #include "suites.h"
 
 #define DATA CX_SOURCE_DIR "/tests/data/cdnow/"
@@ -24,22 +25,16 @@ typedef struct rows {
     double x[NMAX], tx[NMAX], T[NMAX];
 } rows;
 
-static const rows *cdnow(void)
+static const rows *cdnow_rows(void)
 {
     static rows d;
     if (d.n)
         return &d;
-    FILE *f = fopen(DATA "cdnow_customers_summary_with_transactions.csv", "r");
-    ck_assert_ptr_nonnull(f);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    int id;
-    double m;
-    while (d.n < NMAX &&
-           fscanf(f, "%d,%lf,%lf,%lf,%lf", &id, &d.x[d.n], &d.tx[d.n], &d.T[d.n], &m) == 5)
-        d.n++;
-    fclose(f);
-    ck_assert_uint_eq(d.n, 2357);
+    const cdnow *c = cx_test_load_cdnow();
+    d.n = c->n;
+    memcpy(d.x, c->x, c->n * sizeof *d.x);
+    memcpy(d.tx, c->tx, c->n * sizeof *d.tx);
+    memcpy(d.T, c->T, c->n * sizeof *d.T);
     return &d;
 }
 
@@ -49,7 +44,7 @@ static const rows *cdnow_with_age0(void)
     static rows e;
     if (e.n)
         return &e;
-    const rows *d = cdnow();
+    const rows *d = cdnow_rows();
     for (size_t i = 0; i < d->n; i++) {
         if (i % 12 == 0) {
             e.x[e.n] = e.tx[e.n] = e.T[e.n] = 0.0;
@@ -77,7 +72,7 @@ static const int KINDS[3] = {CX_CLV_BGNBD, CX_CLV_MBGNBD, CX_CLV_PARETO_NBD};
 
 START_TEST(age0_rows_leave_the_fit_unchanged)
 {
-    const rows *d = cdnow(), *e = cdnow_with_age0();
+    const rows *d = cdnow_rows(), *e = cdnow_with_age0();
     ck_assert_uint_gt(e->n, d->n);
     for (int k = 0; k < 3; k++) {
         cx_clv_fit_report ra, rb;
@@ -108,7 +103,7 @@ END_TEST
  * neither the fit nor, through their covariates, anything but their own predictions. */
 START_TEST(age0_rows_leave_the_covariate_fit_unchanged)
 {
-    const rows *d = cdnow(), *e = cdnow_with_age0();
+    const rows *d = cdnow_rows(), *e = cdnow_with_age0();
     static double zd[NMAX], ze[NMAX], out[NMAX];
     size_t k = 0;
     for (size_t i = 0; i < e->n; i++) {
@@ -190,7 +185,7 @@ static double pnbd_unconditional(const double *p, double t)
 
 START_TEST(age0_predictions_are_those_of_a_new_customer)
 {
-    const rows *d = cdnow();
+    const rows *d = cdnow_rows();
     /* many rows, so that the vectorised block kernels run too; every 7th of age 0 */
     static double x[NMAX], tx[NMAX], T[NMAX], out[NMAX], se[NMAX];
     const size_t n = d->n;
