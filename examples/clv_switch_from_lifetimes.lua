@@ -20,7 +20,7 @@ local summary = cx.clv.summary_data_from_transaction_data(tx, "id", "date",
 bgf:fit(summary.frequency, summary.recency, summary.T)
 print(bgf) -- fitted with 5000 subjects, a: 1.85, alpha: 1.86, b: 3.18, r: 0.16
 
-local m = cx.clv.read_csv(data_dir .. "cdnow_customers_summary_with_transactions.csv")
+local m = cx.clv.read_csv(root .. "/tests/data/cdnow/cdnow_customers_summary_with_transactions.csv")
 local f, mv = {}, {}
 for i = 1, #m.x do
   if m.x[i] > 0 then table.insert(f, m.x[i]); table.insert(mv, m.zbar[i]) end

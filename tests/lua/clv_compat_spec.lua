@@ -74,7 +74,7 @@ describe("cxkit.clv with lifetimes' names", function()
   end)
 
   it("fits Gamma-Gamma and values customers as the Quickstart", function()
-    local m = cx.clv.read_csv(DATA .. "cdnow_customers_summary_with_transactions.csv")
+    local m = cx.clv.read_csv(root .. "/tests/data/cdnow/cdnow_customers_summary_with_transactions.csv")
     local f, mv = {}, {}
     for i = 1, #m.x do
       if m.x[i] > 0 then table.insert(f, m.x[i]); table.insert(mv, m.zbar[i]) end
@@ -238,7 +238,7 @@ describe("cxkit.clv with lifetimes' names", function()
   end)
 
   it("fits BG/BB to the donations with lifetimes' names", function()
-    local don = cx.clv.read_csv(DATA .. "donations.csv")
+    local don = cx.clv.read_csv(root .. "/tests/data/cdnow/donations.csv")
     local bb = cx.clv.BetaGeoBetaBinomFitter():fit(don.frequency, don.recency, don.periods,
                                                    { weights = don.weights })
     local want = { alpha = 1.204, beta = 0.750, gamma = 0.657, delta = 2.783 }
